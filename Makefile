@@ -1,0 +1,86 @@
+# memscope — see README.md. `make` builds ./memscope; `make check` runs the
+# unit, CLI and lab tests; `make demo` boots the lab kernel and runs memscope.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+CC	?= cc
+PKGS	:= libelf libdw libbpf ncursesw libndctl libdaxctl libkmod libcap smartcols
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude $(PKG_CFLAGS)
+LDLIBS	+= $(PKG_LIBS)
+
+B	?= build
+LIB_SRCS := $(sort $(wildcard src/*/*.c) $(wildcard views/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+FIXTURE_SRCS := $(sort $(wildcard tests/unit/fx_*.c))
+FIXTURE_OBJS := $(FIXTURE_SRCS:%.c=$(B)/%.o)
+
+all: memscope
+
+memscope: $(B)/memscope
+	cp $< $@
+
+$(B)/memscope: $(B)/src/main.o $(B)/libmemscope.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/libmemscope.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: %.c $(wildcard include/memscope/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(FIXTURE_OBJS) $(B)/libmemscope.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(B)/fxgen: $(B)/tests/cli/fxgen.o $(FIXTURE_OBJS) $(B)/libmemscope.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# Unit tests run twice: as built, and under ASan/UBSan.
+SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+unit: $(UNIT_BINS) memscope
+	@tests/run-unit $(UNIT_BINS)
+
+unit-asan:
+	@$(MAKE) --no-print-directory B=build/asan CFLAGS="$(SAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" build/asan/memscope unit-bins-asan
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run-unit $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+
+unit-bins-asan: $(UNIT_BINS)
+
+cli: memscope $(B)/fxgen
+	@tests/cli/run ./memscope $(B)/fxgen
+
+lab: memscope
+	@tests/lab/lab.py check --memscope ./memscope
+
+check-layers:
+	@tests/check-layers
+
+check: deps check-layers
+	@$(MAKE) --no-print-directory all
+	@tests/run-all
+
+deps:
+	@scripts/install-deps
+
+demo: deps memscope
+	@tests/lab/lab.py demo --memscope ./memscope
+
+install: memscope
+	install -D -m 0755 memscope $(DESTDIR)$(BINDIR)/memscope
+
+clean:
+	rm -rf build memscope
+
+.PHONY: all unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * target: where kernel bytes come from. A target is a set of address-ordered
+ * segments from an ELF core (live /proc/kcore, or a kcore-like core file):
+ * each PT_LOAD has a kernel virtual address and, for direct-map RAM and
+ * kernel text, a physical address (p_paddr; -1 when none). Reads are whole
+ * ranges with pread. Virtual addresses that no segment covers (ZONE_DEVICE
+ * memmaps, for example) are translated through the kernel's own page tables
+ * once ms_target_set_paging() has been called, and read physically.
+ */
+#ifndef MEMSCOPE_TARGET_H
+#define MEMSCOPE_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct ms_target;
+
+#define MS_NO_PADDR UINT64_MAX
+
+struct ms_segment {
+	uint64_t vaddr;
+	uint64_t paddr;		/* MS_NO_PADDR when the segment has none */
+	uint64_t size;		/* bytes backed by the file (p_filesz) */
+	uint64_t offset;	/* file offset */
+};
+
+/*
+ * Opens an ELF core (ET_CORE, x86_64). For the live /proc/kcore an open
+ * failure with EPERM is reported as lockdown or missing CAP_SYS_RAWIO
+ * (MS_ERR_PERM); a file that is not an x86_64 ELF core, or whose headers or
+ * segments run past the end of the file, is MS_ERR_FORMAT.
+ */
+struct ms_error *ms_target_open(const char *path, struct ms_target **out);
+void ms_target_close(struct ms_target *t);
+
+const char *ms_target_path(const struct ms_target *t);
+/* The VMCOREINFO note's text, NUL-terminated, or NULL if the core has none. */
+const char *ms_target_vmcoreinfo(const struct ms_target *t);
+/* Any other note by ELF note name and type, or NULL; *len gets its size. */
+const void *ms_target_note(const struct ms_target *t, const char *name,
+			   uint32_t type, size_t *len);
+
+size_t ms_target_nr_segments(const struct ms_target *t);
+const struct ms_segment *ms_target_segment(const struct ms_target *t, size_t i);
+
+/*
+ * Page tables: pgd_vaddr is the kernel virtual address of the top-level
+ * table (init_top_pgt), readable through a segment; levels is 4 or 5.
+ */
+struct ms_error *ms_target_set_paging(struct ms_target *t, uint64_t pgd_vaddr,
+				      int levels);
+
+/* Reads kernel virtual memory: segments first, then the page tables. */
+struct ms_error *ms_target_read(struct ms_target *t, uint64_t vaddr, void *buf,
+				size_t len);
+/* Reads physical memory through the segments that carry a p_paddr. */
+struct ms_error *ms_target_read_phys(struct ms_target *t, uint64_t paddr,
+				     void *buf, size_t len);
+
+static inline struct ms_error *ms_target_read_u64(struct ms_target *t,
+						  uint64_t vaddr, uint64_t *v)
+{
+	return ms_target_read(t, vaddr, v, sizeof(*v));
+}
+
+/* One step of a page-table walk, for the vmemmap model and for tests. */
+enum ms_pt_level { MS_PT_PTE = 1, MS_PT_PMD, MS_PT_PUD, MS_PT_P4D, MS_PT_PGD };
+
+struct ms_xlate {
+	uint64_t paddr;		/* physical address of vaddr */
+	uint64_t leaf_size;	/* 4K, 2M or 1G */
+	enum ms_pt_level level;	/* level of the leaf entry */
+	bool writable;
+};
+
+/* Walks the page tables for one address; MS_ERR_FAULT names the level. */
+struct ms_error *ms_target_translate(struct ms_target *t, uint64_t vaddr,
+				     struct ms_xlate *out);
+
+/*
+ * How many pread() calls the target has made (data and page tables): lets
+ * tests hold the reader to one pread per contiguous run.
+ */
+size_t ms_target_nr_reads(const struct ms_target *t);
+
+#endif

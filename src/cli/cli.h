@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command-line layer: options, the lazily loaded model, column tables
+ * and the commands. It sees the model (include/memscope) and libsmartcols,
+ * never libelf, libbpf or libdw.
+ */
+#ifndef MEMSCOPE_CLI_H
+#define MEMSCOPE_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "memscope/error.h"
+#include "memscope/kinfo.h"
+#include "memscope/sparse.h"
+#include "memscope/sysfs.h"
+#include "memscope/target.h"
+
+#define MS_JSON_SCHEMA 1
+
+enum {
+	MS_EXIT_OK = 0,
+	MS_EXIT_FAILURE = 1,
+	MS_EXIT_USAGE = 2,
+	MS_EXIT_PARTIAL = 64,
+};
+
+struct ms_cli {
+	/* options */
+	const char *core_path;		/* -c FILE; NULL: live /proc/kcore */
+	const char *vmlinux_path;	/* -k FILE */
+	const char *btf_path;		/* --btf FILE */
+	const char *sysroot;		/* --sysroot DIR */
+	const char *columns;		/* -o COLS */
+	bool output_all, json, pairs, raw, noheadings, bytes, readonly;
+
+	/* the model, loaded on first use */
+	struct ms_target *target;
+	struct ms_kinfo *kinfo;
+	struct ms_sparse *sparse;
+	struct ms_blocks *blocks;
+	struct ms_iomem *iomem;
+	bool blocks_tried, iomem_tried;
+};
+
+struct ms_command {
+	const char *name;
+	int (*run)(struct ms_cli *c, int argc, char **argv);
+	bool changes_system;
+	const char *args;
+	const char *help;
+	const struct ms_coldesc *columns;
+	size_t nr_columns;
+};
+
+const struct ms_command *ms_command_find(const char *name);
+void ms_commands_usage(FILE *out);
+void ms_command_columns_help(FILE *out, const struct ms_command *cmd);
+
+/* Loads target, kinfo and the sparse model; NULL on success. */
+struct ms_error *ms_cli_kernel(struct ms_cli *c);
+/*
+ * Memory blocks and /proc/iomem come from the live system or --sysroot;
+ * for a core file without --sysroot there are none (NULL, no error).
+ */
+struct ms_error *ms_cli_blocks(struct ms_cli *c, const struct ms_blocks **out);
+struct ms_error *ms_cli_iomem(struct ms_cli *c, const struct ms_iomem **out);
+void ms_cli_release(struct ms_cli *c);
+
+/* One line on stderr ("memscope: ..."); returns MS_EXIT_FAILURE. */
+int ms_cli_fail(struct ms_error *err);
+int ms_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Human size ("128M", "1.5G") or bytes with -b. */
+void ms_cli_size(const struct ms_cli *c, uint64_t bytes, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * memscope summary: a short report of every layer — the kernel and its
+ * type source, paging, the sparse model, memory blocks, nodes and zones.
+ * -J gives the same facts as one JSON object.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "section_fmt.h"
+
+struct section_counts {
+	size_t present, memmap, online, early, hotplugged, device, preinit;
+	uint64_t active, subsections;
+};
+
+static void count_sections(const struct ms_sparse *sp, struct section_counts *n)
+{
+	memset(n, 0, sizeof(*n));
+	for (size_t i = 0; i < sp->nr_sections; i++) {
+		const struct ms_section *s = &sp->sections[i];
+		bool device = ms_section_has(sp, s, MS_SECTION_ZONE_DEVICE);
+
+		n->present++;
+		n->memmap += ms_section_has(sp, s, MS_SECTION_HAS_MEM_MAP);
+		n->online += ms_section_has(sp, s, MS_SECTION_ONLINE);
+		n->early += ms_section_has(sp, s, MS_SECTION_EARLY);
+		n->device += device;
+		n->preinit += ms_section_has(sp, s, MS_SECTION_VMEMMAP_PREINIT);
+		n->hotplugged += !device && !ms_section_has(sp, s, MS_SECTION_EARLY);
+		n->active += s->active;
+		n->subsections += sp->layout->subsections_per_section;
+	}
+}
+
+struct block_counts {
+	size_t total, online, offline;
+	uint64_t online_bytes, offline_bytes;
+};
+
+static void count_blocks(const struct ms_blocks *bl, struct block_counts *n)
+{
+	memset(n, 0, sizeof(*n));
+	for (size_t i = 0; bl && i < bl->nr; i++) {
+		bool online = !strcmp(bl->blocks[i].state, "online");
+
+		n->total++;
+		n->online += online;
+		n->offline += !online;
+		if (online)
+			n->online_bytes += bl->blocks[i].size;
+		else
+			n->offline_bytes += bl->blocks[i].size;
+	}
+}
+
+static void summary_text(struct ms_cli *c, const struct ms_blocks *bl)
+{
+	const struct ms_sparse *sp = c->sparse;
+	const struct ms_layout *lay = sp->layout;
+	struct section_counts sc;
+	struct block_counts bc;
+	char a[32], b[32];
+
+	count_sections(sp, &sc);
+	count_blocks(bl, &bc);
+	printf("kernel:        %s (types: %s)\n", lay->release,
+	       ms_kinfo_type_source(c->kinfo));
+	printf("source:        %s\n", ms_target_path(c->target));
+	printf("paging:        %d-level, KASLR offset 0x%" PRIx64 "\n",
+	       lay->pgtable_levels, lay->kaslr_offset);
+	printf("direct map:    0x%" PRIx64 "   vmemmap: 0x%" PRIx64 "\n",
+	       lay->page_offset_base, lay->vmemmap_base);
+	ms_cli_size(c, 1ULL << lay->section_size_bits, a, sizeof(a));
+	ms_cli_size(c, 1ULL << lay->subsection_shift, b, sizeof(b));
+	printf("sparse model:  section %s, sub-section %s (%u per section), struct page %" PRIu64 " bytes, %" PRIu64 " sections max\n",
+	       a, b, lay->subsections_per_section, lay->page_struct_size,
+	       lay->nr_mem_sections);
+	printf("sections:      %zu present, %zu online, %zu early, %zu hot-added, %zu zone_device",
+	       sc.present, sc.online, sc.early, sc.hotplugged, sc.device);
+	if (lay->section_bit[MS_SECTION_VMEMMAP_PREINIT] >= 0)
+		printf(", %zu vmemmap_preinit", sc.preinit);
+	printf("\nsub-sections:  %" PRIu64 " of %" PRIu64 " active\n",
+	       sc.active, sc.subsections);
+	if (bl) {
+		ms_cli_size(c, bl->block_size, a, sizeof(a));
+		printf("blocks:        %zu of %s: %zu online, %zu offline\n",
+		       bc.total, a, bc.online, bc.offline);
+		ms_cli_size(c, bc.online_bytes, a, sizeof(a));
+		ms_cli_size(c, bc.offline_bytes, b, sizeof(b));
+		printf("memory:        %s online, %s offline\n", a, b);
+	}
+	for (size_t i = 0; i < sp->nr_nodes; i++) {
+		const struct ms_node *n = &sp->nodes[i];
+
+		printf("node %d:        pfn 0x%" PRIx64 "-0x%" PRIx64 ", %" PRIu64 " pages present, zones",
+		       n->nid, n->start_pfn, n->start_pfn + n->spanned,
+		       n->present);
+		for (size_t z = 0; z < sp->nr_zones; z++)
+			if (sp->zones[z].nid == n->nid)
+				printf(" %s", sp->zones[z].name);
+		putchar('\n');
+	}
+}
+
+static void summary_json(struct ms_cli *c, const struct ms_blocks *bl)
+{
+	const struct ms_sparse *sp = c->sparse;
+	const struct ms_layout *lay = sp->layout;
+	struct section_counts sc;
+	struct block_counts bc;
+
+	count_sections(sp, &sc);
+	count_blocks(bl, &bc);
+	printf("{\n   \"schema\": %d,\n", MS_JSON_SCHEMA);
+	printf("   \"release\": \"%s\",\n   \"types\": \"%s\",\n",
+	       lay->release, ms_kinfo_type_source(c->kinfo));
+	printf("   \"paging_levels\": %d,\n   \"kaslr_offset\": \"0x%" PRIx64 "\",\n",
+	       lay->pgtable_levels, lay->kaslr_offset);
+	printf("   \"page_offset_base\": \"0x%" PRIx64 "\",\n   \"vmemmap_base\": \"0x%" PRIx64 "\",\n",
+	       lay->page_offset_base, lay->vmemmap_base);
+	printf("   \"section_bytes\": %" PRIu64 ",\n   \"subsection_bytes\": %" PRIu64 ",\n",
+	       (uint64_t)1 << lay->section_size_bits,
+	       (uint64_t)1 << lay->subsection_shift);
+	printf("   \"struct_page_bytes\": %" PRIu64 ",\n   \"nr_mem_sections\": %" PRIu64 ",\n",
+	       lay->page_struct_size, lay->nr_mem_sections);
+	printf("   \"sections\": {\"present\": %zu, \"online\": %zu, \"early\": %zu, \"hotplugged\": %zu, \"zone_device\": %zu, \"vmemmap_preinit\": %zu, \"active_subsections\": %" PRIu64 ", \"subsections\": %" PRIu64 "},\n",
+	       sc.present, sc.online, sc.early, sc.hotplugged, sc.device,
+	       sc.preinit, sc.active, sc.subsections);
+	if (bl)
+		printf("   \"blocks\": {\"block_size\": %" PRIu64 ", \"total\": %zu, \"online\": %zu, \"offline\": %zu, \"online_bytes\": %" PRIu64 ", \"offline_bytes\": %" PRIu64 "},\n",
+		       bl->block_size, bc.total, bc.online, bc.offline,
+		       bc.online_bytes, bc.offline_bytes);
+	printf("   \"nodes\": [");
+	for (size_t i = 0; i < sp->nr_nodes; i++) {
+		const struct ms_node *n = &sp->nodes[i];
+
+		printf("%s\n      {\"node\": %d, \"start_pfn\": %" PRIu64 ", \"spanned\": %" PRIu64 ", \"present\": %" PRIu64 ", \"zones\": [",
+		       i ? "," : "", n->nid, n->start_pfn, n->spanned, n->present);
+		for (size_t z = 0, k = 0; z < sp->nr_zones; z++)
+			if (sp->zones[z].nid == n->nid)
+				printf("%s\"%s\"", k++ ? ", " : "", sp->zones[z].name);
+		printf("]}");
+	}
+	printf("\n   ]\n}\n");
+}
+
+int ms_cmd_summary(struct ms_cli *c, int argc, char **argv)
+{
+	const struct ms_blocks *bl = NULL;
+	struct ms_error *err;
+
+	if (argc > 1)
+		return ms_cli_usage_error("summary takes no arguments");
+	err = ms_cli_kernel(c);
+	if (!err)
+		err = ms_cli_blocks(c, &bl);
+	if (err)
+		return ms_cli_fail(err);
+	if (c->json)
+		summary_json(c, bl);
+	else
+		summary_text(c, bl);
+	return MS_EXIT_OK;
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The model behind the commands, loaded once on first use: target, kinfo
+ * and the sparse model; memory blocks and /proc/iomem from the live system
+ * or --sysroot. Errors become one line on stderr.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "memscope/privilege.h"
+
+#define LIVE_CORE "/proc/kcore"
+
+int ms_cli_fail(struct ms_error *err)
+{
+	fprintf(stderr, "memscope: %s\n", err ? err->msg : "unknown error");
+	ms_error_free(err);
+	return MS_EXIT_FAILURE;
+}
+
+int ms_cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("memscope: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'memscope --help' for more information.\n", stderr);
+	return MS_EXIT_USAGE;
+}
+
+static bool is_live(const struct ms_cli *c)
+{
+	return !c->core_path || !strcmp(c->core_path, LIVE_CORE);
+}
+
+/* Say what is missing before the kernel refuses with a bare EPERM. */
+static struct ms_error *check_live_privilege(void)
+{
+	struct ms_error *err;
+	bool has = false;
+
+	err = ms_priv_has_rawio(&has);
+	if (err)
+		return err;
+	if (!has)
+		return ms_error_new(MS_ERR_PERM,
+				    "reading /proc/kcore needs CAP_SYS_RAWIO (run as root)");
+	return NULL;
+}
+
+struct ms_error *ms_cli_kernel(struct ms_cli *c)
+{
+	struct ms_kinfo_opts opts = {
+		.sysroot = c->sysroot,
+		.btf_path = c->btf_path,
+		.vmlinux_path = c->vmlinux_path,
+	};
+	struct ms_error *err;
+
+	if (c->sparse)
+		return NULL;
+	if (is_live(c)) {
+		err = check_live_privilege();
+		if (err)
+			return err;
+	}
+	err = ms_target_open(c->core_path ? c->core_path : LIVE_CORE,
+			     &c->target);
+	if (err)
+		return err;
+	err = ms_kinfo_open(c->target, &opts, &c->kinfo);
+	if (err)
+		return err;
+	return ms_sparse_load(c->target, c->kinfo, &c->sparse);
+}
+
+/* A core file describes another machine: its sysfs is not ours. */
+static bool has_sysfs(const struct ms_cli *c)
+{
+	return is_live(c) || c->sysroot;
+}
+
+struct ms_error *ms_cli_blocks(struct ms_cli *c, const struct ms_blocks **out)
+{
+	struct ms_error *err = NULL;
+
+	if (!c->blocks_tried && has_sysfs(c)) {
+		c->blocks_tried = true;
+		err = ms_blocks_load(c->sysroot, &c->blocks);
+	}
+	*out = c->blocks;
+	return err;
+}
+
+struct ms_error *ms_cli_iomem(struct ms_cli *c, const struct ms_iomem **out)
+{
+	struct ms_error *err = NULL;
+
+	if (!c->iomem_tried && has_sysfs(c)) {
+		c->iomem_tried = true;
+		err = ms_iomem_load(c->sysroot, &c->iomem);
+	}
+	*out = c->iomem;
+	return err;
+}
+
+void ms_cli_release(struct ms_cli *c)
+{
+	ms_iomem_free(c->iomem);
+	ms_blocks_free(c->blocks);
+	ms_sparse_free(c->sparse);
+	ms_kinfo_close(c->kinfo);
+	ms_target_close(c->target);
+}
+
+void ms_cli_size(const struct ms_cli *c, uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "BKMGTPE";
+	unsigned int u = 0;
+	uint64_t whole = bytes;
+
+	if (c->bytes) {
+		snprintf(buf, len, "%" PRIu64, bytes);
+		return;
+	}
+	while (whole >= 1024 && u < sizeof(units) - 2) {
+		whole /= 1024;
+		u++;
+	}
+	if (u && bytes % (1ULL << (10 * u))) {
+		/* one decimal, as lsmem does: 1.5G */
+		double v = (double)bytes / (double)(1ULL << (10 * u));
+
+		snprintf(buf, len, "%.1f%c", v, units[u]);
+	} else {
+		snprintf(buf, len, "%" PRIu64 "%c", whole, units[u]);
+	}
+}

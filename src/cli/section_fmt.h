@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Formatting of section facts shared by the sections and subsections commands. */
+#ifndef MEMSCOPE_CLI_SECTION_FMT_H
+#define MEMSCOPE_CLI_SECTION_FMT_H
+
+#include <stddef.h>
+
+#include "memscope/sparse.h"
+#include "memscope/sysfs.h"
+
+/* "present,memmap,online,early"; unknown bits as bitN. */
+void ms_fmt_section_flags(const struct ms_sparse *sp, const struct ms_section *s,
+			  char *buf, size_t len);
+/* crash-style letters: P M O E D V for the set flags. */
+void ms_fmt_section_state(const struct ms_sparse *sp, const struct ms_section *s,
+			  char *buf, size_t len);
+/* One char per sub-section, lowest address first: '#' active, '.' not. */
+void ms_fmt_subsection_map(const struct ms_sparse *sp, const struct ms_section *s,
+			   char *buf, size_t len);
+/* The memory block holding the section, or NULL (ZONE_DEVICE, no sysfs). */
+const struct ms_block *ms_section_block(const struct ms_sparse *sp,
+					const struct ms_section *s,
+					const struct ms_blocks *bl);
+uint64_t ms_section_bytes(const struct ms_sparse *sp);
+
+#endif

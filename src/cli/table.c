@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Output tables through libsmartcols: aligned text for people, and for
+ * scripts JSON (-J), KEY="value" pairs (-P) and raw (-r). Every JSON
+ * document carries "schema", so the table is rendered into memory first
+ * and the member is put in front.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <libsmartcols.h>
+
+#include "columns.h"
+
+struct ms_table {
+	const struct ms_cli *cli;
+	const struct ms_coldesc *descs;
+	ms_cell_fn cell;
+	struct libscols_table *tb;
+	int ids[MS_MAX_COLUMNS];
+	size_t ncols;
+};
+
+static int find_column(const struct ms_coldesc *descs, size_t n,
+		       const char *name, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(descs[i].name) == len &&
+		    !strncasecmp(descs[i].name, name, len))
+			return (int)i;
+	return -1;
+}
+
+static int add_id(struct ms_table *t, int id)
+{
+	if (t->ncols == MS_MAX_COLUMNS)
+		return ms_cli_usage_error("too many columns");
+	t->ids[t->ncols++] = id;
+	return 0;
+}
+
+/* "-o A,B" selects A and B; "-o +A" appends A to the defaults. */
+static int select_columns(struct ms_table *t, size_t n)
+{
+	const char *list = t->cli->columns, *p;
+
+	if (t->cli->output_all) {
+		for (size_t i = 0; i < n; i++)
+			add_id(t, (int)i);
+		return 0;
+	}
+	if (!list || *list == '+')
+		for (size_t i = 0; i < n; i++)
+			if (t->descs[i].is_default && add_id(t, (int)i))
+				return -1;
+	if (!list)
+		return 0;
+	p = *list == '+' ? list + 1 : list;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int id = find_column(t->descs, n, p, len);
+
+		if (id < 0)
+			return ms_cli_usage_error("unknown column: %.*s",
+						  (int)len, p);
+		if (add_id(t, id))
+			return -1;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static char *lower(const char *s)
+{
+	char *l = strdup(s);
+
+	for (char *p = l; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 'a' - 'A';
+	return l;
+}
+
+static int json_type(enum ms_coltype type)
+{
+	switch (type) {
+	case MS_COL_NUMBER:
+		return SCOLS_JSON_NUMBER;
+	case MS_COL_BOOLEAN:
+		return SCOLS_JSON_BOOLEAN;
+	default:
+		return SCOLS_JSON_STRING;
+	}
+}
+
+static int make_columns(struct ms_table *t)
+{
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct ms_coldesc *d = &t->descs[t->ids[i]];
+		struct libscols_column *cl;
+		char *name = t->cli->json ? lower(d->name) : strdup(d->name);
+
+		cl = name ? scols_table_new_column(t->tb, name, d->whint,
+					d->right ? SCOLS_FL_RIGHT : 0) : NULL;
+		free(name);
+		if (!cl)
+			return -ENOMEM;
+		scols_column_set_json_type(cl, json_type(d->type));
+	}
+	return 0;
+}
+
+struct ms_table *ms_table_new(const struct ms_cli *c, const char *name,
+			      const struct ms_coldesc *descs, size_t ndescs,
+			      ms_cell_fn cell)
+{
+	struct ms_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->cli = c;
+	t->descs = descs;
+	t->cell = cell;
+	if (select_columns(t, ndescs)) {
+		free(t);
+		return NULL;
+	}
+	t->tb = scols_new_table();
+	if (!t->tb)
+		goto fail;
+	scols_table_set_name(t->tb, name);
+	scols_table_enable_json(t->tb, c->json);
+	scols_table_enable_export(t->tb, c->pairs);
+	scols_table_enable_raw(t->tb, c->raw);
+	scols_table_enable_noheadings(t->tb, c->noheadings);
+	if (make_columns(t))
+		goto fail;
+	return t;
+fail:
+	ms_cli_fail(ms_error_new(MS_ERR_NOMEM, "out of memory"));
+	ms_table_free(t);
+	return NULL;
+}
+
+void ms_table_add_row(struct ms_table *t, const void *row)
+{
+	struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
+	char buf[1024];
+
+	if (!ln)
+		return;
+	for (size_t i = 0; i < t->ncols; i++) {
+		buf[0] = '\0';
+		t->cell(t->cli, t->ids[i], row, buf, sizeof(buf));
+		if (buf[0])
+			scols_line_set_data(ln, i, buf);
+	}
+}
+
+/* Puts "schema": N first in the document libsmartcols rendered. */
+static int print_json(const char *doc)
+{
+	const char *body = strchr(doc, '{');
+
+	if (!body)
+		return fputs(doc, stdout) < 0 ? -1 : 0;
+	printf("{\n   \"schema\": %d,%s", MS_JSON_SCHEMA, body + 1);
+	return 0;
+}
+
+int ms_table_print(struct ms_table *t)
+{
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int ret = MS_EXIT_OK;
+
+	mem = open_memstream(&doc, &len);
+	if (!mem) {
+		ms_table_free(t);
+		return ms_cli_fail(ms_error_errno(errno, "open_memstream"));
+	}
+	scols_table_set_stream(t->tb, mem);
+	scols_print_table(t->tb);
+	fclose(mem);
+	if (t->cli->json)
+		print_json(doc);
+	else
+		fputs(doc, stdout);
+	free(doc);
+	ms_table_free(t);
+	return ret;
+}
+
+void ms_table_free(struct ms_table *t)
+{
+	if (!t)
+		return;
+	scols_unref_table(t->tb);
+	free(t);
+}
+
+void ms_columns_help(FILE *out, const struct ms_coldesc *descs, size_t n)
+{
+	fputs("\nAvailable output columns (* = default):\n", out);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, " %c%16s  %s\n", descs[i].is_default ? '*' : ' ',
+			descs[i].name, descs[i].help);
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * /proc/kallsyms: "ffffffff81000000 T _stext", module symbols with a
+ * trailing "\t[module]". The file is read once into one buffer (about
+ * 200k lines, 9 MB), cut in place, and indexed by a table sorted by name,
+ * core-kernel symbols before module symbols of the same name.
+ *
+ * When kernel.kptr_restrict hides pointers from the reader, every address
+ * is printed as zero; a lookup then says so instead of returning 0.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct kallsym {
+	const char *name;
+	uint64_t addr;
+	bool module;
+};
+
+struct ms_kallsyms {
+	char *path;
+	char *buf;
+	struct kallsym *syms;
+	size_t nr;
+	bool missing;		/* no such file */
+	bool hidden;		/* every address is zero */
+	char *foreign;		/* why the table is not this kernel's */
+};
+
+static int read_all(int fd, char **bufp, size_t *lenp)
+{
+	size_t len = 0, cap = 1 << 20;
+	char *buf = malloc(cap + 1), *nbuf;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	/* procfs reports size 0: read until EOF. */
+	while ((n = read(fd, buf + len, cap - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return -errno;
+		}
+		len += n;
+		if (len == cap) {
+			cap *= 2;
+			nbuf = realloc(buf, cap + 1);
+			if (!nbuf) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nbuf;
+		}
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+static int kallsym_cmp(const void *a, const void *b)
+{
+	const struct kallsym *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (int)x->module - (int)y->module;
+}
+
+/* One line: address, type letter, name, optional "\t[module]". */
+static bool parse_line(char *line, struct kallsym *sym)
+{
+	char *end, *name, *tab;
+
+	sym->addr = strtoull(line, &end, 16);
+	if (end == line || *end != ' ' || !end[1] || end[2] != ' ')
+		return false;
+	name = end + 3;
+	tab = strchr(name, '\t');
+	sym->module = tab != NULL;
+	if (tab)
+		*tab = '\0';
+	if (!*name)
+		return false;
+	sym->name = name;
+	return true;
+}
+
+static struct ms_error *index_lines(struct ms_kallsyms *ks, size_t len)
+{
+	size_t cap = len / 32 + 16;
+	bool any_nonzero = false;
+	char *line, *next;
+
+	ks->syms = malloc(cap * sizeof(*ks->syms));
+	if (!ks->syms)
+		return ms_error_new(MS_ERR_NOMEM, "out of memory");
+	for (line = ks->buf; *line; line = next) {
+		char *nl = strchr(line, '\n');
+		struct kallsym sym;
+
+		next = nl ? nl + 1 : line + strlen(line);
+		if (nl)
+			*nl = '\0';
+		if (!parse_line(line, &sym))
+			continue;
+		if (ks->nr == cap) {
+			struct kallsym *n;
+
+			cap *= 2;
+			n = realloc(ks->syms, cap * sizeof(*n));
+			if (!n)
+				return ms_error_new(MS_ERR_NOMEM,
+						    "out of memory");
+			ks->syms = n;
+		}
+		any_nonzero |= sym.addr != 0;
+		ks->syms[ks->nr++] = sym;
+	}
+	ks->hidden = ks->nr && !any_nonzero;
+	qsort(ks->syms, ks->nr, sizeof(*ks->syms), kallsym_cmp);
+	return NULL;
+}
+
+struct ms_error *ms_kallsyms_load(const char *path, struct ms_kallsyms **out)
+{
+	struct ms_kallsyms *ks = calloc(1, sizeof(*ks));
+	struct ms_error *err = NULL;
+	size_t len = 0;
+	int fd, ret;
+
+	if (!ks || !(ks->path = strdup(path))) {
+		free(ks);
+		return ms_error_new(MS_ERR_NOMEM, "out of memory");
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT) {
+			err = ms_error_errno(errno, "opening %s", path);
+			goto fail;
+		}
+		ks->missing = true;
+		*out = ks;
+		return NULL;
+	}
+	ret = read_all(fd, &ks->buf, &len);
+	close(fd);
+	if (ret) {
+		err = ms_error_errno(-ret, "reading %s", path);
+		goto fail;
+	}
+	err = index_lines(ks, len);
+	if (err)
+		goto fail;
+	*out = ks;
+	return NULL;
+fail:
+	ms_kallsyms_free(ks);
+	return err;
+}
+
+void ms_kallsyms_free(struct ms_kallsyms *ks)
+{
+	if (!ks)
+		return;
+	free(ks->syms);
+	free(ks->buf);
+	free(ks->path);
+	free(ks->foreign);
+	free(ks);
+}
+
+void ms_kallsyms_set_foreign(struct ms_kallsyms *ks, const char *why)
+{
+	free(ks->foreign);
+	ks->foreign = strdup(why);
+	if (!ks->foreign)	/* still refuse lookups, with less detail */
+		ks->missing = true;
+}
+
+bool ms_kallsyms_hidden(const struct ms_kallsyms *ks)
+{
+	return ks->hidden;
+}
+
+struct ms_error *ms_kallsyms_lookup(const struct ms_kallsyms *ks,
+				    const char *name, uint64_t *addr)
+{
+	size_t lo = 0, hi = ks->nr;
+
+	if (ks->missing)
+		return ms_error_new(MS_ERR_MISSING,
+				    "symbol %s: not in VMCOREINFO, and %s is missing",
+				    name, ks->path);
+	if (ks->foreign)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "symbol %s: not in VMCOREINFO, and %s is not this kernel's (%s)",
+				    name, ks->path, ks->foreign);
+	/* lower bound: the core-kernel symbol sorts first */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ks->syms[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == ks->nr || strcmp(ks->syms[lo].name, name))
+		return ms_error_new(MS_ERR_MISSING,
+				    "symbol %s is in neither VMCOREINFO nor %s",
+				    name, ks->path);
+	if (ks->hidden)
+		return ms_error_new(MS_ERR_PERM,
+				    "symbol %s: kallsyms addresses are hidden (kernel.kptr_restrict); run as root",
+				    name);
+	*addr = ks->syms[lo].addr;
+	return NULL;
+}

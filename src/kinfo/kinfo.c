@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kinfo: opens the sources (VMCOREINFO from the target, kallsyms from the
+ * sysroot, BTF and DWARF finders), resolves the layout once, and answers
+ * lookups: symbols from VMCOREINFO then kallsyms, types from BTF then
+ * DWARF (the first finder that knows a name wins).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct ms_kinfo {
+	struct ms_vmcoreinfo *vi;
+	struct ms_kallsyms *ks;
+	struct ms_btf *btf;
+	struct ms_dwarf *dwarf;
+	bool used_btf, used_dwarf;	/* which finders answered */
+	struct ms_layout layout;
+};
+
+void ms_type_name_split(const char *type, enum ms_type_kind *kind,
+			const char **name)
+{
+	static const struct {
+		const char *prefix;
+		enum ms_type_kind kind;
+	} prefixes[] = {
+		{ "struct ", MS_TYPE_STRUCT },
+		{ "union ", MS_TYPE_UNION },
+		{ "enum ", MS_TYPE_ENUM },
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t len = strlen(prefixes[i].prefix);
+
+		if (!strncmp(type, prefixes[i].prefix, len)) {
+			*kind = prefixes[i].kind;
+			*name = type + len;
+			return;
+		}
+	}
+	*kind = MS_TYPE_TYPEDEF;
+	*name = type;
+}
+
+const char *ms_type_kind_prefix(enum ms_type_kind kind)
+{
+	switch (kind) {
+	case MS_TYPE_STRUCT:
+		return "struct ";
+	case MS_TYPE_UNION:
+		return "union ";
+	case MS_TYPE_ENUM:
+		return "enum ";
+	case MS_TYPE_TYPEDEF:
+		break;
+	}
+	return "";
+}
+
+struct ms_error *ms_type_missing(enum ms_type_kind kind, const char *name,
+				 const char *member)
+{
+	return ms_error_new(MS_ERR_MISSING,
+			    "kernel type information lacks %s%s%s%s",
+			    ms_type_kind_prefix(kind), name, member ? "." : "",
+			    member ? member : "");
+}
+
+static bool is_missing(struct ms_error *err)
+{
+	return err && err->code == MS_ERR_MISSING;
+}
+
+/* ---- sources ---- */
+
+static void sys_path(char *buf, size_t len, const char *sysroot,
+		     const char *rel)
+{
+	if (!sysroot || !*sysroot || !strcmp(sysroot, "/"))
+		snprintf(buf, len, "/%s", rel);
+	else
+		snprintf(buf, len, "%s/%s", sysroot, rel);
+}
+
+static struct ms_error *open_types(struct ms_kinfo *ki,
+				   const struct ms_kinfo_opts *opts)
+{
+	char def[PATH_MAX];
+	const char *path = opts->btf_path;
+	struct ms_error *err;
+
+	if (!path) {
+		sys_path(def, sizeof(def), opts->sysroot,
+			 "sys/kernel/btf/vmlinux");
+		path = def;
+	}
+	err = ms_btf_open(path, &ki->btf);
+	/* Only the default path may be absent: an explicit file must exist. */
+	if (err && err->errnum == ENOENT && !opts->btf_path) {
+		ms_error_free(err);
+		err = NULL;
+		if (!opts->vmlinux_path)
+			return ms_error_new(MS_ERR_MISSING,
+					    "no kernel type information: %s is missing (CONFIG_DEBUG_INFO_BTF off?); pass -k VMLINUX with DWARF",
+					    path);
+	}
+	if (err)
+		return err;
+	if (opts->vmlinux_path)
+		return ms_dwarf_open(opts->vmlinux_path, &ki->dwarf);
+	return NULL;
+}
+
+/*
+ * kallsyms from the sysroot belongs to the running kernel; a dump taken
+ * from another boot (or another machine) must not borrow its addresses.
+ * SYMBOL(_stext) is in every VMCOREINFO since 4.10; compare it.
+ */
+static void check_kallsyms(struct ms_kinfo *ki)
+{
+	uint64_t vi_stext, ks_stext;
+	struct ms_error *err;
+	char why[128];
+
+	err = ms_vmcoreinfo_u64(ki->vi, "SYMBOL(_stext)", 16, &vi_stext);
+	if (err) {
+		ms_error_free(err);
+		return;
+	}
+	err = ms_kallsyms_lookup(ki->ks, "_stext", &ks_stext);
+	if (err) {
+		ms_error_free(err);
+		return;
+	}
+	if (ks_stext != vi_stext) {
+		snprintf(why, sizeof(why),
+			 "its _stext is %#llx, VMCOREINFO says %#llx",
+			 (unsigned long long)ks_stext,
+			 (unsigned long long)vi_stext);
+		ms_kallsyms_set_foreign(ki->ks, why);
+	}
+}
+
+static struct ms_error *open_sources(struct ms_kinfo *ki, struct ms_target *t,
+				     const struct ms_kinfo_opts *opts)
+{
+	const char *text = ms_target_vmcoreinfo(t);
+	char path[PATH_MAX];
+	struct ms_error *err;
+
+	if (!text)
+		return ms_error_new(MS_ERR_FORMAT, "no VMCOREINFO note in %s",
+				    ms_target_path(t));
+	err = ms_vmcoreinfo_parse(text, &ki->vi);
+	if (err)
+		return err;
+	sys_path(path, sizeof(path), opts->sysroot, "proc/kallsyms");
+	err = ms_kallsyms_load(path, &ki->ks);
+	if (err)
+		return err;
+	check_kallsyms(ki);
+	return open_types(ki, opts);
+}
+
+struct ms_error *ms_kinfo_open(struct ms_target *t,
+			       const struct ms_kinfo_opts *opts,
+			       struct ms_kinfo **out)
+{
+	static const struct ms_kinfo_opts no_opts;
+	struct ms_kinfo *ki = calloc(1, sizeof(*ki));
+	struct ms_error *err;
+
+	if (!ki)
+		return ms_error_new(MS_ERR_NOMEM, "out of memory");
+	err = open_sources(ki, t, opts ? opts : &no_opts);
+	if (!err)
+		err = ms_layout_resolve(ki, t, &ki->layout);
+	if (!err)
+		err = ms_target_set_paging(t, ki->layout.init_top_pgt,
+					   ki->layout.pgtable_levels);
+	if (err) {
+		ms_kinfo_close(ki);
+		return err;
+	}
+	*out = ki;
+	return NULL;
+}
+
+void ms_kinfo_close(struct ms_kinfo *ki)
+{
+	if (!ki)
+		return;
+	ms_vmcoreinfo_free(ki->vi);
+	ms_kallsyms_free(ki->ks);
+	ms_btf_close(ki->btf);
+	ms_dwarf_close(ki->dwarf);
+	free(ki);
+}
+
+const struct ms_layout *ms_kinfo_layout(const struct ms_kinfo *ki)
+{
+	return &ki->layout;
+}
+
+const char *ms_kinfo_type_source(const struct ms_kinfo *ki)
+{
+	if (ki->used_btf && ki->used_dwarf)
+		return "btf+dwarf";
+	if (ki->used_dwarf || !ki->btf)
+		return "dwarf";
+	return "btf";
+}
+
+/* ---- lookups ---- */
+
+struct ms_error *ms_kinfo_symbol(const struct ms_kinfo *ki, const char *name,
+				 uint64_t *addr)
+{
+	char key[128];
+	struct ms_error *err;
+
+	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
+	err = ms_vmcoreinfo_u64(ki->vi, key, 16, addr);
+	if (!is_missing(err))
+		return err;
+	ms_error_free(err);
+	return ms_kallsyms_lookup(ki->ks, name, addr);
+}
+
+/* NUMBER(name) from VMCOREINFO, else an enumerator of that name. */
+struct ms_error *ms_kinfo_number(const struct ms_kinfo *ki, const char *name,
+				 int64_t *val)
+{
+	char key[128];
+	struct ms_error *err;
+
+	snprintf(key, sizeof(key), "NUMBER(%s)", name);
+	err = ms_vmcoreinfo_s64(ki->vi, key, val);
+	if (!is_missing(err))
+		return err;
+	ms_error_free(err);
+	err = ms_kinfo_enumerator(ki, name, val);
+	if (is_missing(err)) {
+		ms_error_free(err);
+		return ms_error_new(MS_ERR_MISSING,
+				    "constant %s is in neither VMCOREINFO nor the kernel's types",
+				    name);
+	}
+	return err;
+}
+
+const char *ms_kinfo_vmcoreinfo(const struct ms_kinfo *ki, const char *key)
+{
+	return ms_vmcoreinfo_get(ki->vi, key);
+}
+
+/*
+ * The finder chain: BTF first; DWARF when there is no BTF or BTF does not
+ * know the name. The first finder's message is kept when neither knows it.
+ * ki is const to callers; which finders answered is bookkeeping for
+ * ms_kinfo_type_source().
+ */
+static bool ask_dwarf(const struct ms_kinfo *ki, struct ms_error *btf_err)
+{
+	return ki->dwarf && (!ki->btf || is_missing(btf_err));
+}
+
+static struct ms_error *answered(const struct ms_kinfo *ki,
+				 struct ms_error *btf_err,
+				 struct ms_error *dwarf_err, bool asked_dwarf)
+{
+	struct ms_kinfo *k = (struct ms_kinfo *)ki;
+
+	if (!asked_dwarf) {
+		k->used_btf |= !btf_err;
+		return btf_err;
+	}
+	if (!dwarf_err) {
+		ms_error_free(btf_err);
+		k->used_dwarf = true;
+		return NULL;
+	}
+	if (btf_err) {
+		ms_error_free(dwarf_err);
+		return btf_err;
+	}
+	return dwarf_err;
+}
+
+struct ms_error *ms_kinfo_type_size(const struct ms_kinfo *ki, const char *type,
+				    uint64_t *size)
+{
+	struct ms_error *eb = NULL, *ed = NULL;
+	enum ms_type_kind kind;
+	const char *name;
+	bool dw;
+
+	ms_type_name_split(type, &kind, &name);
+	if (ki->btf)
+		eb = ms_btf_type_size(ki->btf, kind, name, size);
+	dw = ask_dwarf(ki, eb);
+	if (dw)
+		ed = ms_dwarf_type_size(ki->dwarf, kind, name, size);
+	return answered(ki, eb, ed, dw);
+}
+
+struct ms_error *ms_kinfo_member(const struct ms_kinfo *ki, const char *type,
+				 const char *member, struct ms_member *out)
+{
+	struct ms_error *eb = NULL, *ed = NULL;
+	enum ms_type_kind kind;
+	const char *name;
+	bool dw;
+
+	ms_type_name_split(type, &kind, &name);
+	if (ki->btf)
+		eb = ms_btf_member(ki->btf, kind, name, member, out);
+	dw = ask_dwarf(ki, eb);
+	if (dw)
+		ed = ms_dwarf_member(ki->dwarf, kind, name, member, out);
+	return answered(ki, eb, ed, dw);
+}
+
+struct ms_error *ms_kinfo_enumerator(const struct ms_kinfo *ki,
+				     const char *name, int64_t *val)
+{
+	struct ms_error *eb = NULL, *ed = NULL;
+	bool dw;
+
+	if (ki->btf)
+		eb = ms_btf_enumerator(ki->btf, name, val);
+	dw = ask_dwarf(ki, eb);
+	if (dw)
+		ed = ms_dwarf_enumerator(ki->dwarf, name, val);
+	return answered(ki, eb, ed, dw);
+}
+
+/* For layout.c */
+const struct ms_vmcoreinfo *ms_kinfo_vi(const struct ms_kinfo *ki)
+{
+	return ki->vi;
+}
+
+const struct ms_kallsyms *ms_kinfo_ks(const struct ms_kinfo *ki)
+{
+	return ki->ks;
+}

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Resolves struct ms_layout once: every size, offset, symbol and constant
+ * the model uses, each from the source that knows it (VMCOREINFO, kallsyms,
+ * BTF/DWARF, or a kernel variable read through the target). A missing
+ * required item is MS_ERR_MISSING naming it; a type that disagrees with
+ * VMCOREINFO's SIZE()/OFFSET() is MS_ERR_FORMAT, since it means the type
+ * information belongs to another kernel.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct resolver {
+	struct ms_kinfo *ki;
+	struct ms_target *t;
+	struct ms_layout *lay;
+	const struct ms_vmcoreinfo *vi;
+};
+
+static bool absent(struct ms_error **err)
+{
+	if (*err && (*err)->code == MS_ERR_MISSING) {
+		ms_error_free(*err);
+		*err = NULL;
+		return true;
+	}
+	return false;
+}
+
+static unsigned int log2_u64(uint64_t v)
+{
+	return 63 - __builtin_clzll(v);
+}
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* ---- type helpers, cross-checked against VMCOREINFO when it has them ---- */
+
+/* key is "SIZE(zone)" or "OFFSET(zone.spanned_pages)". */
+static struct ms_error *cross_check(struct resolver *r, const char *key,
+				    uint64_t from_types, const char *what)
+{
+	struct ms_error *err;
+	uint64_t v;
+
+	err = ms_vmcoreinfo_u64(r->vi, key, 10, &v);
+	if (absent(&err) || err)
+		return err;
+	if (v != from_types)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "%s is %llu in the kernel type information (%s) but VMCOREINFO says %s=%llu: the type information is not this kernel's",
+				    what, (unsigned long long)from_types,
+				    ms_kinfo_type_source(r->ki), key,
+				    (unsigned long long)v);
+	return NULL;
+}
+
+static struct ms_error *type_size(struct resolver *r, const char *type,
+				  uint64_t *size)
+{
+	const char *name = strchr(type, ' ') ? strchr(type, ' ') + 1 : type;
+	char key[96], what[96];
+	struct ms_error *err;
+
+	err = ms_kinfo_type_size(r->ki, type, size);
+	if (err)
+		return err;
+	snprintf(key, sizeof(key), "SIZE(%s)", name);
+	snprintf(what, sizeof(what), "sizeof(%s)", type);
+	return cross_check(r, key, *size, what);
+}
+
+static struct ms_error *member(struct resolver *r, const char *type,
+			       const char *name, struct ms_member *m)
+{
+	const char *tname = strchr(type, ' ') ? strchr(type, ' ') + 1 : type;
+	char key[128], what[128];
+	struct ms_error *err;
+
+	err = ms_kinfo_member(r->ki, type, name, m);
+	if (err)
+		return err;
+	snprintf(key, sizeof(key), "OFFSET(%s.%s)", tname, name);
+	snprintf(what, sizeof(what), "offsetof(%s, %s)", type, name);
+	return cross_check(r, key, m->offset, what);
+}
+
+static struct ms_error *offset(struct resolver *r, const char *type,
+			       const char *name, uint64_t *off)
+{
+	struct ms_member m;
+	struct ms_error *err = member(r, type, name, &m);
+
+	if (!err)
+		*off = m.offset;
+	return err;
+}
+
+static struct ms_error *offset_opt(struct resolver *r, const char *type,
+				   const char *name, uint64_t *off)
+{
+	struct ms_error *err = offset(r, type, name, off);
+
+	if (absent(&err))
+		*off = MS_ABSENT;
+	return err;
+}
+
+/* Reads a kernel pointer-sized variable found through a symbol. */
+static struct ms_error *read_var(struct resolver *r, const char *sym,
+				 uint64_t *val)
+{
+	struct ms_error *err;
+	uint64_t addr;
+
+	err = ms_kinfo_symbol(r->ki, sym, &addr);
+	if (!err)
+		err = ms_target_read_u64(r->t, addr, val);
+	if (err)
+		return ms_error_wrap(err, "reading %s", sym);
+	return NULL;
+}
+
+/* ---- the groups of fields ---- */
+
+static struct ms_error *resolve_basics(struct resolver *r)
+{
+	struct ms_layout *lay = r->lay;
+	const char *rel = ms_vmcoreinfo_get(r->vi, "OSRELEASE");
+	struct ms_error *err;
+	int64_t l5;
+
+	if (!rel)
+		return ms_error_new(MS_ERR_MISSING, "VMCOREINFO lacks OSRELEASE");
+	snprintf(lay->release, sizeof(lay->release), "%s", rel);
+	err = ms_vmcoreinfo_u64(r->vi, "PAGESIZE", 10, &lay->page_size);
+	if (err)
+		return err;
+	if (!is_pow2(lay->page_size) || lay->page_size < 4096)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "VMCOREINFO PAGESIZE=%llu is not a page size",
+				    (unsigned long long)lay->page_size);
+	lay->page_shift = log2_u64(lay->page_size);
+	/* x86_64 writes KERNELOFFSET (0 without KASLR) since 4.x. */
+	err = ms_vmcoreinfo_u64(r->vi, "KERNELOFFSET", 16, &lay->kaslr_offset);
+	if (absent(&err))
+		lay->kaslr_offset = 0;
+	if (err)
+		return err;
+	/* NUMBER(pgtable_l5_enabled) since 4.17; older kernels are 4-level. */
+	err = ms_vmcoreinfo_s64(r->vi, "NUMBER(pgtable_l5_enabled)", &l5);
+	if (absent(&err))
+		l5 = 0;
+	if (err)
+		return err;
+	lay->pgtable_levels = l5 ? 5 : 4;
+	return ms_kinfo_symbol(r->ki, "init_top_pgt", &lay->init_top_pgt);
+}
+
+/*
+ * With SPARSEMEM_EXTREME, mem_section is a pointer to the root array.
+ * VMCOREINFO's SYMBOL(mem_section) is that pointer's value (4.15,
+ * a0b1280368d1 "kdump: write correct address of mem_section into
+ * vmcoreinfo"), not the variable's address; kallsyms has the address.
+ */
+static struct ms_error *resolve_roots(struct resolver *r)
+{
+	struct ms_layout *lay = r->lay;
+	uint64_t vi_roots = 0, rd_roots;
+	struct ms_error *err, *kerr;
+	bool have_vi;
+
+	err = ms_vmcoreinfo_u64(r->vi, "SYMBOL(mem_section)", 16, &vi_roots);
+	have_vi = !absent(&err);
+	if (err)
+		return err;
+	kerr = ms_kallsyms_lookup(ms_kinfo_ks(r->ki), "mem_section",
+				  &lay->sym_mem_section);
+	if (kerr) {
+		lay->sym_mem_section = MS_ABSENT;
+		if (!have_vi)
+			return kerr;
+		ms_error_free(kerr);
+		lay->mem_section_roots = vi_roots;
+		return NULL;
+	}
+	err = ms_target_read_u64(r->t, lay->sym_mem_section, &rd_roots);
+	if (err)
+		return ms_error_wrap(err, "reading mem_section");
+	if (have_vi && rd_roots != vi_roots)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "mem_section at %#llx points to %#llx, but VMCOREINFO SYMBOL(mem_section)=%llx",
+				    (unsigned long long)lay->sym_mem_section,
+				    (unsigned long long)rd_roots,
+				    (unsigned long long)vi_roots);
+	lay->mem_section_roots = rd_roots;
+	return NULL;
+}
+
+static struct ms_error *resolve_sparse(struct resolver *r)
+{
+	struct ms_layout *lay = r->lay;
+	uint64_t roots, want;
+	struct ms_error *err;
+	int64_t v;
+
+	err = ms_vmcoreinfo_s64(r->vi, "NUMBER(SECTION_SIZE_BITS)", &v);
+	if (err)
+		return err;
+	if (v < 12 || v > 40)
+		return ms_error_new(MS_ERR_FORMAT, "VMCOREINFO NUMBER(SECTION_SIZE_BITS)=%lld is implausible", (long long)v);
+	lay->section_size_bits = v;
+	/* x86_64: MAX_PHYSMEM_BITS is (pgtable_l5_enabled() ? 52 : 46),
+	 * evaluated when VMCOREINFO is written. */
+	err = ms_vmcoreinfo_s64(r->vi, "NUMBER(MAX_PHYSMEM_BITS)", &v);
+	if (err)
+		return err;
+	if (v != (lay->pgtable_levels == 5 ? 52 : 46))
+		return ms_error_new(MS_ERR_FORMAT,
+				    "VMCOREINFO NUMBER(MAX_PHYSMEM_BITS)=%lld does not match %d-level paging",
+				    (long long)v, lay->pgtable_levels);
+	lay->max_physmem_bits = v;
+	lay->nr_mem_sections = 1ULL << (v - lay->section_size_bits);
+
+	err = type_size(r, "struct mem_section", &lay->mem_section.size);
+	if (!err)
+		err = offset(r, "struct mem_section", "section_mem_map",
+			     &lay->mem_section.section_mem_map);
+	if (!err)
+		err = offset(r, "struct mem_section", "usage",
+			     &lay->mem_section.usage);
+	if (err)
+		return err;
+	if (!lay->mem_section.size || lay->mem_section.size > lay->page_size)
+		return ms_error_new(MS_ERR_FORMAT, "sizeof(struct mem_section) is %llu",
+				    (unsigned long long)lay->mem_section.size);
+	lay->sections_per_root = lay->page_size / lay->mem_section.size;
+	want = (lay->nr_mem_sections + lay->sections_per_root - 1) /
+	       lay->sections_per_root;
+	err = ms_vmcoreinfo_u64(r->vi, "LENGTH(mem_section)", 10, &roots);
+	if (absent(&err))
+		roots = want;
+	if (err)
+		return err;
+	if (roots != want)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "VMCOREINFO LENGTH(mem_section)=%llu, but %llu sections of %llu bytes need %llu roots",
+				    (unsigned long long)roots,
+				    (unsigned long long)lay->nr_mem_sections,
+				    (unsigned long long)lay->mem_section.size,
+				    (unsigned long long)want);
+	lay->nr_section_roots = roots;
+	return resolve_roots(r);
+}
+
+/* struct mem_section_usage: 5.3 (f1eca35a0dc7 "mm/sparsemem: introduce
+ * struct mem_section_usage"); the rcu_head before the map came with 6.8
+ * (and stable 6.1.y): only the offset moves. */
+static struct ms_error *resolve_usage(struct resolver *r)
+{
+	struct ms_layout *lay = r->lay;
+	struct ms_error *err;
+	struct ms_member m;
+	uint64_t bits;
+
+	err = ms_kinfo_type_size(r->ki, "struct mem_section_usage",
+				 &lay->mem_section_usage.size);
+	if (!err)
+		err = member(r, "struct mem_section_usage", "subsection_map",
+			     &m);
+	if (err)
+		return err;
+	if (!m.nelems || m.size % m.nelems || m.size / m.nelems != 8)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "struct mem_section_usage.subsection_map is not an array of unsigned long");
+	lay->mem_section_usage.subsection_map = m.offset;
+	lay->mem_section_usage.subsection_map_longs = m.nelems;
+	/* DECLARE_BITMAP(subsection_map, SUBSECTIONS_PER_SECTION) */
+	bits = m.nelems * 64;
+	if (!is_pow2(bits) || log2_u64(bits) > lay->section_size_bits)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "subsection_map of %llu bits does not divide a section",
+				    (unsigned long long)bits);
+	lay->subsections_per_section = bits;
+	lay->subsection_shift = lay->section_size_bits - log2_u64(bits);
+	return NULL;
+}
+
+/*
+ * Bits of section_mem_map: an anonymous enum in include/linux/mmzone.h
+ * since 5.13 (ed7802dd48f7); SECTION_TAINT_ZONE_DEVICE_BIT needs
+ * CONFIG_ZONE_DEVICE (5.12), SECTION_IS_VMEMMAP_PREINIT_BIT
+ * CONFIG_SPARSEMEM_VMEMMAP_PREINIT (6.15).
+ */
+static struct ms_error *resolve_section_bits(struct resolver *r)
+{
+	static const struct {
+		const char *name;
+		bool required;
+	} bits[MS_SECTION_NR_BITS] = {
+		[MS_SECTION_PRESENT] = { "SECTION_MARKED_PRESENT_BIT", true },
+		[MS_SECTION_HAS_MEM_MAP] = { "SECTION_HAS_MEM_MAP_BIT", true },
+		[MS_SECTION_ONLINE] = { "SECTION_IS_ONLINE_BIT", true },
+		[MS_SECTION_EARLY] = { "SECTION_IS_EARLY_BIT", true },
+		[MS_SECTION_ZONE_DEVICE] = { "SECTION_TAINT_ZONE_DEVICE_BIT", false },
+		[MS_SECTION_VMEMMAP_PREINIT] = { "SECTION_IS_VMEMMAP_PREINIT_BIT", false },
+	};
+	struct ms_layout *lay = r->lay;
+	struct ms_error *err;
+	int64_t v;
+
+	err = ms_kinfo_enumerator(r->ki, "SECTION_MAP_LAST_BIT", &v);
+	if (err)
+		return err;
+	if (v < 1 || v > 16)
+		return ms_error_new(MS_ERR_FORMAT, "SECTION_MAP_LAST_BIT is %lld",
+				    (long long)v);
+	lay->section_map_last_bit = v;
+	for (int i = 0; i < MS_SECTION_NR_BITS; i++) {
+		err = ms_kinfo_enumerator(r->ki, bits[i].name, &v);
+		if (!bits[i].required && absent(&err))
+			v = -1;
+		if (err)
+			return err;
+		if (v >= (int64_t)lay->section_map_last_bit)
+			return ms_error_new(MS_ERR_FORMAT, "%s is %lld, not below SECTION_MAP_LAST_BIT",
+					    bits[i].name, (long long)v);
+		lay->section_bit[i] = v;
+	}
+	return NULL;
+}
+
+/*
+ * page_offset_base and vmemmap_base are variables (CONFIG_RANDOMIZE_MEMORY
+ * moves them). VMCOREINFO has SYMBOL(vmemmap) — the value, vmemmap_base on
+ * x86_64 — since 6.9 (Huang Shijie's "vmcore_info: export vmemmap");
+ * page_offset_base it never has, so read it from kernel data.
+ */
+static struct ms_error *resolve_bases(struct resolver *r)
+{
+	struct ms_layout *lay = r->lay;
+	struct ms_error *err;
+
+	err = read_var(r, "page_offset_base", &lay->page_offset_base);
+	if (err)
+		return err;
+	err = ms_vmcoreinfo_u64(r->vi, "SYMBOL(vmemmap)", 16,
+				&lay->vmemmap_base);
+	if (absent(&err))
+		err = read_var(r, "vmemmap_base", &lay->vmemmap_base);
+	if (err)
+		return err;
+	err = ms_kinfo_type_size(r->ki, "struct page", &lay->page_struct_size);
+	if (!err)
+		err = cross_check(r, "SIZE(page)", lay->page_struct_size,
+				  "sizeof(struct page)");
+	return err;
+}
+
+static struct ms_error *resolve_nodes(struct resolver *r)
+{
+	struct ms_layout *lay = r->lay;
+	struct ms_error *err;
+	uint64_t n;
+
+	/* CONFIG_NUMA: node_data[MAX_NUMNODES] (arch_crash_save_vmcoreinfo) */
+	err = ms_vmcoreinfo_u64(r->vi, "SYMBOL(node_data)", 16,
+				&lay->sym_node_data);
+	if (!err) {
+		err = ms_vmcoreinfo_u64(r->vi, "LENGTH(node_data)", 10, &n);
+		if (err)
+			return err;
+		if (!n || n > 1 << 12)
+			return ms_error_new(MS_ERR_FORMAT, "VMCOREINFO LENGTH(node_data)=%llu",
+					    (unsigned long long)n);
+		lay->node_data_is_array = true;
+		lay->max_numnodes = n;
+		return NULL;
+	}
+	if (!absent(&err))
+		return err;
+	/* !NUMA: one contig_page_data, in VMCOREINFO too */
+	err = ms_kinfo_symbol(r->ki, "contig_page_data", &lay->sym_node_data);
+	if (err)
+		return ms_error_wrap(err, "neither node_data nor contig_page_data");
+	lay->node_data_is_array = false;
+	lay->max_numnodes = 1;
+	return NULL;
+}
+
+static struct ms_error *resolve_pgdat(struct resolver *r)
+{
+	static const char pg[] = "struct pglist_data";
+	struct ms_layout *lay = r->lay;
+	struct ms_error *err;
+	struct ms_member zones;
+	int64_t nr;
+
+	err = type_size(r, pg, &lay->pglist_data.size);
+	if (!err)
+		err = member(r, pg, "node_zones", &zones);
+	if (!err)
+		err = offset(r, pg, "node_id", &lay->pglist_data.node_id);
+	if (!err)
+		err = offset(r, pg, "node_start_pfn",
+			     &lay->pglist_data.node_start_pfn);
+	if (!err)
+		err = offset(r, pg, "node_present_pages",
+			     &lay->pglist_data.node_present_pages);
+	if (!err)
+		err = offset(r, pg, "node_spanned_pages",
+			     &lay->pglist_data.node_spanned_pages);
+	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT only */
+	if (!err)
+		err = offset_opt(r, pg, "first_deferred_pfn",
+				 &lay->pglist_data.first_deferred_pfn);
+	if (err)
+		return err;
+	lay->pglist_data.node_zones = zones.offset;
+
+	err = ms_kinfo_enumerator(r->ki, "__MAX_NR_ZONES", &nr);
+	if (absent(&err))
+		nr = zones.nelems;
+	if (err)
+		return err;
+	if (nr < 1 || (zones.nelems && (uint64_t)nr != zones.nelems))
+		return ms_error_new(MS_ERR_FORMAT,
+				    "MAX_NR_ZONES is %lld but pglist_data.node_zones has %llu",
+				    (long long)nr,
+				    (unsigned long long)zones.nelems);
+	lay->max_nr_zones = nr;
+	return NULL;
+}
+
+static struct ms_error *resolve_zone(struct resolver *r)
+{
+	static const char z[] = "struct zone";
+	struct ms_layout *lay = r->lay;
+	struct ms_error *err;
+
+	err = type_size(r, z, &lay->zone.size);
+	if (!err)
+		err = offset(r, z, "zone_start_pfn", &lay->zone.zone_start_pfn);
+	if (!err)
+		err = offset(r, z, "spanned_pages", &lay->zone.spanned_pages);
+	if (!err)
+		err = offset(r, z, "present_pages", &lay->zone.present_pages);
+	if (!err)
+		err = offset(r, z, "name", &lay->zone.name);
+	return err;
+}
+
+struct ms_error *ms_layout_resolve(struct ms_kinfo *ki, struct ms_target *t,
+				   struct ms_layout *lay)
+{
+	static struct ms_error *(*const steps[])(struct resolver *) = {
+		resolve_basics, resolve_sparse, resolve_usage,
+		resolve_section_bits, resolve_bases, resolve_nodes,
+		resolve_pgdat, resolve_zone,
+	};
+	struct resolver r = { .ki = ki, .t = t, .lay = lay,
+			      .vi = ms_kinfo_vi(ki) };
+	struct ms_error *err;
+
+	memset(lay, 0, sizeof(*lay));
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		err = steps[i](&r);
+		if (err)
+			return err;
+	}
+	return NULL;
+}

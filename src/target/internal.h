@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Private to src/target/: the target object shared by kcore.c (ELF open,
+ * segments, notes), read.c (segment reads) and pagewalk.c (page tables).
+ */
+#ifndef MEMSCOPE_TARGET_INTERNAL_H
+#define MEMSCOPE_TARGET_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "memscope/target.h"
+
+/*
+ * An address-ordered, non-overlapping lookup table of file-backed ranges:
+ * one for virtual addresses, one for physical. last is inclusive so a range
+ * may end at 2^64 - 1 without overflow.
+ */
+struct target_range {
+	uint64_t start;
+	uint64_t last;
+	uint64_t offset;
+};
+
+struct target_index {
+	struct target_range *r;
+	size_t nr;
+};
+
+struct target_note {
+	const char *name;	/* points into target->note_buf, NUL-terminated */
+	uint32_t type;
+	const void *desc;
+	size_t len;
+};
+
+/* One cached page-table page per level: walking a range reads each once. */
+struct pt_cache {
+	uint64_t paddr;
+	bool valid;
+	uint64_t ent[512];
+};
+
+struct ms_target {
+	char *path;
+	int fd;
+	struct ms_segment *segs;	/* every PT_LOAD, sorted by vaddr */
+	size_t nr_segs;
+	struct target_index vidx;
+	struct target_index pidx;
+
+	uint8_t *note_buf;		/* the PT_NOTE contents, back to back */
+	struct target_note *notes;
+	size_t nr_notes;
+	char *vmcoreinfo;
+
+	bool paging;
+	int levels;
+	uint64_t pgd_paddr;
+	struct pt_cache cache[MS_PT_PGD + 1];	/* indexed by enum ms_pt_level */
+
+	size_t nr_reads;
+};
+
+/* read.c */
+struct ms_error *target_index_build(struct target_index *ix,
+				    const struct ms_segment *segs, size_t nr,
+				    bool phys);
+const struct target_range *target_index_find(const struct target_index *ix,
+					     uint64_t addr, uint64_t *next);
+struct ms_error *target_pread(struct ms_target *t, void *buf, size_t len,
+			      uint64_t offset, uint64_t addr, const char *what);
+
+/* pagewalk.c */
+struct ms_error *target_read_mapped(struct ms_target *t, uint64_t vaddr,
+				    void *buf, size_t len);
+
+#endif

@@ -1,0 +1,123 @@
+# memscope lab: shell helpers for guest jobs (busybox sh).  Source with ". /lab/lib.sh".
+# Busybox sh runs its own applets first for bare names (modprobe, setpriv, tar,
+# ...), so the real tools are always called by absolute path.
+MODPROBE=/sbin/modprobe
+SETPRIV=/usr/bin/setpriv
+MEMSCOPE=${MEMSCOPE:-/usr/bin/memscope}
+: "${LAB_OUT:=/out}"
+
+lab_say() {
+    # a marker line for the host (it watches the console)
+    echo "LAB: $*" >/dev/console
+}
+
+lab_modules_nvdimm() {
+    # nvdimm/dax/kmem stack; dax_pmem_core/compat exist only on some releases
+    for m in nfit libnvdimm nd_pmem nd_btt dax_pmem_core dax_pmem dax_pmem_compat \
+             device_dax kmem; do
+        $MODPROBE -q "$m" 2>/dev/null
+    done
+    # wait for the NFIT region to appear
+    i=0
+    while [ $i -lt 50 ] && [ -z "$(ls /sys/bus/nd/devices 2>/dev/null | grep region)" ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
+# lab_namespaces SIZE... : fresh labels, then one devdax namespace per size,
+# memmap in RAM (-M mem: compound devmap dedup needs it), 2 MiB aligned.
+lab_namespaces() {
+    ndctl disable-region all
+    ndctl init-labels -f all
+    ndctl enable-region all
+    for s in "$@"; do
+        ndctl create-namespace -r region0 -m devdax -M mem -a 2M -s "$s" || return 1
+    done
+}
+
+# lab_sysmem FILE: every value of /sys/devices/system/memory as "path=value"
+# lines (path relative to that directory), plus "memoryN/node=K" from the node link.
+lab_sysmem() {
+    d=/sys/devices/system/memory
+    {
+        for f in "$d"/*; do
+            [ -f "$f" ] && [ -r "$f" ] && echo "${f#$d/}=$(cat "$f" 2>/dev/null | tr '\n' ' ')"
+        done
+        for b in "$d"/memory*; do
+            n=${b##*/}
+            for f in "$b"/*; do
+                [ -f "$f" ] && [ -r "$f" ] || continue
+                case "${f##*/}" in uevent) continue ;; esac
+                echo "$n/${f##*/}=$(cat "$f" 2>/dev/null | tr '\n' ' ' | sed 's/ *$//')"
+            done
+            for l in "$b"/node*; do
+                [ -e "$l" ] && echo "$n/node=${l##*/node}"
+            done
+        done
+    } >"$1"
+}
+
+# lab_run NAME CMD...: run a command, keep stdout, stderr and exit status.
+lab_run() {
+    name=$1
+    shift
+    "$@" >"$LAB_OUT/$name.out" 2>"$LAB_OUT/$name.err"
+    echo $? >"$LAB_OUT/$name.rc"
+}
+
+# lab_ground_truth DIR: what the kernel itself says, for the host-side assertions.
+lab_ground_truth() {
+    g=$1
+    mkdir -p "$g"
+    lab_sysmem "$g/sysfs-memory.txt"
+    lsmem -J -a -b -o RANGE,SIZE,STATE,REMOVABLE,BLOCK,NODE,ZONES >"$g/lsmem.json" 2>"$g/lsmem.err"
+    cat /proc/iomem >"$g/iomem.txt"
+    ndctl list -N -R >"$g/ndctl.json" 2>"$g/ndctl.err"
+    daxctl list >"$g/daxctl.json" 2>"$g/daxctl.err"
+    grep -m1 '^flags' /proc/cpuinfo >"$g/cpuflags.txt"
+    uname -r >"$g/uname.txt"
+    cat /proc/cmdline >"$g/cmdline.txt"
+    cat /proc/zoneinfo >"$g/zoneinfo.txt"
+    dd if=/proc/kcore bs=4096 count=16 of="$g/kcore.head" 2>/dev/null
+    ls -l /sys/bus/dax/devices/ >"$g/dax-devices.txt" 2>&1
+    for r in /sys/bus/dax/devices/dax*; do
+        [ -d "$r" ] || continue
+        n=${r##*/}
+        for f in size align resource target_node; do
+            [ -r "$r/$f" ] && echo "$n/$f=$(cat "$r/$f")"
+        done
+    done >"$g/dax-attrs.txt" 2>/dev/null
+}
+
+# lab_memscope DIR: the memscope outputs (JSON and text) with status and stderr.
+lab_memscope() {
+    m=$1
+    mkdir -p "$m"
+    LAB_OUT=$m lab_run sections-json $MEMSCOPE sections -J
+    LAB_OUT=$m lab_run subsections-json $MEMSCOPE subsections -J
+    LAB_OUT=$m lab_run blocks-json $MEMSCOPE blocks -J
+    LAB_OUT=$m lab_run summary $MEMSCOPE summary
+    LAB_OUT=$m lab_run sections $MEMSCOPE sections
+    # bad input: not root -> one line on stderr, exit 1
+    LAB_OUT=$m lab_run nonroot $SETPRIV --reuid=65534 --regid=65534 --clear-groups \
+        $MEMSCOPE summary
+}
+
+# lab_artifacts DIR: raw kernel facts other developers decode offline.
+lab_artifacts() {
+    a=$1
+    mkdir -p "$a"
+    cp /sys/kernel/btf/vmlinux "$a/btf-vmlinux"
+    cat /proc/kallsyms >"$a/kallsyms"
+    dd if=/proc/kcore bs=4096 count=16 of="$a/kcore.head" 2>/dev/null
+    cat /sys/kernel/vmcoreinfo >"$a/vmcoreinfo-sysfs.txt" 2>/dev/null
+    cat /proc/iomem >"$a/iomem"
+    lab_sysmem "$a/sysfs-memory.txt"
+    ls -lR /sys/devices/system/memory/ >"$a/sysfs-memory-ls.txt" 2>&1
+    uname -r >"$a/uname"
+    cat /proc/cmdline >"$a/cmdline"
+    grep -m1 '^flags' /proc/cpuinfo >"$a/cpuflags"
+    cat /proc/zoneinfo >"$a/zoneinfo"
+    cat /proc/meminfo >"$a/meminfo"
+}

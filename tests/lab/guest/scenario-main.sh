@@ -1,0 +1,54 @@
+# Boot "main": default paging (5-level under -cpu max) and KASLR, an emulated
+# NVDIMM split into two devdax namespaces (memmap in RAM), then a 1 GiB DIMM
+# hot-added by the host through QMP and onlined here through sysfs.
+# Collects memscope output and ground truth before (pre/) and after (post/).
+. /lab/lib.sh
+NS_SIZES=${NS_SIZES:-256M 208M}
+HOTPLUG_BYTES=${HOTPLUG_BYTES:-1073741824}
+
+lab_modules_nvdimm
+lab_namespaces $NS_SIZES >"$LAB_OUT/namespaces.log" 2>&1
+echo $? >"$LAB_OUT/namespaces.rc"
+
+lab_ground_truth "$LAB_OUT/pre/truth"
+lab_memscope "$LAB_OUT/pre/memscope"
+
+mem=/sys/devices/system/memory
+bs=$(( 0x$(cat $mem/block_size_bytes) ))
+want=$(( HOTPLUG_BYTES / bs ))
+before=$(ls -d $mem/memory* | wc -l)
+ls -d $mem/memory* | sed 's,.*/,,' >"$LAB_OUT/blocks-before.txt"
+lab_say ready-for-hotplug
+i=0
+while [ $i -lt 600 ]; do
+    now=$(ls -d $mem/memory* | wc -l)
+    [ "$now" -ge $((before + want)) ] && break
+    sleep 0.1
+    i=$((i + 1))
+done
+echo "blocks before=$before after=$now wanted=+$want waited=${i}00ms" >"$LAB_OUT/hotplug.log"
+# Online the new blocks: the first three to the kernel zone, the next ones movable,
+# the last stays offline (so offline sections are covered too).
+n=0
+new=$(ls -d $mem/memory* | sed 's,.*/memory,,' | sort -n | while read b; do
+        grep -qx "memory$b" "$LAB_OUT/blocks-before.txt" || echo "$b"; done)
+count=$(echo "$new" | grep -c .)
+for b in $new; do
+    n=$((n + 1))
+    if [ $n -eq "$count" ]; then
+        how=keep-offline
+    elif [ $n -le 3 ]; then
+        how=online_kernel
+    else
+        how=online_movable
+    fi
+    if [ $how != keep-offline ]; then
+        echo $how >$mem/memory$b/state 2>>"$LAB_OUT/hotplug.log" || \
+            echo online >$mem/memory$b/state 2>>"$LAB_OUT/hotplug.log"
+    fi
+    echo "memory$b $how -> $(cat $mem/memory$b/state)" >>"$LAB_OUT/hotplug.log"
+done
+echo "$new" >"$LAB_OUT/blocks-hotplugged.txt"
+
+lab_ground_truth "$LAB_OUT/post/truth"
+lab_memscope "$LAB_OUT/post/memscope"

@@ -1,0 +1,1 @@
+"""memscope QEMU lab: host-side orchestration (Python 3 standard library only)."""

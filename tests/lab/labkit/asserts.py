@@ -1,0 +1,370 @@
+"""Host-side assertions: memscope's JSON against sysfs, lsmem, /proc/iomem,
+ndctl and the paging mode, for every result directory of `lab.py check`.
+
+Prints "PASS name" / "FAIL name: detail" per assertion, then "N passed, N failed".
+"""
+import json
+import os
+import re
+
+from . import truth as T
+
+FLAGS = ["present", "memmap", "online", "early", "zone_device", "vmemmap_preinit"]
+LETTERS = {"present": "P", "memmap": "M", "online": "O", "early": "E", "zone_device": "D",
+           "vmemmap_preinit": "V"}
+NONROOT_MSG = "memscope: reading /proc/kcore needs CAP_SYS_RAWIO (run as root)"
+# nokaslr vmemmap bases (arch/x86/include/asm/pgtable_64_types.h)
+VMEMMAP_NOKASLR = {4: 0xffffea0000000000, 5: 0xffd4000000000000}
+
+
+class Report:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print("PASS %s" % name)
+        else:
+            self.failed += 1
+            print("FAIL %s: %s" % (name, detail or "failed"))
+        return ok
+
+
+class Phase:
+    """One collection point (a truth/ and a memscope/ directory)."""
+
+    def __init__(self, d):
+        self.dir = d
+        t = os.path.join(d, "truth")
+        self.block_size, self.blocks = T.sysfs_memory(os.path.join(t, "sysfs-memory.txt"))
+        self.iomem = T.iomem(os.path.join(t, "iomem.txt"))
+        self.ram = [(r.start, r.end) for r in T.system_ram(self.iomem)]
+        self.dev = T.device_ranges(self.iomem)
+        self.lsmem = T.lsmem(os.path.join(t, "lsmem.json"))
+        self.flags = T.read(os.path.join(t, "cpuflags.txt")).split()
+        self.cmdline = T.read(os.path.join(t, "cmdline.txt")).split()
+        self.vmcoreinfo = T.vmcoreinfo(os.path.join(t, "kcore.head"))
+        self.ms = {}
+        self.ms_err = {}
+        for name, key in (("sections-json", "sections"), ("subsections-json", "subsections"),
+                          ("blocks-json", "memory")):
+            self.ms[name] = self._load(name, key)
+        self.summary = T.read(os.path.join(d, "memscope", "summary.out"))
+
+    def _load(self, name, key):
+        base = os.path.join(self.dir, "memscope", name)
+        rc = T.read(base + ".rc", "missing").strip()
+        if rc != "0":
+            self.ms_err[name] = "exit %s: %s" % (rc, T.read(base + ".err").strip()[:300])
+            return None
+        try:
+            doc = json.loads(T.read(base + ".out"))
+        except ValueError as e:
+            self.ms_err[name] = "bad JSON: %s" % e
+            return None
+        if not isinstance(doc, dict) or doc.get("schema") != 1 or not isinstance(
+                doc.get(key), list):
+            self.ms_err[name] = "expected {\"schema\":1,\"%s\":[...]}" % key
+            return None
+        return doc[key]
+
+    def sections_per_block(self):
+        return max(1, self.block_size // T.SECTION_SIZE)
+
+    def block_sections(self, b):
+        n = self.sections_per_block()
+        return range(b.phys_index, b.phys_index + n)
+
+    def expected_sections(self):
+        s = set()
+        for b in self.blocks.values():
+            s.update(self.block_sections(b))
+        return s | T.sections_of([(a, e) for a, e, _ in self.dev])
+
+
+def _hex(v):
+    return int(v, 16) if isinstance(v, str) else v
+
+
+def _flags(sec):
+    return [f for f in (sec.get("flags") or "").split(",") if f]
+
+
+def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False):
+    """All per-collection assertions."""
+    c = lambda name, ok, detail="": rep.check("%s %s" % (tag, name), ok, detail)  # noqa: E731
+
+    # memscope ran, non-root refused
+    for name in ("sections-json", "subsections-json", "blocks-json"):
+        c("memscope-%s" % name, ph.ms[name] is not None, ph.ms_err.get(name, ""))
+    c("memscope-summary", T.read(os.path.join(ph.dir, "memscope", "summary.rc")).strip() == "0",
+      T.read(os.path.join(ph.dir, "memscope", "summary.err")).strip()[:300])
+    err = T.read(os.path.join(ph.dir, "memscope", "nonroot.err"))
+    rc = T.read(os.path.join(ph.dir, "memscope", "nonroot.rc")).strip()
+    c("nonroot-refused", rc == "1" and err == NONROOT_MSG + "\n",
+      "exit %s, stderr %r" % (rc, err[:200]))
+
+    secs = ph.ms["sections-json"]
+    subs = ph.ms["subsections-json"]
+    blks = ph.ms["blocks-json"]
+    bysec = {s.get("section"): s for s in secs} if secs is not None else None
+    bysub = {s.get("section"): s for s in subs} if subs is not None else None
+
+    # (i) blocks against sysfs and lsmem -J -a -b
+    if blks is None:
+        c("blocks-match-sysfs", False, "no memscope blocks -J output")
+        c("blocks-match-lsmem", False, "no memscope blocks -J output")
+    else:
+        got = {b.get("block"): b for b in blks}
+        want = set(ph.blocks)
+        c("blocks-match-sysfs", set(got) == want,
+          "sysfs-only %s, memscope-only %s" % (sorted(want - set(got)), sorted(set(got) - want)))
+        bad = []
+        for num, lrow in sorted(ph.lsmem.items()):
+            m = got.get(num)
+            if m is None:
+                bad.append("block %d missing" % num)
+                continue
+            for k in ("range", "size", "state", "removable", "node", "zones"):
+                if k in lrow and m.get(k) != lrow[k]:
+                    bad.append("block %d %s: memscope %r, lsmem %r" % (num, k, m.get(k), lrow[k]))
+            sysb = ph.blocks.get(num)
+            if sysb is not None:
+                first = sysb.phys_index
+                last = first + ph.sections_per_block() - 1
+                want_s = "%d-%d" % (first, last)
+                if m.get("sections") not in (want_s, str(first) if first == last else want_s):
+                    bad.append("block %d sections %r, want %r" % (num, m.get("sections"), want_s))
+        c("blocks-match-lsmem", not bad and len(ph.lsmem) == len(ph.blocks),
+          "; ".join(bad[:6]) + (" (+%d)" % (len(bad) - 6) if len(bad) > 6 else "") +
+          ("" if len(ph.lsmem) == len(ph.blocks) else
+           " lsmem has %d blocks, sysfs %d" % (len(ph.lsmem), len(ph.blocks))))
+
+    if secs is None:
+        for n in ("sections-set", "section-fields", "sections-of-blocks", "zone-device"):
+            c(n, False, "no memscope sections -J output")
+    else:
+        want = ph.expected_sections()
+        have = set(bysec)
+        c("sections-set", have == want,
+          "missing %s, unexpected %s" % (sorted(want - have)[:10], sorted(have - want)[:10]))
+
+        bad = []
+        for s in secs:
+            n = s.get("section")
+            fl = _flags(s)
+            unknown = [f for f in fl if f not in FLAGS and not re.match(r"bit\d+$", f)]
+            if unknown:
+                bad.append("%s: unknown flags %s" % (n, unknown))
+            letters = "".join(LETTERS[f] for f in FLAGS if f in fl)
+            if sorted(s.get("state", "")) != sorted(letters):
+                bad.append("%s: state %r vs flags %r" % (n, s.get("state"), s.get("flags")))
+            if _hex(s.get("start")) != n * T.SECTION_SIZE or \
+                    _hex(s.get("end")) != (n + 1) * T.SECTION_SIZE - 1:
+                bad.append("%s: start/end %s-%s" % (n, s.get("start"), s.get("end")))
+            if s.get("subsections") != T.SUBSECTIONS:
+                bad.append("%s: subsections %r" % (n, s.get("subsections")))
+            if bysub is not None and n in bysub:
+                mp = bysub[n].get("map", "")
+                if s.get("active") != mp.count("#") or bysub[n].get("active") != mp.count("#"):
+                    bad.append("%s: active %r/%r vs map count %d" % (
+                        n, s.get("active"), bysub[n].get("active"), mp.count("#")))
+        c("section-fields", not bad, "; ".join(bad[:6]))
+
+        # (ii) sections of each block: present+memmap, online iff block online,
+        # early iff boot memory, block number, zone when the block has one
+        bad = []
+        for num, b in sorted(ph.blocks.items()):
+            hot = num in hot_blocks
+            online = b.state == "online"
+            zones = b.attrs.get("valid_zones", "").split()
+            for n in ph.block_sections(b):
+                s = bysec.get(n)
+                if s is None:
+                    bad.append("section %d of block %d missing" % (n, num))
+                    continue
+                fl = _flags(s)
+                for f in ("present", "memmap"):
+                    if f not in fl:
+                        bad.append("section %d: no %s" % (n, f))
+                if ("online" in fl) != online:
+                    bad.append("section %d: online flag %s, block %d %s" % (
+                        n, "online" in fl, num, b.state))
+                if ("early" in fl) == hot:
+                    bad.append("section %d: early=%s but block %d is %s" % (
+                        n, "early" in fl, num, "hot-added" if hot else "boot memory"))
+                if "zone_device" in fl:
+                    bad.append("section %d: zone_device in a memory block" % n)
+                if s.get("block") != num:
+                    bad.append("section %d: block %r, want %d" % (n, s.get("block"), num))
+                if online and len(zones) == 1 and zones[0] != "none" and s.get("zone") != zones[0]:
+                    bad.append("section %d: zone %r, sysfs %r" % (n, s.get("zone"), zones[0]))
+                if b.node is not None and s.get("node") != b.node:
+                    bad.append("section %d: node %r, sysfs %r" % (n, s.get("node"), b.node))
+        c("sections-of-blocks", not bad, "; ".join(bad[:6]) +
+          (" (+%d)" % (len(bad) - 6) if len(bad) > 6 else ""))
+
+        # (iv) ZONE_DEVICE sections: zone_device, no block
+        devsecs = T.sections_of([(a, e) for a, e, _ in ph.dev])
+        bad = []
+        for n in sorted(devsecs):
+            s = bysec.get(n)
+            if s is None:
+                bad.append("device section %d missing" % n)
+            elif "zone_device" not in _flags(s) or s.get("block") is not None:
+                bad.append("section %d: flags %r block %r" % (n, s.get("flags"), s.get("block")))
+        for n, s in bysec.items():
+            if n not in devsecs and "zone_device" in _flags(s):
+                bad.append("section %d: zone_device outside any namespace" % n)
+        if expect_dev or devsecs:
+            c("zone-device", not bad and (devsecs or not expect_dev),
+              "; ".join(bad[:6]) or "no namespace/dax ranges in /proc/iomem")
+
+    # (iii) sub-section activity against /proc/iomem
+    if subs is None:
+        c("subsections-vs-iomem", False, "no memscope subsections -J output")
+    else:
+        bad = []
+        devsecs = T.sections_of([(a, e) for a, e, _ in ph.dev])
+        dev_ranges = [(a, e) for a, e, _ in ph.dev]
+        for n, s in sorted(bysub.items()):
+            mp = s.get("map", "")
+            if len(mp) != T.SUBSECTIONS or set(mp) - set("#."):
+                bad.append("section %s: map %r" % (n, mp))
+                continue
+            got = {i for i, ch in enumerate(mp) if ch == "#"}
+            want = T.granules(dev_ranges if n in devsecs else ph.ram, n)
+            if got != want:
+                bad.append("section %d: map %s, iomem wants %s" % (
+                    n, mp, "".join("#" if i in want else "." for i in range(T.SUBSECTIONS))))
+        if secs is not None:
+            missing = set(bysec) - set(bysub)
+            if missing:
+                bad.append("sections without a map: %s" % sorted(missing)[:10])
+        c("subsections-vs-iomem", not bad, "; ".join(bad[:4]))
+
+        # the last namespace ends inside a section: its map must be partial
+        if ph.dev:
+            start, end, name = max(ph.dev, key=lambda d: d[1])
+            last = end // T.SECTION_SIZE
+            n_act = ((end + 1) - last * T.SECTION_SIZE) // T.SUBSECTION_SIZE
+            want_map = "#" * n_act + "." * (T.SUBSECTIONS - n_act)
+            mp = bysub.get(last, {}).get("map")
+            c("partial-last-section", 0 < n_act < T.SUBSECTIONS and mp == want_map,
+              "%s ends at %#x: section %d map %r, want %r" % (name, end, last, mp, want_map))
+        elif expect_dev:
+            c("partial-last-section", False, "no namespace/dax range in /proc/iomem")
+
+    # (v) paging mode
+    la57 = "la57" in ph.flags
+    five = la57 and "no5lvl" not in ph.cmdline
+    s = ph.summary
+    says5 = bool(re.search(r"5[- ]level|levels?\W{0,3}5\b|la57\W{0,3}(on|yes|active)", s, re.I))
+    says4 = bool(re.search(r"4[- ]level|levels?\W{0,3}4\b", s, re.I))
+    c("paging-levels", (says5, says4) == (five, not five),
+      "la57=%s no5lvl=%s, summary says 5-level=%s 4-level=%s" % (
+          la57, "no5lvl" in ph.cmdline, says5, says4))
+    vi = ph.vmcoreinfo
+    if vi.get("NUMBER(pgtable_l5_enabled)") is not None:
+        c("paging-ground-truth", (vi["NUMBER(pgtable_l5_enabled)"] == "1") == five,
+          "VMCOREINFO pgtable_l5_enabled=%s, la57=%s cmdline=%s" % (
+              vi["NUMBER(pgtable_l5_enabled)"], la57, " ".join(ph.cmdline)))
+
+    # memmap address of each section = vmemmap + first pfn * sizeof(struct page)
+    if secs is not None:
+        base = _hex(vi["SYMBOL(vmemmap)"]) if "SYMBOL(vmemmap)" in vi else None
+        if base is None and "nokaslr" in ph.cmdline:
+            base = VMEMMAP_NOKASLR[5 if five else 4]
+        psize = int(vi.get("SIZE(page)", "64"))
+        if base is not None:
+            bad = ["section %d memmap %s, want %#x" % (s["section"], s.get("memmap"),
+                                                        base + s["section"] * (T.SECTION_SIZE >> 12) * psize)
+                   for s in secs
+                   if _hex(s.get("memmap") or "0") !=
+                   base + s["section"] * (T.SECTION_SIZE >> 12) * psize]
+            c("memmap-address", not bad, "; ".join(bad[:4]))
+
+
+def check_boot(rep, d):
+    meta = json.loads(T.read(os.path.join(d, "meta.json"), "{}") or "{}")
+    tag = "%s/%s" % (meta.get("kernel", "?"), meta.get("boot", os.path.basename(d)))
+    ok = rep.check("%s guest-finished" % tag, meta.get("rc") == 0 and not meta.get("timed_out"),
+                   "rc=%s timed_out=%s, see %s" % (meta.get("rc"), meta.get("timed_out"),
+                                                   os.path.join(d, "serial.log")))
+    if not ok and meta.get("rc") is None:
+        return
+    nvdimm = bool(meta.get("nvdimm"))
+    if nvdimm:
+        nd = T.read(os.path.join(d, "pre", "truth", "ndctl.json"))
+        try:
+            regions = json.loads(nd).get("regions", []) if nd.strip().startswith("{") else \
+                json.loads(nd) if nd.strip() else []
+        except ValueError:
+            regions = []
+        nss = [n for r in regions for n in r.get("namespaces", [])]
+        rep.check("%s namespaces-created" % tag,
+                  T.read(os.path.join(d, "namespaces.rc")).strip() == "0" and len(nss) == 2 and
+                  all(n.get("mode") == "devdax" and n.get("map") == "mem" for n in nss),
+                  T.read(os.path.join(d, "namespaces.log")).strip()[-300:])
+    hot = set()
+    hf = os.path.join(d, "blocks-hotplugged.txt")
+    if meta.get("hotplug"):
+        hot = {int(x) for x in T.read(hf).split()}
+    for phase in meta.get("phases", []):
+        pd = os.path.join(d, phase)
+        try:
+            ph = Phase(pd)
+        except (OSError, KeyError, ValueError) as e:
+            rep.check("%s/%s collected" % (tag, phase), False, "%s: %s" % (pd, e))
+            continue
+        check_phase(rep, "%s/%s" % (tag, phase), ph, hot_blocks=hot if phase == "post" else (),
+                    expect_dev=nvdimm)
+        if phase == "post" and meta.get("hotplug"):
+            check_hotplug(rep, "%s/%s" % (tag, phase), ph, hot, d)
+
+
+def check_hotplug(rep, tag, ph, hot, d):
+    """(vi) the hot-added blocks exist, all but the last online, not early."""
+    want = (1 << 30) // ph.block_size
+    bad = []
+    if len(hot) != want:
+        bad.append("%d new blocks, want %d (%s)" % (len(hot), want,
+                                                    T.read(os.path.join(d, "hotplug.log"))[:200]))
+    for i, num in enumerate(sorted(hot)):
+        b = ph.blocks.get(num)
+        want_state = "offline" if i == len(hot) - 1 else "online"
+        if b is None or b.state != want_state:
+            bad.append("block %d: sysfs %s, want %s" % (num, b and b.state, want_state))
+    if not any(r[0] >= 4 << 30 for r in ph.ram):
+        bad.append("no hot-added System RAM above 4 GiB in /proc/iomem")
+    rep.check("%s hotplug-ground-truth" % tag, not bad, "; ".join(bad[:4]))
+    blks = ph.ms["blocks-json"]
+    secs = ph.ms["sections-json"]
+    if blks is None or secs is None:
+        rep.check("%s hotplug-memscope" % tag, False, "no memscope output")
+        return
+    got = {b.get("block"): b for b in blks}
+    bysec = {s.get("section"): s for s in secs}
+    bad = []
+    for num in sorted(hot):
+        b = ph.blocks.get(num)
+        if b is None:
+            continue
+        m = got.get(num)
+        if m is None or m.get("state") != b.state:
+            bad.append("block %d: memscope %r, sysfs %s" % (num, m and m.get("state"), b.state))
+        for n in ph.block_sections(b):
+            fl = _flags(bysec.get(n, {}))
+            if "present" not in fl or "early" in fl or ("online" in fl) != (b.state == "online"):
+                bad.append("section %d: flags %r" % (n, ",".join(fl)))
+    rep.check("%s hotplug-memscope" % tag, not bad, "; ".join(bad[:4]))
+
+
+def main(dirs):
+    rep = Report()
+    for d in dirs:
+        check_boot(rep, d)
+    print("%d passed, %d failed" % (rep.passed, rep.failed))
+    return 0 if rep.failed == 0 else 1

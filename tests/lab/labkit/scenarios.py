@@ -1,0 +1,105 @@
+"""Scenarios: which guests to boot, what each collects, then the assertions.
+
+Per kernel, two boots cover the five scenarios:
+  main   default paging (5-level under -cpu max) + KASLR, emulated NVDIMM with
+         two devdax namespaces (256M, then 208M whose last section is partial),
+         then a 1 GiB pc-dimm hot-added through QMP, onlined through sysfs
+         (3 blocks kernel zone, 4 movable, 1 left offline).  Collects pre/ and post/.
+  plain  2 GiB RAM only, "no5lvl nokaslr".  Collects boot/.
+"""
+import concurrent.futures
+import json
+import os
+import shutil
+import time
+
+from . import asserts, initramfs, kernels, vm
+from .common import BUILD, GUEST_DIR, cache_dir, log
+
+PLACEHOLDER = """#!/bin/sh
+echo "memscope: placeholder binary (no ./memscope built yet)" >&2
+exit 1
+"""
+
+BOOTS = {
+    "main": dict(script="scenario-main.sh", cmdline="", nvdimm="1G", hotplug="1G",
+                 phases=["pre", "post"]),
+    "plain": dict(script="scenario-plain.sh", cmdline="no5lvl nokaslr", nvdimm=None,
+                  hotplug=None, phases=["boot"]),
+}
+BOOT_TIMEOUT = 420
+
+
+def placeholder_memscope():
+    """A stand-in binary so the lab boots before memscope exists."""
+    p = os.path.join(cache_dir(), "memscope-placeholder")
+    if not os.path.exists(p):
+        with open(p, "w") as f:
+            f.write(PLACEHOLDER)
+        os.chmod(p, 0o755)
+    return p
+
+
+def _hotplug(size):
+    def fn(qmp):
+        log("  QMP: hot-adding a %s pc-dimm" % size)
+        vm.hotadd_dimm(qmp, 0, size)
+    return fn
+
+
+def run_boot(kname, boot, memscope):
+    """Boot one scenario guest; return (result dir, Result)."""
+    spec = BOOTS[boot]
+    k = kernels.get(kname)
+    initrd = initramfs.build(k, memscope)
+    work = os.path.join(BUILD, "run", "%s-%s" % (kname, boot))
+    m = vm.Machine(k, initrd, work, cmdline_extra=spec["cmdline"], nvdimm_size=spec["nvdimm"],
+                   timeout=BOOT_TIMEOUT)
+    markers = {"ready-for-hotplug": _hotplug(spec["hotplug"])} if spec["hotplug"] else {}
+    log("%s/%s: booting" % (kname, boot))
+    r = m.run({"job.sh": ". /lab/%s\n" % spec["script"]}, on_marker=markers)
+    dest = os.path.join(BUILD, "results", kname, boot)
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(r.outdir, dest)
+    shutil.copy(r.serial_log, os.path.join(dest, "serial.log"))
+    meta = {"kernel": kname, "release": k.release, "boot": boot,
+            "cmdline_extra": spec["cmdline"], "nvdimm": spec["nvdimm"],
+            "hotplug": spec["hotplug"], "phases": spec["phases"], "rc": r.rc,
+            "timed_out": r.timed_out, "elapsed": round(r.elapsed, 1),
+            "memscope": memscope}
+    with open(os.path.join(dest, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+    log("%s/%s: done in %.1fs rc=%s%s" % (kname, boot, r.elapsed, r.rc,
+                                           " TIMEOUT" if r.timed_out else ""))
+    return dest, r
+
+
+def check(knames, memscope, jobs=1, only=None):
+    t0 = time.monotonic()
+    boots = [b.strip() for b in only.split(",")] if only else list(BOOTS)
+    for b in boots:
+        if b not in BOOTS:
+            raise SystemExit("unknown boot %r (known: %s)" % (b, ", ".join(BOOTS)))
+    for n in knames:  # fetch and build serially (apt, depmod), boot in parallel
+        initramfs.build(kernels.get(n), memscope)
+    todo = [(n, b) for n in knames for b in boots]
+    dirs = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+        for dest, _ in ex.map(lambda nb: run_boot(nb[0], nb[1], memscope), todo):
+            dirs.append(dest)
+    boot_time = time.monotonic() - t0
+    rc = asserts.main(dirs)
+    log("lab check: %d boots in %.0fs" % (len(todo), boot_time))
+    return rc
+
+
+def demo(kname, memscope):
+    k = kernels.get(kname)
+    initrd = initramfs.build(k, memscope)
+    m = vm.Machine(k, initrd, os.path.join(BUILD, "run", "demo-" + kname), nvdimm_size="1G",
+                   cmdline_extra="quiet",
+                   timeout=BOOT_TIMEOUT)
+    with open(os.path.join(GUEST_DIR, "demo.sh")) as f:
+        script = f.read()
+    r = m.run({"job.sh": script, "console": ""}, echo=True)
+    return 0 if r.rc == 0 else 1

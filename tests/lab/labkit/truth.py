@@ -1,0 +1,165 @@
+"""Parse the ground truth a guest collected (sysfs, lsmem, /proc/iomem, kcore notes)."""
+import json
+import os
+import re
+import struct
+
+SECTION_SIZE = 128 << 20          # x86_64 SECTION_SIZE_BITS 27
+SUBSECTION_SIZE = 2 << 20         # SUBSECTION_SHIFT 21
+SUBSECTIONS = SECTION_SIZE // SUBSECTION_SIZE
+
+
+class Block:
+    def __init__(self, num):
+        self.num = num
+        self.attrs = {}
+
+    @property
+    def state(self):
+        return self.attrs.get("state")
+
+    @property
+    def phys_index(self):
+        return int(self.attrs["phys_index"], 16)
+
+    @property
+    def node(self):
+        n = self.attrs.get("node")
+        return int(n) if n is not None else None
+
+
+def sysfs_memory(path):
+    """-> (block_size, {num: Block}) from lab_sysmem's "path=value" lines."""
+    top, blocks = {}, {}
+    with open(path) as f:
+        for line in f:
+            key, _, val = line.rstrip("\n").partition("=")
+            val = val.strip()
+            m = re.match(r"memory(\d+)/(\S+)$", key)
+            if m:
+                b = blocks.setdefault(int(m.group(1)), Block(int(m.group(1))))
+                b.attrs[m.group(2)] = val
+            else:
+                top[key] = val
+    return int(top["block_size_bytes"], 16), blocks
+
+
+class Resource:
+    def __init__(self, start, end, name, depth):
+        self.start, self.end, self.name, self.depth = start, end, name, depth
+        self.children = []
+
+    def __repr__(self):
+        return "%x-%x %s" % (self.start, self.end, self.name)
+
+
+def iomem(path):
+    """-> flat list of Resource with .children, in file order (needs root)."""
+    out, stack = [], []
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^( *)([0-9a-f]+)-([0-9a-f]+) : (.*)$", line.rstrip("\n"))
+            if not m:
+                continue
+            depth = len(m.group(1)) // 2
+            r = Resource(int(m.group(2), 16), int(m.group(3), 16), m.group(4), depth)
+            while stack and stack[-1].depth >= depth:
+                stack.pop()
+            if stack:
+                stack[-1].children.append(r)
+            stack.append(r)
+            out.append(r)
+    return out
+
+
+def system_ram(res):
+    return [r for r in res if r.depth == 0 and r.name == "System RAM"]
+
+
+def device_ranges(res):
+    """ZONE_DEVICE ranges: dax devices under namespaces (the pgmap range of a
+    devdax namespace starts after its info block); namespaces without a dax
+    child count whole."""
+    out = []
+    for r in res:
+        if r.name.startswith("namespace"):
+            dax = [c for c in r.children if c.name.startswith("dax")]
+            out += [(c.start, c.end, c.name) for c in dax] or [(r.start, r.end, r.name)]
+    # dax devices listed as siblings of their namespace (some releases)
+    names = {n for _, _, n in out}
+    for r in res:
+        if re.match(r"dax\d+\.\d+$", r.name) and r.name not in names:
+            out.append((r.start, r.end, r.name))
+    return sorted(out)
+
+
+def granules(ranges, section):
+    """Sub-section indexes of `section` that intersect any [start, end] range."""
+    base = section * SECTION_SIZE
+    act = set()
+    for start, end in ranges:
+        lo = max(start, base)
+        hi = min(end, base + SECTION_SIZE - 1)
+        if lo > hi:
+            continue
+        for g in range((lo - base) // SUBSECTION_SIZE, (hi - base) // SUBSECTION_SIZE + 1):
+            act.add(g)
+    return act
+
+
+def sections_of(ranges):
+    s = set()
+    for start, end in ranges:
+        s.update(range(start // SECTION_SIZE, end // SECTION_SIZE + 1))
+    return s
+
+
+def lsmem(path):
+    with open(path) as f:
+        rows = json.load(f)["memory"]
+    out = {}
+    for r in rows:
+        r = dict(r)
+        r["block"] = int(r["block"])
+        if r.get("node") is not None:
+            r["node"] = int(r["node"])
+        out[r["block"]] = r
+    return out
+
+
+def vmcoreinfo(path):
+    """VMCOREINFO key=value pairs from the first bytes of /proc/kcore."""
+    if not os.path.exists(path):
+        return {}
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:4] != b"\x7fELF":
+        return {}
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    info = {}
+    for i in range(phnum):
+        p_type, _, p_offset, _, _, p_filesz = struct.unpack_from(
+            "<IIQQQQ", data, phoff + i * phentsize)
+        if p_type != 4:  # PT_NOTE
+            continue
+        off, end = p_offset, min(p_offset + p_filesz, len(data))
+        while off + 12 <= end:
+            namesz, descsz, _ = struct.unpack_from("<III", data, off)
+            name = data[off + 12:off + 12 + namesz].rstrip(b"\0")
+            doff = off + 12 + ((namesz + 3) & ~3)
+            desc = data[doff:doff + descsz]
+            if name == b"VMCOREINFO":
+                for line in desc.decode(errors="replace").splitlines():
+                    k, _, v = line.partition("=")
+                    info[k] = v
+            off = doff + ((descsz + 3) & ~3)
+    return info
+
+
+def read(path, default=""):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return default

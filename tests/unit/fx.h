@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Fixture writer for unit tests: builds synthetic kernel images with known
+ * answers — a kcore-like ELF core (PT_LOAD segments with virtual and
+ * physical addresses, a VMCOREINFO note), x86_64 page tables in the
+ * fixture's physical memory, a BTF blob written with libbpf's writer API,
+ * and a sysroot (proc/kallsyms, sys/...).
+ *
+ *   fx_core.c    ELF core writer                        (struct fx_core)
+ *   fx_pgtable.c simulated physical memory + page tables (struct fx_mem)
+ *   fx_btf.c     BTF for a kernel variant + its layout  (struct fx_layout)
+ *   fx_kernel.c  a whole synthetic kernel: mem_section, pgdat, zones, ...
+ */
+#ifndef MEMSCOPE_TESTS_FX_H
+#define MEMSCOPE_TESTS_FX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- fx_core.c: ELF core writer ---- */
+struct fx_core;
+struct fx_core *fx_core_new(void);
+/* data is copied; paddr may be UINT64_MAX (no physical address). */
+void fx_core_add_segment(struct fx_core *c, uint64_t vaddr, uint64_t paddr,
+			 const void *data, uint64_t size);
+void fx_core_add_note(struct fx_core *c, const char *name, uint32_t type,
+		      const void *desc, size_t len);
+/* Writes the core; returns 0 or -errno. */
+int fx_core_write(struct fx_core *c, const char *path);
+void fx_core_free(struct fx_core *c);
+
+/* ---- fx_pgtable.c: physical memory and x86_64 page tables ---- */
+#define FX_PAGE_SIZE 4096ULL
+struct fx_mem {
+	uint8_t *bytes;		/* physical memory [base, base + size) */
+	uint64_t base;
+	uint64_t size;
+	uint64_t next_free;	/* bump allocator for page-table frames */
+	uint64_t pgd;		/* physical address of the top table */
+	int levels;		/* 4 or 5 */
+};
+/* Physical memory of size bytes at base; frames for tables come from
+ * [table_base, base + size). */
+void fx_mem_init(struct fx_mem *m, uint64_t base, uint64_t size,
+		 uint64_t table_base, int levels);
+void fx_mem_free(struct fx_mem *m);
+/* Allocates a zeroed, page-aligned frame; returns its physical address. */
+uint64_t fx_mem_alloc(struct fx_mem *m, uint64_t size, uint64_t align);
+void *fx_mem_ptr(struct fx_mem *m, uint64_t paddr);
+/* Maps [vaddr, vaddr + size) to paddr with leaves of leaf_size (4K, 2M, 1G). */
+void fx_mem_map(struct fx_mem *m, uint64_t vaddr, uint64_t paddr,
+		uint64_t size, uint64_t leaf_size, bool writable);
+
+/* ---- fx_btf.c: type information for a kernel variant ---- */
+enum fx_variant {
+	FX_KERNEL_6_1,		/* no SECTION_IS_VMEMMAP_PREINIT, PG_head 16 */
+	FX_KERNEL_6_12,
+	FX_KERNEL_7_3,		/* SECTION_IS_VMEMMAP_PREINIT present */
+};
+struct fx_layout {
+	uint64_t mem_section_size, ms_section_mem_map, ms_usage;
+	uint64_t usage_size, usage_subsection_map;
+	unsigned int usage_subsection_longs;
+	int section_bit[6];	/* PRESENT .. VMEMMAP_PREINIT, -1 absent */
+	unsigned int section_map_last_bit;
+	uint64_t page_size;	/* sizeof(struct page) */
+	uint64_t pgdat_size, pgdat_node_zones, pgdat_node_id,
+		 pgdat_node_start_pfn, pgdat_node_present_pages,
+		 pgdat_node_spanned_pages, pgdat_first_deferred_pfn;
+	uint64_t zone_size, zone_start_pfn, zone_spanned_pages,
+		 zone_present_pages, zone_name;
+	unsigned int max_nr_zones;
+	unsigned int max_numnodes;
+};
+/* Writes a raw BTF blob for the variant; fills *lay. Returns 0 or -errno. */
+int fx_btf_write(enum fx_variant v, const char *path, struct fx_layout *lay);
+
+/* ---- fx_kernel.c: a whole synthetic kernel, written to a directory ---- */
+struct fx_section {
+	uint64_t nr;
+	unsigned int flags;	/* bit (1 << MS_SECTION_*) for each set flag */
+	uint64_t subsection_map; /* x86_64: one word, 64 sub-sections */
+	bool own_usage;		/* usage allocated alone (hot-added) */
+	const char *state;	/* its memory block's state; NULL: no block */
+	const char *zones;	/* valid_zones of that block */
+	bool memmap_on_memory;	/* vmemmap backed inside its own block */
+};
+
+struct fx_zone {
+	const char *name;
+	uint64_t start_pfn, spanned, present;
+};
+
+struct fx_kernel_opts {
+	enum fx_variant variant;
+	int levels;			/* 4 or 5 */
+	const struct fx_section *sections;
+	size_t nr_sections;
+	const struct fx_zone *zones;	/* node 0's zones, index order */
+	size_t nr_zones;
+	bool corrupt_memmap;		/* plant a wrong memmap encoding */
+};
+
+struct fx_kernel {
+	char dir[256];			/* temporary directory holding it all */
+	char core[300], btf[300], sysroot[300];
+	struct fx_layout lay;
+	uint64_t page_offset_base, vmemmap_base;
+};
+
+/* Builds the kernel into a fresh temporary directory; 0 or -errno. */
+int fx_kernel_build(const struct fx_kernel_opts *o, struct fx_kernel *k);
+/* Writes into dir (created if missing) instead of a temporary one. */
+int fx_kernel_build_in(const struct fx_kernel_opts *o, const char *dir,
+		       struct fx_kernel *k);
+void fx_kernel_remove(struct fx_kernel *k);
+
+#endif

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The sparse model on synthetic kernels of each layout variant, under 4-
+ * and 5-level paging: sections, flags, sub-sections, memmap decoding,
+ * nodes and zones, with known answers; and a planted wrong memmap.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fx.h"
+#include "memscope/sparse.h"
+
+#define F(bit) (1U << MS_SECTION_##bit)
+#define BOOT (F(PRESENT) | F(HAS_MEM_MAP) | F(ONLINE) | F(EARLY))
+#define PAGES_PER_SECTION 32768ULL
+
+/* 2 GiB of boot RAM in part, a hot-added offline and online block, and a
+ * 208 MiB device whose second section is only partly populated. */
+static const struct fx_section sections[] = {
+	{ 0, BOOT, ~0ULL, false, "online", "none", false },
+	{ 1, BOOT | F(VMEMMAP_PREINIT), ~0ULL, false, "online", "DMA32", false },
+	{ 15, BOOT, ~0ULL, false, "online", "DMA32", false },
+	{ 16, F(PRESENT) | F(HAS_MEM_MAP), ~0ULL, true, "offline", "Normal Movable", false },
+	{ 17, F(PRESENT) | F(HAS_MEM_MAP) | F(ONLINE), ~0ULL, true, "online", "Movable", true },
+	{ 40, F(PRESENT) | F(HAS_MEM_MAP) | F(ZONE_DEVICE), ~0ULL, true, NULL, NULL, false },
+	{ 41, F(PRESENT) | F(HAS_MEM_MAP) | F(ZONE_DEVICE), (1ULL << 40) - 1, true, NULL, NULL, false },
+};
+
+static const struct fx_zone zones[] = {
+	{ "DMA", 1, 4095, 3998 },
+	{ "DMA32", 4096, 16 * PAGES_PER_SECTION - 4096, 16 * PAGES_PER_SECTION - 5000 },
+	{ "Normal", 0, 0, 0 },
+	{ "Movable", 17 * PAGES_PER_SECTION, PAGES_PER_SECTION, PAGES_PER_SECTION },
+	{ "Device", 40 * PAGES_PER_SECTION, 104 * 512, 0 },
+};
+
+struct loaded {
+	struct fx_kernel k;
+	struct ms_target *t;
+	struct ms_kinfo *ki;
+	struct ms_sparse *sp;
+};
+
+static struct ms_error *load(struct loaded *l, enum fx_variant v, int levels,
+			     bool corrupt)
+{
+	struct fx_kernel_opts o = {
+		.variant = v, .levels = levels,
+		.sections = sections,
+		.nr_sections = sizeof(sections) / sizeof(*sections),
+		.zones = zones, .nr_zones = sizeof(zones) / sizeof(*zones),
+		.corrupt_memmap = corrupt,
+	};
+	struct ms_kinfo_opts ko;
+	struct ms_error *err;
+
+	memset(l, 0, sizeof(*l));
+	assert_int_equal(fx_kernel_build(&o, &l->k), 0);
+	ko = (struct ms_kinfo_opts){ .sysroot = l->k.sysroot, .btf_path = l->k.btf };
+	err = ms_target_open(l->k.core, &l->t);
+	if (!err)
+		err = ms_kinfo_open(l->t, &ko, &l->ki);
+	if (!err)
+		err = ms_sparse_load(l->t, l->ki, &l->sp);
+	return err;
+}
+
+static void unload(struct loaded *l)
+{
+	ms_sparse_free(l->sp);
+	ms_kinfo_close(l->ki);
+	ms_target_close(l->t);
+	fx_kernel_remove(&l->k);
+}
+
+static void check_sections(enum fx_variant v, int levels)
+{
+	struct loaded l;
+	struct ms_error *err = load(&l, v, levels, false);
+	const struct ms_sparse *sp;
+	char zone[64];
+
+	if (err)
+		fail_msg("load: %s", err->msg);
+	sp = l.sp;
+	assert_int_equal(sp->layout->pgtable_levels, levels);
+	assert_int_equal(sp->nr_sections, sizeof(sections) / sizeof(*sections));
+	for (size_t i = 0; i < sp->nr_sections; i++) {
+		const struct ms_section *s = &sp->sections[i];
+		const struct fx_section *want = &sections[i];
+
+		assert_int_equal(s->nr, want->nr);
+		assert_int_equal(s->start_pfn, want->nr * PAGES_PER_SECTION);
+		assert_int_equal(s->memmap, l.k.vmemmap_base +
+				 s->start_pfn * l.k.lay.page_size);
+		assert_int_equal(s->subsection_map[0], want->subsection_map);
+		assert_int_equal(s->active, __builtin_popcountll(want->subsection_map));
+		for (int b = 0; b < MS_SECTION_NR_BITS; b++) {
+			bool exists = l.k.lay.section_bit[b] >= 0;
+
+			assert_int_equal(ms_section_has(sp, s, b),
+					 exists && (want->flags & (1U << b)));
+		}
+		/* without a Device zone no span covers the device */
+		assert_int_equal(s->nid, (want->flags & F(ZONE_DEVICE)) &&
+				 l.k.lay.max_nr_zones < 5 ? -1 : 0);
+	}
+	assert_int_equal(sp->sections[6].active, 40);
+	assert_true(ms_section_subsection_active(&sp->sections[6], 39));
+	assert_false(ms_section_subsection_active(&sp->sections[6], 40));
+	ms_section_zone_names(sp, &sp->sections[0], zone, sizeof(zone));
+	assert_string_equal(zone, "DMA/DMA32");
+	ms_section_zone_names(sp, &sp->sections[2], zone, sizeof(zone));
+	assert_string_equal(zone, "DMA32");
+	ms_section_zone_names(sp, &sp->sections[3], zone, sizeof(zone));
+	assert_string_equal(zone, "");
+	ms_section_zone_names(sp, &sp->sections[4], zone, sizeof(zone));
+	assert_string_equal(zone, "Movable");
+	ms_section_zone_names(sp, &sp->sections[6], zone, sizeof(zone));
+	assert_string_equal(zone, l.k.lay.max_nr_zones > 4 ? "Device" : "");
+	assert_ptr_equal(ms_sparse_find(sp, 41 * PAGES_PER_SECTION + 5),
+			 &sp->sections[6]);
+	assert_null(ms_sparse_find(sp, 20 * PAGES_PER_SECTION));
+	assert_int_equal(sp->nr_nodes, 1);
+	assert_int_equal(sp->nodes[0].start_pfn, 1);
+	unload(&l);
+}
+
+static void sections_6_1_l4(void **state) { check_sections(FX_KERNEL_6_1, 4); }
+static void sections_6_1_l5(void **state) { check_sections(FX_KERNEL_6_1, 5); }
+static void sections_6_12_l4(void **state) { check_sections(FX_KERNEL_6_12, 4); }
+static void sections_6_12_l5(void **state) { check_sections(FX_KERNEL_6_12, 5); }
+static void sections_7_3_l4(void **state) { check_sections(FX_KERNEL_7_3, 4); }
+static void sections_7_3_l5(void **state) { check_sections(FX_KERNEL_7_3, 5); }
+
+static void wrong_memmap_is_an_error(void **state)
+{
+	struct loaded l;
+	struct ms_error *err = load(&l, FX_KERNEL_6_12, 4, true);
+
+	assert_non_null(err);
+	assert_int_equal(err->code, MS_ERR_FORMAT);
+	assert_non_null(strstr(err->msg, "section 41"));
+	assert_non_null(strstr(err->msg, "layout does not match"));
+	ms_error_free(err);
+	unload(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sections_6_1_l4),
+		cmocka_unit_test(sections_6_1_l5),
+		cmocka_unit_test(sections_6_12_l4),
+		cmocka_unit_test(sections_6_12_l5),
+		cmocka_unit_test(sections_7_3_l4),
+		cmocka_unit_test(sections_7_3_l5),
+		cmocka_unit_test(wrong_memmap_is_an_error),
+	};
+
+	return cmocka_run_group_tests_name("sparse", tests, NULL, NULL);
+}
