@@ -10,7 +10,9 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS	?= -O2 -g
-CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude $(PKG_CFLAGS)
+# CFLAGS may be set on the command line (the sanitizer build does); the
+# flags every build needs live apart from it.
+ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude $(PKG_CFLAGS)
 LDLIBS	+= $(PKG_LIBS)
 
 B	?= build
@@ -27,7 +29,7 @@ memscope: $(B)/memscope
 	cp $< $@
 
 $(B)/memscope: $(B)/src/main.o $(B)/libmemscope.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/libmemscope.a: $(LIB_OBJS)
 	rm -f $@
@@ -35,14 +37,14 @@ $(B)/libmemscope.a: $(LIB_OBJS)
 
 $(B)/%.o: %.c $(wildcard include/memscope/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) -MMD -c -o $@ $<
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(FIXTURE_OBJS) $(B)/libmemscope.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 $(B)/fxgen: $(B)/tests/cli/fxgen.o $(FIXTURE_OBJS) $(B)/libmemscope.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

@@ -8,8 +8,8 @@
  *
  *   6.1   mem_section 32 bytes (page_ext), usage = { rcu_head; map },
  *         ZONE_DEVICE bit, no VMEMMAP_PREINIT bit, 5 zones, deferred init
- *   6.12  mem_section 16 bytes, usage = { map } (pre-6.8 order), no
- *         ZONE_DEVICE bit, 4 zones, no first_deferred_pfn
+ *   6.12  mem_section 16 bytes, usage = { map } (pre-6.8 order),
+ *         no VMEMMAP_PREINIT bit, no first_deferred_pfn
  *   7.3   mem_section 32 bytes, usage = { rcu_head; map }, both optional
  *         bits, zone and pglist_data members in another order
  */
@@ -106,8 +106,7 @@ static void add_section_bits(struct w *w, enum fx_variant v,
 	ok(w, btf__add_enum_value(w->btf, "PGDAT_DIRTY", 0));
 	ok(w, btf__add_enum(w->btf, NULL, 4));
 	for (int i = 0; i < 6; i++) {
-		bool have = i < 4 || (i == 4 && v != FX_KERNEL_6_12) ||
-			    (i == 5 && v == FX_KERNEL_7_3);
+		bool have = i < 5 || v == FX_KERNEL_7_3;
 
 		l->section_bit[i] = have ? n : -1;
 		if (have)
@@ -170,7 +169,7 @@ static void add_zone(struct w *w, enum fx_variant v, struct fx_layout *l)
 	field(w, "present_pages", w->ul, l->zone_present_pages);
 	field(w, "name", w->cptr, l->zone_name);
 
-	l->max_nr_zones = v == FX_KERNEL_6_12 ? 4 : 5;
+	l->max_nr_zones = 5;	/* Debian: ZONE_DEVICE everywhere */
 	ok(w, btf__add_enum(b, "zone_type", 4));
 	for (unsigned int i = 0; i < l->max_nr_zones; i++)
 		ok(w, btf__add_enum_value(b, zone_names[i], i));
