@@ -57,6 +57,7 @@ struct ms_sparse {
 	size_t nr_nodes;
 	struct ms_zone_span *zones;	/* populated zones (spanned != 0) */
 	size_t nr_zones;
+	int zone_device_idx;		/* ZONE_DEVICE in enum zone_type, or -1 */
 };
 
 struct ms_error *ms_sparse_load(struct ms_target *t, const struct ms_kinfo *ki,
@@ -65,6 +66,13 @@ void ms_sparse_free(struct ms_sparse *sp);
 
 bool ms_section_has(const struct ms_sparse *sp, const struct ms_section *s,
 		    enum ms_section_bit bit);
+/*
+ * Device memory: in ZONE_DEVICE's span or tainted. SECTION_TAINT_ZONE_DEVICE
+ * alone is not enough: the kernel sets it only on sections where a device
+ * range starts or ends off a section boundary (move_pfn_range_to_zone(),
+ * 5.12+), so a device's fully covered sections do not carry it.
+ */
+bool ms_section_is_device(const struct ms_sparse *sp, const struct ms_section *s);
 bool ms_section_subsection_active(const struct ms_section *s, unsigned int i);
 /* The section holding pfn, or NULL when it is not present. */
 const struct ms_section *ms_sparse_find(const struct ms_sparse *sp,

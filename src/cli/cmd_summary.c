@@ -12,7 +12,8 @@
 #include "section_fmt.h"
 
 struct section_counts {
-	size_t present, memmap, online, early, hotplugged, device, preinit;
+	size_t present, memmap, online, early, tainted, preinit;
+	size_t device, hotplugged;	/* device memory; RAM added after boot */
 	uint64_t active, subsections;
 };
 
@@ -21,12 +22,13 @@ static void count_sections(const struct ms_sparse *sp, struct section_counts *n)
 	memset(n, 0, sizeof(*n));
 	for (size_t i = 0; i < sp->nr_sections; i++) {
 		const struct ms_section *s = &sp->sections[i];
-		bool device = ms_section_has(sp, s, MS_SECTION_ZONE_DEVICE);
+		bool device = ms_section_is_device(sp, s);
 
 		n->present++;
 		n->memmap += ms_section_has(sp, s, MS_SECTION_HAS_MEM_MAP);
 		n->online += ms_section_has(sp, s, MS_SECTION_ONLINE);
 		n->early += ms_section_has(sp, s, MS_SECTION_EARLY);
+		n->tainted += ms_section_has(sp, s, MS_SECTION_ZONE_DEVICE);
 		n->device += device;
 		n->preinit += ms_section_has(sp, s, MS_SECTION_VMEMMAP_PREINIT);
 		n->hotplugged += !device && !ms_section_has(sp, s, MS_SECTION_EARLY);
@@ -78,8 +80,10 @@ static void summary_text(struct ms_cli *c, const struct ms_blocks *bl)
 	printf("sparse model:  section %s, sub-section %s (%u per section), struct page %" PRIu64 " bytes, %" PRIu64 " sections max\n",
 	       a, b, lay->subsections_per_section, lay->page_struct_size,
 	       lay->nr_mem_sections);
-	printf("sections:      %zu present, %zu online, %zu early, %zu hot-added, %zu zone_device",
-	       sc.present, sc.online, sc.early, sc.hotplugged, sc.device);
+	printf("sections:      %zu present: %zu boot RAM, %zu hot-added RAM, %zu device memory\n",
+	       sc.present, sc.early, sc.hotplugged, sc.device);
+	printf("section flags: %zu memmap, %zu online, %zu early, %zu zone_device",
+	       sc.memmap, sc.online, sc.early, sc.tainted);
 	if (lay->section_bit[MS_SECTION_VMEMMAP_PREINIT] >= 0)
 		printf(", %zu vmemmap_preinit", sc.preinit);
 	printf("\nsub-sections:  %" PRIu64 " of %" PRIu64 " active\n",
@@ -126,9 +130,12 @@ static void summary_json(struct ms_cli *c, const struct ms_blocks *bl)
 	       (uint64_t)1 << lay->subsection_shift);
 	printf("   \"struct_page_bytes\": %" PRIu64 ",\n   \"nr_mem_sections\": %" PRIu64 ",\n",
 	       lay->page_struct_size, lay->nr_mem_sections);
-	printf("   \"sections\": {\"present\": %zu, \"online\": %zu, \"early\": %zu, \"hotplugged\": %zu, \"zone_device\": %zu, \"vmemmap_preinit\": %zu, \"active_subsections\": %" PRIu64 ", \"subsections\": %" PRIu64 "},\n",
-	       sc.present, sc.online, sc.early, sc.hotplugged, sc.device,
-	       sc.preinit, sc.active, sc.subsections);
+	printf("   \"sections\": {\"present\": %zu, \"boot\": %zu, \"hotplugged\": %zu, \"device\": %zu, \"active_subsections\": %" PRIu64 ", \"subsections\": %" PRIu64 ",\n",
+	       sc.present, sc.early, sc.hotplugged, sc.device, sc.active,
+	       sc.subsections);
+	printf("      \"flags\": {\"present\": %zu, \"memmap\": %zu, \"online\": %zu, \"early\": %zu, \"zone_device\": %zu, \"vmemmap_preinit\": %zu}},\n",
+	       sc.present, sc.memmap, sc.online, sc.early, sc.tainted,
+	       sc.preinit);
 	if (bl)
 		printf("   \"blocks\": {\"block_size\": %" PRIu64 ", \"total\": %zu, \"online\": %zu, \"offline\": %zu, \"online_bytes\": %" PRIu64 ", \"offline_bytes\": %" PRIu64 "},\n",
 		       bl->block_size, bc.total, bc.online, bc.offline,

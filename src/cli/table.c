@@ -208,6 +208,6 @@ void ms_columns_help(FILE *out, const struct ms_coldesc *descs, size_t n)
 {
 	fputs("\nAvailable output columns (* = default):\n", out);
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, " %c%16s  %s\n", descs[i].is_default ? '*' : ' ',
+		fprintf(out, " %c%17s  %s\n", descs[i].is_default ? '*' : ' ',
 			descs[i].name, descs[i].help);
 }

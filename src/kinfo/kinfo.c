@@ -219,12 +219,26 @@ const char *ms_kinfo_type_source(const struct ms_kinfo *ki)
 
 /* ---- lookups ---- */
 
+/*
+ * VMCOREINFO_SYMBOL_ARRAY() entries print a pointer's value, not its
+ * address: SYMBOL(mem_section) is the root array (4.15, a0b1280368d1),
+ * SYMBOL(vmemmap) the memmap base (6.9). The variable's address is only
+ * in kallsyms; the values are ms_layout's mem_section_roots and
+ * vmemmap_base.
+ */
+static bool symbol_is_value(const char *name)
+{
+	return !strcmp(name, "mem_section") || !strcmp(name, "vmemmap");
+}
+
 struct ms_error *ms_kinfo_symbol(const struct ms_kinfo *ki, const char *name,
 				 uint64_t *addr)
 {
 	char key[128];
 	struct ms_error *err;
 
+	if (symbol_is_value(name))
+		return ms_kallsyms_lookup(ki->ks, name, addr);
 	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
 	err = ms_vmcoreinfo_u64(ki->vi, key, 16, addr);
 	if (!is_missing(err))

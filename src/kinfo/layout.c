@@ -336,6 +336,34 @@ static struct ms_error *resolve_section_bits(struct resolver *r)
 }
 
 /*
+ * Without kallsyms (kptr_restrict=2, or a dump from another boot), the
+ * direct map still shows in the core: /proc/kcore gives its KCORE_RAM
+ * segments p_paddr = __pa(vaddr) (fs/proc/kcore.c, 4.19+), so vaddr - paddr
+ * is page_offset_base. The kernel text segment, at or above
+ * __START_KERNEL_map, has a physical address too and is skipped. Every
+ * direct-map segment must agree.
+ */
+static bool direct_map_base(struct ms_target *t, uint64_t *base)
+{
+	const uint64_t start_kernel_map = 0xffffffff80000000ULL;
+	size_t n = ms_target_nr_segments(t);
+	bool found = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ms_segment *s = ms_target_segment(t, i);
+
+		if (s->paddr == MS_NO_PADDR || s->vaddr >= start_kernel_map ||
+		    s->vaddr < s->paddr)
+			continue;
+		if (found && *base != s->vaddr - s->paddr)
+			return false;
+		*base = s->vaddr - s->paddr;
+		found = true;
+	}
+	return found;
+}
+
+/*
  * page_offset_base and vmemmap_base are variables (CONFIG_RANDOMIZE_MEMORY
  * moves them). VMCOREINFO has SYMBOL(vmemmap) — the value, vmemmap_base on
  * x86_64 — since 6.9 (Huang Shijie's "vmcore_info: export vmemmap");
@@ -347,6 +375,10 @@ static struct ms_error *resolve_bases(struct resolver *r)
 	struct ms_error *err;
 
 	err = read_var(r, "page_offset_base", &lay->page_offset_base);
+	if (err && direct_map_base(r->t, &lay->page_offset_base)) {
+		ms_error_free(err);
+		err = NULL;
+	}
 	if (err)
 		return err;
 	err = ms_vmcoreinfo_u64(r->vi, "SYMBOL(vmemmap)", 16,
@@ -357,8 +389,11 @@ static struct ms_error *resolve_bases(struct resolver *r)
 		return err;
 	err = ms_kinfo_type_size(r->ki, "struct page", &lay->page_struct_size);
 	if (!err)
-		err = cross_check(r, "SIZE(page)", lay->page_struct_size,
-				  "sizeof(struct page)");
+		return cross_check(r, "SIZE(page)", lay->page_struct_size,
+				   "sizeof(struct page)");
+	if (absent(&err))	/* VMCOREINFO alone will do */
+		err = ms_vmcoreinfo_u64(r->vi, "SIZE(page)", 10,
+					&lay->page_struct_size);
 	return err;
 }
 

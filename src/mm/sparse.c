@@ -226,6 +226,25 @@ static struct ms_error *check_layout(const struct ms_layout *lay)
 	return NULL;
 }
 
+/* Kernels without CONFIG_ZONE_DEVICE have no such zone: that is no error. */
+static struct ms_error *find_zone_device(const struct ms_kinfo *ki,
+					 struct ms_sparse *sp)
+{
+	struct ms_error *err;
+	int64_t v;
+
+	sp->zone_device_idx = -1;
+	err = ms_kinfo_enumerator(ki, "ZONE_DEVICE", &v);
+	if (err) {
+		if (err->code != MS_ERR_MISSING)
+			return err;
+		ms_error_free(err);
+		return NULL;
+	}
+	sp->zone_device_idx = (int)v;
+	return NULL;
+}
+
 struct ms_error *ms_sparse_load(struct ms_target *t, const struct ms_kinfo *ki,
 				struct ms_sparse **out)
 {
@@ -243,6 +262,8 @@ struct ms_error *ms_sparse_load(struct ms_target *t, const struct ms_kinfo *ki,
 		err = load_usage(t, sp);
 	if (!err)
 		err = ms_sparse_load_nodes(t, sp);
+	if (!err)
+		err = find_zone_device(ki, sp);
 	if (err) {
 		ms_sparse_free(sp);
 		return err;
@@ -268,6 +289,13 @@ bool ms_section_has(const struct ms_sparse *sp, const struct ms_section *s,
 	int b = sp->layout->section_bit[bit];
 
 	return b >= 0 && (s->flag_bits & (1ULL << b));
+}
+
+bool ms_section_is_device(const struct ms_sparse *sp, const struct ms_section *s)
+{
+	return ms_section_has(sp, s, MS_SECTION_ZONE_DEVICE) ||
+	       (sp->zone_device_idx >= 0 &&
+		(s->zone_mask & (1U << sp->zone_device_idx)));
 }
 
 bool ms_section_subsection_active(const struct ms_section *s, unsigned int i)

@@ -113,6 +113,7 @@ const char *ms_iomem_owner(const struct ms_iomem *io, uint64_t start,
 			   uint64_t end)
 {
 	const char *best = NULL;
+	uint64_t best_overlap = 0;
 	int best_depth = -1;
 
 	if (!io)
@@ -120,11 +121,18 @@ const char *ms_iomem_owner(const struct ms_iomem *io, uint64_t start,
 	for (size_t i = 0; i < io->nr; i++) {
 		const struct ms_iomem_range *r = &io->ranges[i];
 
+		uint64_t overlap;
+
 		if (r->end < start || r->start > end || !owner_name(r->name))
 			continue;
-		if (r->depth > best_depth) {
+		/* deepest wins; at equal depth, the one covering more */
+		overlap = (r->end < end ? r->end : end) -
+			  (r->start > start ? r->start : start);
+		if (r->depth > best_depth ||
+		    (r->depth == best_depth && overlap > best_overlap)) {
 			best = r->name;
 			best_depth = r->depth;
+			best_overlap = overlap;
 		}
 	}
 	return best;

@@ -7,6 +7,7 @@
   lab.py shell KERNEL [--nvdimm [SIZE]] [--ns SIZE]... [--append ARGS] [--qemu-args ARGS] -- CMD
   lab.py artifacts [--kernels ...]
   lab.py assert DIR...            (re-run the host-side assertions on collected results)
+  lab.py selftest [DIR]           (check that the assertions catch broken output)
 """
 import argparse
 import os
@@ -121,6 +122,11 @@ def cmd_assert(a):
     return asserts.main(a.dirs)
 
 
+def cmd_selftest(a):
+    from labkit import selftest
+    return selftest.main(a.dir or os.path.join(BUILD, "results", "6.12", "main"))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="lab.py", description="memscope QEMU lab")
     sub = p.add_subparsers(dest="command")
@@ -174,6 +180,11 @@ def main(argv=None):
     if "--" in argv:
         i = argv.index("--")
         argv, cmd = argv[:i], argv[i + 1:]
+    s = sub.add_parser("selftest", help="mutate collected memscope output and require the "
+                       "assertions to catch it (host only)")
+    s.add_argument("dir", nargs="?", help="a main/ result dir (default 6.12)")
+    s.set_defaults(fn=cmd_selftest)
+
     a = p.parse_args(argv)
     a.cmd = cmd
     try:

@@ -193,14 +193,24 @@ static int write_vmcoreinfo(struct build *b, struct fx_core *core)
 		"NUMBER(SECTION_SIZE_BITS)=%d\nNUMBER(MAX_PHYSMEM_BITS)=%u\n"
 		"SYMBOL(init_top_pgt)=%" PRIx64 "\nNUMBER(pgtable_l5_enabled)=%d\n"
 		"SYMBOL(node_data)=%" PRIx64 "\nLENGTH(node_data)=%d\n"
-		"KERNELOFFSET=%" PRIx64 "\n",
+		"KERNELOFFSET=%" PRIx64 "\n"
+		"SIZE(pglist_data)=%" PRIu64 "\nSIZE(zone)=%" PRIu64 "\n"
+		"OFFSET(pglist_data.node_zones)=%" PRIu64 "\n"
+		"OFFSET(pglist_data.node_start_pfn)=%" PRIu64 "\n"
+		"OFFSET(pglist_data.node_spanned_pages)=%" PRIu64 "\n"
+		"OFFSET(pglist_data.node_id)=%" PRIu64 "\n"
+		"OFFSET(zone.spanned_pages)=%" PRIu64 "\n",
 		b->o->variant == FX_KERNEL_6_1 ? "6.1.0-fx" :
 		b->o->variant == FX_KERNEL_6_12 ? "6.12.0-fx" : "7.3.0-fx",
 		b->roots_va, b->nr_roots,
 		b->k->lay.mem_section_size, b->k->lay.ms_section_mem_map,
 		b->k->lay.page_size, SECTION_SIZE_BITS, b->max_physmem_bits,
 		va(b, b->mem.pgd), b->o->levels == 5,
-		va(b, b->node_data), MAX_NUMNODES, FX_KASLR);
+		va(b, b->node_data), MAX_NUMNODES, FX_KASLR,
+		b->k->lay.pgdat_size, b->k->lay.zone_size,
+		b->k->lay.pgdat_node_zones, b->k->lay.pgdat_node_start_pfn,
+		b->k->lay.pgdat_node_spanned_pages, b->k->lay.pgdat_node_id,
+		b->k->lay.zone_spanned_pages);
 	fx_core_add_note(core, "VMCOREINFO", 0, text, (size_t)n);
 	return 0;
 }

@@ -143,7 +143,8 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False):
            " lsmem has %d blocks, sysfs %d" % (len(ph.lsmem), len(ph.blocks))))
 
     if secs is None:
-        for n in ("sections-set", "section-fields", "sections-of-blocks", "zone-device"):
+        for n in ("sections-set", "section-fields", "sections-of-blocks") + \
+                (("zone-device",) if expect_dev else ()):
             c(n, False, "no memscope sections -J output")
     else:
         want = ph.expected_sections()
@@ -206,21 +207,29 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False):
         c("sections-of-blocks", not bad, "; ".join(bad[:6]) +
           (" (+%d)" % (len(bad) - 6) if len(bad) > 6 else ""))
 
-        # (iv) ZONE_DEVICE sections: zone_device, no block
-        devsecs = T.sections_of([(a, e) for a, e, _ in ph.dev])
+        # (iv) ZONE_DEVICE sections: zone Device, no block; the zone_device flag
+        # (SECTION_TAINT_ZONE_DEVICE) exactly where a pgmap range starts or ends
+        # inside a section
+        devr = [(a, e) for a, e, _ in ph.dev]
+        devsecs = T.sections_of(devr)
+        tainted = T.taint_sections(devr)
         bad = []
         for n in sorted(devsecs):
             s = bysec.get(n)
             if s is None:
                 bad.append("device section %d missing" % n)
-            elif "zone_device" not in _flags(s) or s.get("block") is not None:
-                bad.append("section %d: flags %r block %r" % (n, s.get("flags"), s.get("block")))
+                continue
+            if s.get("block") is not None or s.get("zone") != "Device":
+                bad.append("section %d: zone %r block %r" % (n, s.get("zone"), s.get("block")))
+            if ("zone_device" in _flags(s)) != (n in tainted):
+                bad.append("section %d: flags %r, kernel taints %s" % (
+                    n, s.get("flags"), sorted(tainted)))
         for n, s in bysec.items():
             if n not in devsecs and "zone_device" in _flags(s):
                 bad.append("section %d: zone_device outside any namespace" % n)
         if expect_dev or devsecs:
-            c("zone-device", not bad and (devsecs or not expect_dev),
-              "; ".join(bad[:6]) or "no namespace/dax ranges in /proc/iomem")
+            c("zone-device", not bad and bool(devsecs),
+              "; ".join(bad[:6]) or "no namespace ranges in /proc/iomem")
 
     # (iii) sub-section activity against /proc/iomem
     if subs is None:

@@ -77,20 +77,43 @@ def system_ram(res):
 
 
 def device_ranges(res):
-    """ZONE_DEVICE ranges: dax devices under namespaces (the pgmap range of a
-    devdax namespace starts after its info block); namespaces without a dax
-    child count whole."""
+    """ZONE_DEVICE (pgmap) ranges of nvdimm namespaces: [(start, end, name)].
+
+    A devdax namespace shows in /proc/iomem as "namespaceX.Y" (its info block,
+    reserved by dax_pmem) followed by "daxX.Y" (the data); the pgmap that
+    memremap_pages() hot-adds covers both (nvdimm_setup_pfn: the whole
+    namespace for -M mem), so adjacent entries of one X.Y are merged.
+    """
+    parts = {}
+    for r in res:
+        m = re.match(r"(namespace|dax)(\d+\.\d+)$", r.name)
+        if m:
+            parts.setdefault(m.group(2), []).append((r.start, r.end))
     out = []
-    for r in res:
-        if r.name.startswith("namespace"):
-            dax = [c for c in r.children if c.name.startswith("dax")]
-            out += [(c.start, c.end, c.name) for c in dax] or [(r.start, r.end, r.name)]
-    # dax devices listed as siblings of their namespace (some releases)
-    names = {n for _, _, n in out}
-    for r in res:
-        if re.match(r"dax\d+\.\d+$", r.name) and r.name not in names:
-            out.append((r.start, r.end, r.name))
+    for key, rs in parts.items():
+        rs.sort()
+        cur = list(rs[0])
+        for a, e in rs[1:]:
+            if a <= cur[1] + 1:
+                cur[1] = max(cur[1], e)
+            else:
+                out.append((cur[0], cur[1], "namespace" + key))
+                cur = [a, e]
+        out.append((cur[0], cur[1], "namespace" + key))
     return sorted(out)
+
+
+def taint_sections(ranges):
+    """Sections the kernel marks SECTION_TAINT_ZONE_DEVICE: those holding a
+    ZONE_DEVICE range's start or end when it is not section aligned
+    (move_pfn_range_to_zone(), since v5.12 commit 1f90a3477df3)."""
+    s = set()
+    for start, end in ranges:
+        if start % SECTION_SIZE:
+            s.add(start // SECTION_SIZE)
+        if (end + 1) % SECTION_SIZE:
+            s.add((end + 1) // SECTION_SIZE)
+    return s
 
 
 def granules(ranges, section):

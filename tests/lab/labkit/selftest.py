@@ -1,0 +1,82 @@
+"""Self-test of the assertions: break memscope's output of a collected result
+in known ways and require that the matching assertion fails.  Runs on the host
+only, on results left by `lab.py check` (no guest is booted)."""
+import contextlib
+import io
+import json
+import os
+import shutil
+import tempfile
+
+from . import asserts
+
+
+def _edit(path, fn):
+    with open(path) as f:
+        doc = json.load(f)
+    fn(doc)
+    with open(path, "w") as f:
+        json.dump(doc, f)
+
+
+def _sec(doc, pred):
+    return next(s for s in doc["sections"] if pred(s))
+
+
+def _map(doc, n):
+    return next(s for s in doc["subsections"] if s["section"] == n)
+
+
+def _flip(s, i):
+    return s[:i] + ("." if s[i] == "#" else "#") + s[i + 1:]
+
+
+# (name, phase, file, mutation, assertion expected to fail)
+MUTATIONS = [
+    ("drop a section", "post", "sections-json",
+     lambda d: d["sections"].pop(3), "sections-set"),
+    ("clear online on a boot section", "post", "sections-json",
+     lambda d: _sec(d, lambda s: s["section"] == 5).update(
+         flags="present,memmap,early", state="PME"), "sections-of-blocks"),
+    ("mark a hot-added section early", "post", "sections-json",
+     lambda d: _sec(d, lambda s: s["section"] == 40).update(
+         flags="present,memmap,online,early", state="PMOE"), "hotplug-memscope"),
+    ("state letters disagree with flags", "post", "sections-json",
+     lambda d: _sec(d, lambda s: s["section"] == 1).update(state="PMO"), "section-fields"),
+    ("zone_device on an aligned device section", "post", "sections-json",
+     lambda d: _sec(d, lambda s: s["section"] == 33).update(
+         flags="present,memmap,zone_device", state="PMD"), "zone-device"),
+    ("device section with a block", "post", "sections-json",
+     lambda d: _sec(d, lambda s: s["section"] == 35).update(block=35), "zone-device"),
+    ("inactive sub-section in a RAM section", "post", "subsections-json",
+     lambda d: _map(d, 7).update(map=_flip(_map(d, 7)["map"], 10)), "subsections-vs-iomem"),
+    ("partial map made full", "post", "subsections-json",
+     lambda d: _map(d, 35).update(map="#" * 64, active=64), "partial-last-section"),
+    ("block state wrong", "post", "blocks-json",
+     lambda d: d["memory"][2].update(state="offline"), "blocks-match-lsmem"),
+    ("block missing", "post", "blocks-json",
+     lambda d: d["memory"].pop(), "blocks-match-sysfs"),
+    ("zones wrong", "post", "blocks-json",
+     lambda d: d["memory"][1].update(zones="Normal"), "blocks-match-lsmem"),
+]
+
+
+def main(result_dir):
+    """result_dir: a main/ boot result (nvdimm + hot-add) of any kernel."""
+    ok = True
+    for name, phase, fname, fn, expect in MUTATIONS:
+        tmp = tempfile.mkdtemp(prefix="lab-selftest-")
+        try:
+            d = os.path.join(tmp, "main")
+            shutil.copytree(result_dir, d)
+            _edit(os.path.join(d, phase, "memscope", fname + ".out"), fn)
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                asserts.main([d])
+            failed = [l for l in out.getvalue().splitlines() if l.startswith("FAIL")]
+            hit = any(("/%s %s:" % (phase, expect)) in l for l in failed)
+            print("%s %s -> %s" % ("ok  " if hit else "MISS", name, expect))
+            ok &= hit
+        finally:
+            shutil.rmtree(tmp)
+    return 0 if ok else 1
