@@ -109,6 +109,14 @@ struct fx_kernel {
 	uint64_t page_offset_base, vmemmap_base;
 };
 
+#define FX_PAGES_PER_SECTION 32768ULL
+
+/* fx_machine.c: the standard machine (boot RAM, hot-added, device). */
+extern const struct fx_section fx_machine_sections[];
+extern const size_t fx_machine_nr_sections;
+extern const struct fx_zone fx_machine_zones[];
+extern const size_t fx_machine_nr_zones;
+
 /* Builds the kernel into a fresh temporary directory; 0 or -errno. */
 int fx_kernel_build(const struct fx_kernel_opts *o, struct fx_kernel *k);
 /* Writes into dir (created if missing) instead of a temporary one. */

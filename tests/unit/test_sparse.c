@@ -15,28 +15,7 @@
 #include "memscope/sparse.h"
 
 #define F(bit) (1U << MS_SECTION_##bit)
-#define BOOT (F(PRESENT) | F(HAS_MEM_MAP) | F(ONLINE) | F(EARLY))
-#define PAGES_PER_SECTION 32768ULL
-
-/* 2 GiB of boot RAM in part, a hot-added offline and online block, and a
- * 208 MiB device whose second section is only partly populated. */
-static const struct fx_section sections[] = {
-	{ 0, BOOT, ~0ULL, false, "online", "none", false },
-	{ 1, BOOT | F(VMEMMAP_PREINIT), ~0ULL, false, "online", "DMA32", false },
-	{ 15, BOOT, ~0ULL, false, "online", "DMA32", false },
-	{ 16, F(PRESENT) | F(HAS_MEM_MAP), ~0ULL, true, "offline", "Normal Movable", false },
-	{ 17, F(PRESENT) | F(HAS_MEM_MAP) | F(ONLINE), ~0ULL, true, "online", "Movable", true },
-	{ 40, F(PRESENT) | F(HAS_MEM_MAP) | F(ZONE_DEVICE), ~0ULL, true, NULL, NULL, false },
-	{ 41, F(PRESENT) | F(HAS_MEM_MAP) | F(ZONE_DEVICE), (1ULL << 40) - 1, true, NULL, NULL, false },
-};
-
-static const struct fx_zone zones[] = {
-	{ "DMA", 1, 4095, 3998 },
-	{ "DMA32", 4096, 16 * PAGES_PER_SECTION - 4096, 16 * PAGES_PER_SECTION - 5000 },
-	{ "Normal", 0, 0, 0 },
-	{ "Movable", 17 * PAGES_PER_SECTION, PAGES_PER_SECTION, PAGES_PER_SECTION },
-	{ "Device", 40 * PAGES_PER_SECTION, 104 * 512, 0 },
-};
+#define PAGES_PER_SECTION FX_PAGES_PER_SECTION
 
 struct loaded {
 	struct fx_kernel k;
@@ -50,9 +29,9 @@ static struct ms_error *load(struct loaded *l, enum fx_variant v, int levels,
 {
 	struct fx_kernel_opts o = {
 		.variant = v, .levels = levels,
-		.sections = sections,
-		.nr_sections = sizeof(sections) / sizeof(*sections),
-		.zones = zones, .nr_zones = sizeof(zones) / sizeof(*zones),
+		.sections = fx_machine_sections,
+		.nr_sections = fx_machine_nr_sections,
+		.zones = fx_machine_zones, .nr_zones = fx_machine_nr_zones,
 		.corrupt_memmap = corrupt,
 	};
 	struct ms_kinfo_opts ko;
@@ -88,10 +67,10 @@ static void check_sections(enum fx_variant v, int levels)
 		fail_msg("load: %s", err->msg);
 	sp = l.sp;
 	assert_int_equal(sp->layout->pgtable_levels, levels);
-	assert_int_equal(sp->nr_sections, sizeof(sections) / sizeof(*sections));
+	assert_int_equal(sp->nr_sections, fx_machine_nr_sections);
 	for (size_t i = 0; i < sp->nr_sections; i++) {
 		const struct ms_section *s = &sp->sections[i];
-		const struct fx_section *want = &sections[i];
+		const struct fx_section *want = &fx_machine_sections[i];
 
 		assert_int_equal(s->nr, want->nr);
 		assert_int_equal(s->start_pfn, want->nr * PAGES_PER_SECTION);
@@ -109,21 +88,24 @@ static void check_sections(enum fx_variant v, int levels)
 		assert_int_equal(s->nid, (want->flags & F(ZONE_DEVICE)) &&
 				 l.k.lay.max_nr_zones < 5 ? -1 : 0);
 	}
-	assert_int_equal(sp->sections[6].active, 40);
-	assert_true(ms_section_subsection_active(&sp->sections[6], 39));
-	assert_false(ms_section_subsection_active(&sp->sections[6], 40));
+	assert_int_equal(sp->sections[7].active, 40);
+	assert_true(ms_section_subsection_active(&sp->sections[7], 39));
+	assert_false(ms_section_subsection_active(&sp->sections[7], 40));
+	assert_int_equal(sp->sections[3].active, 32);
 	ms_section_zone_names(sp, &sp->sections[0], zone, sizeof(zone));
 	assert_string_equal(zone, "DMA/DMA32");
 	ms_section_zone_names(sp, &sp->sections[2], zone, sizeof(zone));
 	assert_string_equal(zone, "DMA32");
-	ms_section_zone_names(sp, &sp->sections[3], zone, sizeof(zone));
-	assert_string_equal(zone, "");
 	ms_section_zone_names(sp, &sp->sections[4], zone, sizeof(zone));
+	assert_string_equal(zone, "");
+	ms_section_zone_names(sp, &sp->sections[5], zone, sizeof(zone));
 	assert_string_equal(zone, "Movable");
-	ms_section_zone_names(sp, &sp->sections[6], zone, sizeof(zone));
+	ms_section_zone_names(sp, &sp->sections[7], zone, sizeof(zone));
 	assert_string_equal(zone, l.k.lay.max_nr_zones > 4 ? "Device" : "");
 	assert_ptr_equal(ms_sparse_find(sp, 41 * PAGES_PER_SECTION + 5),
-			 &sp->sections[6]);
+			 &sp->sections[7]);
+	assert_true(ms_section_is_device(sp, &sp->sections[6]));
+	assert_false(ms_section_is_device(sp, &sp->sections[5]));
 	assert_null(ms_sparse_find(sp, 20 * PAGES_PER_SECTION));
 	assert_int_equal(sp->nr_nodes, 1);
 	assert_int_equal(sp->nodes[0].start_pfn, 1);

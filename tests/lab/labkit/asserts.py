@@ -281,6 +281,18 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False):
           "VMCOREINFO pgtable_l5_enabled=%s, la57=%s cmdline=%s" % (
               vi["NUMBER(pgtable_l5_enabled)"], la57, " ".join(ph.cmdline)))
 
+    # (e) KASLR: VMCOREINFO KERNELOFFSET is 0 iff nokaslr; the summary reports it
+    if "KERNELOFFSET" in vi:
+        off = int(vi["KERNELOFFSET"], 16)
+        nokaslr = "nokaslr" in ph.cmdline
+        c("kaslr-ground-truth", (off == 0) == nokaslr,
+          "KERNELOFFSET=%#x with cmdline %s" % (off, " ".join(ph.cmdline)))
+        m = re.search(r"KASLR\W+offset\W+(0x[0-9a-f]+)", s, re.I)
+        says_off = bool(re.search(r"KASLR\W+(off|disabled|none|no)\b|no KASLR", s, re.I))
+        c("kaslr-offset", (m is not None and int(m.group(1), 16) == off) or
+          (m is None and says_off and off == 0),
+          "summary %r, KERNELOFFSET=%#x" % (m.group(0) if m else None, off))
+
     # memmap address of each section = vmemmap + first pfn * sizeof(struct page)
     if secs is not None:
         base = _hex(vi["SYMBOL(vmemmap)"]) if "SYMBOL(vmemmap)" in vi else None
