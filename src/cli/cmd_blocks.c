@@ -115,7 +115,10 @@ static void block_cell(const struct ms_cli *cc, int id, const void *row,
 		snprintf(buf, len, "%s", lsmem_state(b->state));
 		break;
 	case COL_REMOVABLE:
-		if (b->has_removable)
+		/* as lsmem: only an online block can be removable ("-", false) */
+		if (strcmp(b->state, "online"))
+			snprintf(buf, len, "%s", cc->json ? "no" : "-");
+		else if (b->has_removable)
 			snprintf(buf, len, "%s", b->removable ? "yes" : "no");
 		break;
 	case COL_NODE:

@@ -61,8 +61,15 @@ static void section_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "0x%" PRIx64, start + size - 1);
 		break;
 	case COL_NODE:
+		/*
+		 * Offline memory is in no node's span; its memory block still
+		 * knows the node it was added to (the sysfs node link).
+		 */
+		b = ms_section_block(r->sp, s, r->blocks);
 		if (s->nid >= 0)
 			snprintf(buf, len, "%d", s->nid);
+		else if (b && b->nid >= 0)
+			snprintf(buf, len, "%d", b->nid);
 		break;
 	case COL_ZONE:
 		ms_section_zone_names(r->sp, s, buf, len);

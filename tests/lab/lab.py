@@ -15,6 +15,7 @@ import shlex
 import shutil
 import sys
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from labkit import initramfs, kernels, scenarios, vm  # noqa: E402
@@ -54,15 +55,32 @@ def _shell_job(cmd, nvdimm, namespaces):
     return "\n".join(lines) + "\n"
 
 
+def _copy_tree(src, dest):
+    """Copy src into dest, merging into an existing directory."""
+    for base, dirs, files in os.walk(src):
+        rel = os.path.relpath(base, src)
+        os.makedirs(os.path.join(dest, rel), exist_ok=True)
+        for f in files:
+            shutil.copyfile(os.path.join(base, f), os.path.join(dest, rel, f))
+
+
+def _guest_memscope(path):
+    """shell/artifacts: --memscope, else ./memscope, else build/memscope, else a placeholder."""
+    if path:
+        return _memscope(path)
+    for p in (os.path.join(REPO, "memscope"), os.path.join(REPO, "build", "memscope")):
+        if os.path.exists(p):
+            return p
+    log("no memscope binary built: the guest gets a placeholder")
+    return scenarios.placeholder_memscope()
+
+
 def cmd_shell(a):
     if not a.cmd:
         raise SystemExit("lab shell: give a command after --")
     k = kernels.get(a.kernel)
-    memscope = a.memscope or os.path.join(REPO, "memscope")
-    if not os.path.exists(memscope):
-        memscope = scenarios.placeholder_memscope()
-    initrd = initramfs.build(k, memscope)
-    work = os.path.join(BUILD, "shell", a.kernel)
+    initrd = initramfs.build(k, _guest_memscope(a.memscope))
+    work = os.path.join(BUILD, "run", "shell-%s-%d" % (a.kernel, os.getpid()))
     m = vm.Machine(k, initrd, work, cmdline_extra=a.append or "", mem=a.mem,
                    nvdimm_size=a.nvdimm, qemu_args=shlex.split(a.qemu_args or ""),
                    timeout=a.timeout)
@@ -75,22 +93,22 @@ def cmd_shell(a):
     sys.stderr.write(r.read("job.stderr", ""))
     dest = a.out or os.path.join(BUILD, "shell", a.kernel, "files")
     src = os.path.join(r.outdir, "files")
-    if os.path.isdir(src) and os.listdir(src) and os.path.abspath(dest) != src:
-        shutil.rmtree(dest, ignore_errors=True)
-        shutil.copytree(src, dest)
+    if os.path.isdir(src) and os.listdir(src):
+        if not a.out:
+            shutil.rmtree(dest, ignore_errors=True)  # only our own default directory
+        _copy_tree(src, dest)
     if os.path.isdir(src) and os.listdir(src):
         log("files written to $OUT in the guest are in %s" % dest)
     if r.rc is None:
         log("guest did not finish (timeout=%s); console: %s" % (r.timed_out, r.serial_log))
         return 125
+    shutil.rmtree(work, ignore_errors=True)
     return r.rc
 
 
 def cmd_artifacts(a):
     rc = 0
-    memscope = a.memscope or os.path.join(REPO, "memscope")
-    if not os.path.exists(memscope):
-        memscope = scenarios.placeholder_memscope()
+    memscope = _guest_memscope(a.memscope)
     for n in _kernels(a.kernels):
         k = kernels.get(n)
         initrd = initramfs.build(k, memscope)
@@ -140,7 +158,7 @@ def main(argv=None):
     s = sub.add_parser("check", help="run every scenario on every kernel and assert")
     s.add_argument("--kernels", default=all_k)
     s.add_argument("--memscope", help="binary to test (default ./memscope)")
-    s.add_argument("--jobs", type=int, default=1, help="guests run in parallel (default 1)")
+    s.add_argument("--jobs", type=int, default=2, help="guests run in parallel (default 2)")
     s.add_argument("--only", help="comma list of boots to run (main,plain)")
     s.set_defaults(fn=cmd_check)
 

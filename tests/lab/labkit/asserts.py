@@ -92,7 +92,7 @@ def _flags(sec):
     return [f for f in (sec.get("flags") or "").split(",") if f]
 
 
-def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False):
+def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False, expect_5level=None):
     """All per-collection assertions."""
     c = lambda name, ok, detail="": rep.check("%s %s" % (tag, name), ok, detail)  # noqa: E731
 
@@ -221,6 +221,10 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False):
                 continue
             if s.get("block") is not None or s.get("zone") != "Device":
                 bad.append("section %d: zone %r block %r" % (n, s.get("zone"), s.get("block")))
+            fl = _flags(s)
+            # memremap_pages() never onlines a section, and it is not boot memory
+            if "present" not in fl or "memmap" not in fl or "online" in fl or "early" in fl:
+                bad.append("section %d: flags %r" % (n, s.get("flags")))
             if ("zone_device" in _flags(s)) != (n in tainted):
                 bad.append("section %d: flags %r, kernel taints %s" % (
                     n, s.get("flags"), sorted(tainted)))
@@ -272,6 +276,10 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False):
     s = ph.summary
     says5 = bool(re.search(r"5[- ]level|levels?\W{0,3}5\b|la57\W{0,3}(on|yes|active)", s, re.I))
     says4 = bool(re.search(r"4[- ]level|levels?\W{0,3}4\b", s, re.I))
+    if expect_5level is not None:
+        c("scenario-paging", five == expect_5level,
+          "wanted %s-level paging; la57=%s cmdline=%s" % (
+              5 if expect_5level else 4, la57, " ".join(ph.cmdline)))
     c("paging-levels", (says5, says4) == (five, not five),
       "la57=%s no5lvl=%s, summary says 5-level=%s 4-level=%s" % (
           la57, "no5lvl" in ph.cmdline, says5, says4))
@@ -341,7 +349,8 @@ def check_boot(rep, d):
             rep.check("%s/%s collected" % (tag, phase), False, "%s: %s" % (pd, e))
             continue
         check_phase(rep, "%s/%s" % (tag, phase), ph, hot_blocks=hot if phase == "post" else (),
-                    expect_dev=nvdimm)
+                    expect_dev=nvdimm,
+                    expect_5level="no5lvl" not in meta.get("cmdline_extra", "").split())
         if phase == "post" and meta.get("hotplug"):
             check_hotplug(rep, "%s/%s" % (tag, phase), ph, hot, d)
 

@@ -150,7 +150,7 @@ def build(kernel, memscope):
     if os.path.exists(out):
         return out
     log("building initramfs for %s (%s)" % (kernel.name, kernel.release))
-    root = os.path.join(outdir, "%s-root" % kernel.name)
+    root = os.path.join(outdir, "%s-%s-root.%d" % (kernel.name, key, os.getpid()))
     shutil.rmtree(root, ignore_errors=True)
     for d in ("bin", "sbin", "usr/bin", "usr/sbin", "lib", "lib64", "proc", "sys", "dev",
               "tmp", "run", "etc", "root", "job", "out", "var/tmp", "mnt", "lab"):
@@ -183,13 +183,14 @@ def build(kernel, memscope):
     with open(os.path.join(root, "etc", "group"), "w") as f:
         f.write("root:x:0:\nnogroup:x:65534:\n")
     _install_modules(kernel, root)
-    tmp = out + ".tmp"
+    tmp = "%s.tmp.%d" % (out, os.getpid())
     with open(tmp, "wb") as fo:
         names = run(["find", "."], cwd=root)
         subprocess.run(["cpio", "--quiet", "-o", "-H", "newc", "-R", "0:0"], cwd=root,
                        input=names.encode(), stdout=fo, check=True)
+    shutil.rmtree(root)
     for old in glob.glob(os.path.join(outdir, "%s-*.cpio" % kernel.name)):
-        os.unlink(old)
+        os.unlink(old)  # a running QEMU keeps its open copy
     os.rename(tmp, out)
     log("initramfs %s: %d MiB" % (os.path.basename(out), os.path.getsize(out) >> 20))
     return out

@@ -48,6 +48,9 @@ MUTATIONS = [
          flags="present,memmap,zone_device", state="PMD"), "zone-device"),
     ("device section with a block", "post", "sections-json",
      lambda d: _sec(d, lambda s: s["section"] == 35).update(block=35), "zone-device"),
+    ("device section marked online", "pre", "sections-json",
+     lambda d: _sec(d, lambda s: s["section"] == 34).update(
+         flags="present,memmap,online", state="PMO"), "zone-device"),
     ("inactive sub-section in a RAM section", "post", "subsections-json",
      lambda d: _map(d, 7).update(map=_flip(_map(d, 7)["map"], 10)), "subsections-vs-iomem"),
     ("partial map made full", "post", "subsections-json",
