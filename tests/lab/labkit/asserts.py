@@ -353,6 +353,18 @@ def check_boot(rep, d):
                     expect_5level="no5lvl" not in meta.get("cmdline_extra", "").split())
         if phase == "post" and meta.get("hotplug"):
             check_hotplug(rep, "%s/%s" % (tag, phase), ph, hot, d)
+    if meta.get("boot") == "plain":
+        check_lockdown(rep, tag, os.path.join(d, "boot", "memscope"))
+
+
+def check_lockdown(rep, tag, m):
+    """Under lockdown=confidentiality memscope refuses in one line, exit 1."""
+    err = T.read(os.path.join(m, "lockdown.err"))
+    rc = T.read(os.path.join(m, "lockdown.rc")).strip()
+    rep.check("%s lockdown-refused" % tag,
+              rc == "1" and err.count("\n") == 1 and
+              "kernel lockdown: confidentiality" in err,
+              "exit %r, stderr %r" % (rc, err[:200]))
 
 
 def check_hotplug(rep, tag, ph, hot, d):
