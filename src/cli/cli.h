@@ -51,8 +51,8 @@ struct ms_command {
 	bool changes_system;
 	const char *args;
 	const char *help;
-	const struct ms_coldesc *columns;
-	size_t nr_columns;
+	const struct ms_coldesc *columns;	/* NULL: not a table */
+	const size_t *nr_columns;
 };
 
 const struct ms_command *ms_command_find(const char *name);

@@ -8,15 +8,15 @@
 static const struct ms_command commands[] = {
 	{ "sections", ms_cmd_sections, false, "",
 	  "present memory sections, their flags and sub-section activity",
-	  ms_sections_columns, 0 },
+	  ms_sections_columns, &ms_sections_nr_columns },
 	{ "subsections", ms_cmd_subsections, false, "[SECTION[-SECTION]...]",
 	  "each section's sub-section bitmap",
-	  ms_subsections_columns, 0 },
+	  ms_subsections_columns, &ms_subsections_nr_columns },
 	{ "blocks", ms_cmd_blocks, false, "",
 	  "memory blocks (lsmem columns) with their sections",
-	  ms_blocks_columns, 0 },
+	  ms_blocks_columns, &ms_blocks_nr_columns },
 	{ "summary", ms_cmd_summary, false, "",
-	  "a short report of every layer (the default)", NULL, 0 },
+	  "a short report of every layer (the default)", NULL, NULL },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(*commands))
@@ -27,18 +27,6 @@ const struct ms_command *ms_command_find(const char *name)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	return NULL;
-}
-
-/* Column counts live beside each table; look them up by table. */
-static size_t nr_columns(const struct ms_coldesc *cols)
-{
-	if (cols == ms_sections_columns)
-		return ms_sections_nr_columns;
-	if (cols == ms_subsections_columns)
-		return ms_subsections_nr_columns;
-	if (cols == ms_blocks_columns)
-		return ms_blocks_nr_columns;
-	return 0;
 }
 
 void ms_commands_usage(FILE *out)
@@ -53,5 +41,5 @@ void ms_commands_usage(FILE *out)
 void ms_command_columns_help(FILE *out, const struct ms_command *cmd)
 {
 	if (cmd->columns)
-		ms_columns_help(out, cmd->columns, nr_columns(cmd->columns));
+		ms_columns_help(out, cmd->columns, *cmd->nr_columns);
 }
