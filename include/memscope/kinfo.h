@@ -139,4 +139,13 @@ struct ms_error *ms_kinfo_member(const struct ms_kinfo *ki, const char *type,
 struct ms_error *ms_kinfo_enumerator(const struct ms_kinfo *ki,
 				     const char *name, int64_t *val);
 
+/*
+ * For snapshots: the kallsyms lines of every symbol looked up so far
+ * (malloc'd, /proc/kallsyms format), and the BTF file in use (NULL when
+ * types come from DWARF only).
+ */
+struct ms_error *ms_kinfo_kallsyms_used(const struct ms_kinfo *ki, char **text,
+					size_t *len);
+const char *ms_kinfo_btf_path(const struct ms_kinfo *ki);
+
 #endif

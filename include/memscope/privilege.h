@@ -9,5 +9,7 @@
 
 /* Whether the effective set holds CAP_SYS_RAWIO (needed for /proc/kcore). */
 struct ms_error *ms_priv_has_rawio(bool *has);
+/* Whether the effective set holds CAP_SYS_ADMIN (needed to change memory). */
+struct ms_error *ms_priv_has_sys_admin(bool *has);
 
 #endif

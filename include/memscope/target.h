@@ -20,6 +20,12 @@
 struct ms_target;
 
 #define MS_NO_PADDR UINT64_MAX
+/*
+ * A physical-only segment (QEMU dump-guest-memory without paging, memscope
+ * snapshot ranges read only physically): p_vaddr 0 in the file, which is no
+ * kernel address, so the segment serves physical reads only.
+ */
+#define MS_NO_VADDR UINT64_MAX
 
 struct ms_segment {
 	uint64_t vaddr;
@@ -40,9 +46,20 @@ void ms_target_close(struct ms_target *t);
 const char *ms_target_path(const struct ms_target *t);
 /* The VMCOREINFO note's text, NUL-terminated, or NULL if the core has none. */
 const char *ms_target_vmcoreinfo(const struct ms_target *t);
+/*
+ * Replaces the VMCOREINFO text: for a dump taken before the kernel
+ * published it (QEMU dump-guest-memory during boot, before the
+ * qemu_fw_cfg driver ran), from another core of the same boot.
+ */
+struct ms_error *ms_target_set_vmcoreinfo(struct ms_target *t, const char *text);
 /* Any other note by ELF note name and type, or NULL; *len gets its size. */
 const void *ms_target_note(const struct ms_target *t, const char *name,
 			   uint32_t type, size_t *len);
+
+/* Every note in file order: index i < ms_target_nr_notes(), for snapshots. */
+size_t ms_target_nr_notes(const struct ms_target *t);
+const void *ms_target_note_at(const struct ms_target *t, size_t i,
+			      const char **name, uint32_t *type, size_t *len);
 
 size_t ms_target_nr_segments(const struct ms_target *t);
 const struct ms_segment *ms_target_segment(const struct ms_target *t, size_t i);
@@ -53,6 +70,16 @@ const struct ms_segment *ms_target_segment(const struct ms_target *t, size_t i);
  */
 struct ms_error *ms_target_set_paging(struct ms_target *t, uint64_t pgd_vaddr,
 				      int levels);
+/*
+ * The same from the table's physical address, for dumps whose segments
+ * carry physical addresses only (QEMU dump-guest-memory, snapshots): the
+ * caller computes it from VMCOREINFO.
+ */
+struct ms_error *ms_target_set_paging_phys(struct ms_target *t,
+					   uint64_t pgd_paddr, int levels);
+/* Whether page tables are set, and their physical top (for snapshots). */
+bool ms_target_paging(const struct ms_target *t, uint64_t *pgd_paddr,
+		      int *levels);
 
 /* Reads kernel virtual memory: segments first, then the page tables. */
 struct ms_error *ms_target_read(struct ms_target *t, uint64_t vaddr, void *buf,
@@ -82,9 +109,54 @@ struct ms_error *ms_target_translate(struct ms_target *t, uint64_t vaddr,
 				     struct ms_xlate *out);
 
 /*
+ * Bulk walk of a virtual range [start, end): every table page under the
+ * range is read once, whole, and fn is called per leaf mapping (vaddr of
+ * the leaf, its frame, size 4K/2M/1G, level, writable through every level),
+ * per hole (entry not present at level; size = bytes of the range it
+ * covers) and per unreadable table (paddr = the table, level = its level,
+ * size = bytes of the range under it), in address order. A non-NULL error
+ * from fn stops the walk and is returned.
+ */
+enum ms_pt_kind { MS_PT_MAPPED, MS_PT_HOLE, MS_PT_UNREADABLE };
+
+struct ms_pt_map {
+	enum ms_pt_kind kind;
+	uint64_t vaddr;
+	uint64_t paddr;
+	uint64_t size;
+	enum ms_pt_level level;
+	bool writable;
+};
+
+typedef struct ms_error *(*ms_pt_range_fn)(void *arg, const struct ms_pt_map *m);
+
+struct ms_error *ms_target_walk_range(struct ms_target *t, uint64_t start,
+				      uint64_t end, ms_pt_range_fn fn,
+				      void *arg);
+
+/*
  * How many pread() calls the target has made (data and page tables): lets
  * tests hold the reader to one pread per contiguous run.
  */
 size_t ms_target_nr_reads(const struct ms_target *t);
+
+/*
+ * Recording (record.c), for snapshots: while on, every range read through
+ * ms_target_read, ms_target_read_phys and the page-table walker is kept,
+ * with its physical address when the target knows it. A virtual read that
+ * went through the page tables is kept as (vaddr, paddr) runs and its
+ * table pages as physical ranges. Ranges are merged when written.
+ */
+struct ms_error *ms_target_record(struct ms_target *t, bool on);
+
+struct ms_range {
+	uint64_t vaddr;		/* MS_NO_VADDR: a physical range */
+	uint64_t paddr;		/* MS_NO_PADDR: a virtual-only range */
+	uint64_t len;
+};
+
+/* The recorded ranges, sorted and merged; *out is the caller's to free. */
+struct ms_error *ms_target_recorded(struct ms_target *t, struct ms_range **out,
+				    size_t *nr);
 
 #endif

@@ -27,6 +27,8 @@ enum {
 	MS_EXIT_PARTIAL = 64,
 };
 
+#define MS_MAX_CMDOPTS 8
+
 struct ms_cli {
 	/* options */
 	const char *core_path;		/* -c FILE; NULL: live /proc/kcore */
@@ -35,6 +37,8 @@ struct ms_cli {
 	const char *sysroot;		/* --sysroot DIR */
 	const char *columns;		/* -o COLS */
 	bool output_all, json, pairs, raw, noheadings, bytes, readonly;
+	double delay;			/* -d SECONDS (tui), 0: default */
+	long refreshes;			/* --refreshes N (tui), 0: never quit */
 
 	/* the model, loaded on first use */
 	struct ms_target *target;
@@ -43,6 +47,19 @@ struct ms_cli {
 	struct ms_blocks *blocks;
 	struct ms_iomem *iomem;
 	bool blocks_tried, iomem_tried;
+	/* the command's own options (struct ms_command.opts), by index:
+	 * NULL not given, "" a flag given, else the argument */
+	const char *opt[MS_MAX_CMDOPTS];
+	const char *vmcoreinfo_path;	/* --vmcoreinfo CORE: its VMCOREINFO */
+	char *snapshot_root;		/* a snapshot's files, unpacked: the sysroot */
+	bool demo;			/* --demo: the shipped snapshot */
+};
+
+/* A command's own option (--zone movable): its value lands in c->opt[i]. */
+struct ms_cmdopt {
+	const char *name;
+	bool has_arg;
+	const char *help;
 };
 
 struct ms_command {
@@ -58,6 +75,8 @@ struct ms_command {
 const struct ms_command *ms_command_find(const char *name);
 void ms_commands_usage(FILE *out);
 void ms_command_columns_help(FILE *out, const struct ms_command *cmd);
+/* The command's own options (NULL-terminated), or NULL when it has none. */
+const struct ms_cmdopt *ms_command_opts(const struct ms_command *cmd);
 
 /* Loads target, kinfo and the sparse model; NULL on success. */
 struct ms_error *ms_cli_kernel(struct ms_cli *c);
@@ -68,6 +87,19 @@ struct ms_error *ms_cli_kernel(struct ms_cli *c);
 struct ms_error *ms_cli_blocks(struct ms_cli *c, const struct ms_blocks **out);
 struct ms_error *ms_cli_iomem(struct ms_cli *c, const struct ms_iomem **out);
 void ms_cli_release(struct ms_cli *c);
+/*
+ * Opens the target (live or -c FILE) without the model; a memscope snapshot
+ * has its files unpacked into a private directory that becomes the sysroot
+ * unless --sysroot was given (snapshot_root.c).
+ */
+struct ms_error *ms_cli_target(struct ms_cli *c);
+struct ms_error *ms_cli_snapshot_unpack(struct ms_cli *c);
+/*
+ * --demo: -c the snapshot shipped with memscope (share/memscope), read-only,
+ * with a banner on stderr; non-zero (already reported) when it is missing.
+ */
+int ms_cli_demo(struct ms_cli *c);
+void ms_cli_snapshot_release(struct ms_cli *c);
 
 /* One line on stderr ("memscope: ..."); returns MS_EXIT_FAILURE. */
 int ms_cli_fail(struct ms_error *err);

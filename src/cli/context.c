@@ -53,6 +53,42 @@ static struct ms_error *check_live_privilege(void)
 	return NULL;
 }
 
+/* --vmcoreinfo CORE: another core of the same boot lends its note. */
+static struct ms_error *borrow_vmcoreinfo(struct ms_cli *c)
+{
+	struct ms_target *other;
+	struct ms_error *err = ms_target_open(c->vmcoreinfo_path, &other);
+
+	if (err)
+		return err;
+	if (!ms_target_vmcoreinfo(other))
+		err = ms_error_new(MS_ERR_FORMAT, "no VMCOREINFO note in %s", c->vmcoreinfo_path);
+	else
+		err = ms_target_set_vmcoreinfo(c->target, ms_target_vmcoreinfo(other));
+	ms_target_close(other);
+	return err;
+}
+
+struct ms_error *ms_cli_target(struct ms_cli *c)
+{
+	struct ms_error *err;
+
+	if (c->target)
+		return NULL;
+	if (is_live(c)) {
+		err = check_live_privilege();
+		if (err)
+			return err;
+	}
+	err = ms_target_open(c->core_path ? c->core_path : LIVE_CORE,
+			     &c->target);
+	if (!err && c->vmcoreinfo_path)
+		err = borrow_vmcoreinfo(c);
+	if (err)
+		return err;
+	return ms_cli_snapshot_unpack(c);
+}
+
 struct ms_error *ms_cli_kernel(struct ms_cli *c)
 {
 	struct ms_kinfo_opts opts = {
@@ -64,15 +100,10 @@ struct ms_error *ms_cli_kernel(struct ms_cli *c)
 
 	if (c->sparse)
 		return NULL;
-	if (is_live(c)) {
-		err = check_live_privilege();
-		if (err)
-			return err;
-	}
-	err = ms_target_open(c->core_path ? c->core_path : LIVE_CORE,
-			     &c->target);
+	err = ms_cli_target(c);
 	if (err)
 		return err;
+	opts.sysroot = c->sysroot;	/* a snapshot's, perhaps */
 	err = ms_kinfo_open(c->target, &opts, &c->kinfo);
 	if (err)
 		return err;
@@ -89,6 +120,11 @@ struct ms_error *ms_cli_blocks(struct ms_cli *c, const struct ms_blocks **out)
 {
 	struct ms_error *err = NULL;
 
+	if (!c->blocks_tried && !is_live(c) && !c->sysroot) {
+		err = ms_cli_target(c);
+		if (err)
+			return err;
+	}
 	if (!c->blocks_tried && has_sysfs(c)) {
 		c->blocks_tried = true;
 		err = ms_blocks_load(c->sysroot, &c->blocks);
@@ -101,6 +137,11 @@ struct ms_error *ms_cli_iomem(struct ms_cli *c, const struct ms_iomem **out)
 {
 	struct ms_error *err = NULL;
 
+	if (!c->iomem_tried && !is_live(c) && !c->sysroot) {
+		err = ms_cli_target(c);
+		if (err)
+			return err;
+	}
 	if (!c->iomem_tried && has_sysfs(c)) {
 		c->iomem_tried = true;
 		err = ms_iomem_load(c->sysroot, &c->iomem);
@@ -116,6 +157,7 @@ void ms_cli_release(struct ms_cli *c)
 	ms_sparse_free(c->sparse);
 	ms_kinfo_close(c->kinfo);
 	ms_target_close(c->target);
+	ms_cli_snapshot_release(c);
 }
 
 void ms_cli_size(const struct ms_cli *c, uint64_t bytes, char *buf, size_t len)

@@ -17,8 +17,17 @@
 
 #include "internal.h"
 
+/* Enumerators by name, built on the first lookup (see enum_index()). */
+struct enum_slot {
+	const char *name;	/* NULL: empty */
+	int64_t val;
+};
+
 struct ms_btf {
 	struct btf *btf;
+	struct enum_slot *enums;	/* open addressing, nr_enums slots */
+	size_t nr_enums;
+	bool enums_failed;
 };
 
 struct ms_error *ms_btf_open(const char *path, struct ms_btf **out)
@@ -50,6 +59,7 @@ void ms_btf_close(struct ms_btf *b)
 	if (!b)
 		return;
 	btf__free(b->btf);
+	free(b->enums);
 	free(b);
 }
 
@@ -213,6 +223,81 @@ static bool enum_lookup(const struct btf *btf, const struct btf_type *t,
 	return false;
 }
 
+static size_t name_hash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s)
+		h = h * 33 ^ (unsigned char)*s++;
+	return h;
+}
+
+/* Adds name unless present: the first enumerator of a name wins, as in the
+ * linear search (lowest type id, then declaration order). */
+static void enum_put(struct ms_btf *b, const char *name, int64_t val)
+{
+	size_t i = name_hash(name) & (b->nr_enums - 1);
+
+	while (b->enums[i].name) {
+		if (!strcmp(b->enums[i].name, name))
+			return;
+		i = (i + 1) & (b->nr_enums - 1);
+	}
+	b->enums[i] = (struct enum_slot){ name, val };
+}
+
+/*
+ * Every enumerator of the kernel's BTF (about 40k on 6.12) in a hash
+ * table, built once: the layouts ask for dozens, and a linear search of
+ * all types per name costs more than the rest of start-up under
+ * emulation. On allocation failure the linear search remains.
+ */
+static bool enum_index(struct ms_btf *b)
+{
+	__u32 n = btf__type_cnt(b->btf);
+	size_t count = 0, slots = 64;
+
+	if (b->enums || b->enums_failed)
+		return b->enums != NULL;
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b->btf, id);
+
+		if (t && (btf_is_enum(t) || btf_is_enum64(t)))
+			count += btf_vlen(t);
+	}
+	while (slots < 2 * count)
+		slots <<= 1;
+	b->enums = calloc(slots, sizeof(*b->enums));
+	if (!b->enums) {
+		b->enums_failed = true;
+		return false;
+	}
+	b->nr_enums = slots;
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b->btf, id);
+		bool is_signed;
+
+		if (!t)
+			continue;
+		is_signed = btf_kflag(t);
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t);
+
+			for (int i = 0; i < btf_vlen(t); i++, e++)
+				enum_put(b, btf__name_by_offset(b->btf, e->name_off),
+					 is_signed ? (int64_t)e->val :
+					 (int64_t)(uint32_t)e->val);
+		} else if (btf_is_enum64(t)) {
+			const struct btf_enum64 *e = btf_enum64(t);
+
+			for (int i = 0; i < btf_vlen(t); i++, e++)
+				enum_put(b, btf__name_by_offset(b->btf, e->name_off),
+					 (int64_t)btf_enum64_value(e));
+		}
+	}
+	return true;
+}
+
 /* Enumerators of every enum, named or not (SECTION_*_BIT live in an
  * anonymous enum in include/linux/mmzone.h). */
 struct ms_error *ms_btf_enumerator(const struct ms_btf *b, const char *name,
@@ -220,6 +305,20 @@ struct ms_error *ms_btf_enumerator(const struct ms_btf *b, const char *name,
 {
 	__u32 n = btf__type_cnt(b->btf);
 
+	/* the index is a cache: b stays logically const */
+	if (enum_index((struct ms_btf *)b)) {
+		size_t i = name_hash(name) & (b->nr_enums - 1);
+
+		for (; b->enums[i].name; i = (i + 1) & (b->nr_enums - 1)) {
+			if (!strcmp(b->enums[i].name, name)) {
+				*val = b->enums[i].val;
+				return NULL;
+			}
+		}
+		return ms_error_new(MS_ERR_MISSING,
+				    "kernel type information lacks enumerator %s",
+				    name);
+	}
 	for (__u32 id = 1; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(b->btf, id);
 

@@ -44,6 +44,9 @@ void ms_kallsyms_set_foreign(struct ms_kallsyms *ks, const char *why);
 struct ms_error *ms_kallsyms_lookup(const struct ms_kallsyms *ks,
 				    const char *name, uint64_t *addr);
 bool ms_kallsyms_hidden(const struct ms_kallsyms *ks);
+/* The lines of the symbols looked up so far, /proc/kallsyms format. */
+struct ms_error *ms_kallsyms_used_text(const struct ms_kallsyms *ks,
+				       char **out, size_t *len);
 
 /* ---- type finders: btf.c, dwarf.c ---- */
 enum ms_type_kind {
@@ -90,6 +93,9 @@ struct ms_error *ms_dwarf_enumerator(const struct ms_dwarf *d,
 /* ---- kinfo.c: the sources, for layout.c ---- */
 const struct ms_vmcoreinfo *ms_kinfo_vi(const struct ms_kinfo *ki);
 const struct ms_kallsyms *ms_kinfo_ks(const struct ms_kinfo *ki);
+
+/* Arms the target's page-table walker from the layout's basics. */
+struct ms_error *ms_kinfo_set_paging(struct ms_kinfo *ki, struct ms_target *t);
 
 /* ---- layout.c ---- */
 struct ms_error *ms_layout_resolve(struct ms_kinfo *ki, struct ms_target *t,

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,8 @@ struct kallsym {
 	const char *name;
 	uint64_t addr;
 	bool module;
+	char type;		/* the nm letter */
+	bool used;		/* looked up: kept in snapshots */
 };
 
 struct ms_kallsyms {
@@ -114,6 +117,8 @@ static bool parse_line(char *line, struct kallsym *sym)
 	sym->addr = strtoull(line, &end, 16);
 	if (end == line || *end != ' ' || !end[1] || end[2] != ' ')
 		return false;
+	sym->type = end[1];
+	sym->used = false;
 	name = end + 3;
 	tab = strchr(name, '\t');
 	sym->module = tab != NULL;
@@ -245,5 +250,39 @@ struct ms_error *ms_kallsyms_lookup(const struct ms_kallsyms *ks,
 				    "symbol %s: kallsyms addresses are hidden (kernel.kptr_restrict); run as root",
 				    name);
 	*addr = ks->syms[*slot - 1].addr;
+	/* Bookkeeping for snapshots, as kinfo.c does for the finders. */
+	((struct ms_kallsyms *)ks)->syms[*slot - 1].used = true;
+	return NULL;
+}
+
+struct ms_error *ms_kallsyms_used_text(const struct ms_kallsyms *ks,
+				       char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return ms_error_new(MS_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < ks->nr; i++) {
+		const struct kallsym *k = &ks->syms[i];
+		size_t need = strlen(k->name) + 64;
+
+		if (!k->used)
+			continue;
+		if (n + need > cap) {
+			char *p = realloc(buf, cap = 2 * cap + need);
+
+			if (!p) {
+				free(buf);
+				return ms_error_new(MS_ERR_NOMEM, "out of memory");
+			}
+			buf = p;
+		}
+		n += (size_t)snprintf(buf + n, cap - n, "%016llx %c %s%s\n",
+				      (unsigned long long)k->addr, k->type, k->name,
+				      k->module ? "\t[module]" : "");
+	}
+	*out = buf;
+	*len = n;
 	return NULL;
 }

@@ -15,6 +15,7 @@
 #include "internal.h"
 
 struct ms_kinfo {
+	char *btf_path;			/* the BTF file opened, for snapshots */
 	struct ms_vmcoreinfo *vi;
 	struct ms_kallsyms *ks;
 	struct ms_btf *btf;
@@ -101,6 +102,8 @@ static struct ms_error *open_types(struct ms_kinfo *ki,
 		path = def;
 	}
 	err = ms_btf_open(path, &ki->btf);
+	if (!err && !(ki->btf_path = strdup(path)))
+		err = ms_error_new(MS_ERR_NOMEM, "out of memory");
 	/* Only the default path may be absent: an explicit file must exist. */
 	if (err && err->errnum == ENOENT && !opts->btf_path) {
 		ms_error_free(err);
@@ -168,6 +171,46 @@ static struct ms_error *open_sources(struct ms_kinfo *ki, struct ms_target *t,
 	return open_types(ki, opts);
 }
 
+/*
+ * The top page table: through the segment that maps init_top_pgt (kcore,
+ * kdump vmcores), else physically for dumps with physical addresses only
+ * (QEMU dump-guest-memory, snapshots): the kernel image is mapped at
+ * __START_KERNEL_map + phys_base, so its physical address is
+ * init_top_pgt - __START_KERNEL_map + phys_base. __START_KERNEL_map is an
+ * architectural constant of x86_64 (arch/x86/include/asm/page_64_types.h,
+ * unchanged since 2.6.24); NUMBER(phys_base) is in VMCOREINFO since 4.10.
+ */
+struct ms_error *ms_kinfo_set_paging(struct ms_kinfo *ki, struct ms_target *t)
+{
+	const uint64_t start_kernel_map = 0xffffffff80000000ULL;
+	const struct ms_layout *lay = &ki->layout;
+	struct ms_error *err, *perr;
+	int64_t phys_base;
+
+	err = ms_target_set_paging(t, lay->init_top_pgt, lay->pgtable_levels);
+	if (!err || err->code != MS_ERR_FAULT)
+		return err;
+	perr = ms_vmcoreinfo_s64(ki->vi, "NUMBER(phys_base)", &phys_base);
+	if (perr) {
+		ms_error_free(perr);
+		return err;
+	}
+	ms_error_free(err);
+	return ms_target_set_paging_phys(t, lay->init_top_pgt - start_kernel_map +
+					 (uint64_t)phys_base, lay->pgtable_levels);
+}
+
+struct ms_error *ms_kinfo_kallsyms_used(const struct ms_kinfo *ki, char **text,
+					size_t *len)
+{
+	return ms_kallsyms_used_text(ki->ks, text, len);
+}
+
+const char *ms_kinfo_btf_path(const struct ms_kinfo *ki)
+{
+	return ki->btf_path;
+}
+
 struct ms_error *ms_kinfo_open(struct ms_target *t,
 			       const struct ms_kinfo_opts *opts,
 			       struct ms_kinfo **out)
@@ -180,10 +223,7 @@ struct ms_error *ms_kinfo_open(struct ms_target *t,
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
 	err = open_sources(ki, t, opts ? opts : &no_opts);
 	if (!err)
-		err = ms_layout_resolve(ki, t, &ki->layout);
-	if (!err)
-		err = ms_target_set_paging(t, ki->layout.init_top_pgt,
-					   ki->layout.pgtable_levels);
+		err = ms_layout_resolve(ki, t, &ki->layout);	/* sets paging */
 	if (err) {
 		ms_kinfo_close(ki);
 		return err;
@@ -200,6 +240,7 @@ void ms_kinfo_close(struct ms_kinfo *ki)
 	ms_kallsyms_free(ki->ks);
 	ms_btf_close(ki->btf);
 	ms_dwarf_close(ki->dwarf);
+	free(ki->btf_path);
 	free(ki);
 }
 

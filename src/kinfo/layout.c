@@ -490,11 +490,21 @@ static struct ms_error *resolve_zone(struct resolver *r)
 	return err;
 }
 
+/*
+ * The page tables, before the first read: in a dump with physical
+ * addresses only (QEMU dump-guest-memory) every kernel variable is reached
+ * through them.
+ */
+static struct ms_error *resolve_paging(struct resolver *r)
+{
+	return ms_kinfo_set_paging(r->ki, r->t);
+}
+
 struct ms_error *ms_layout_resolve(struct ms_kinfo *ki, struct ms_target *t,
 				   struct ms_layout *lay)
 {
 	static struct ms_error *(*const steps[])(struct resolver *) = {
-		resolve_basics, resolve_sparse, resolve_usage,
+		resolve_basics, resolve_paging, resolve_sparse, resolve_usage,
 		resolve_section_bits, resolve_bases, resolve_nodes,
 		resolve_pgdat, resolve_zone,
 	};

@@ -20,6 +20,7 @@ struct target_range {
 	uint64_t start;
 	uint64_t last;
 	uint64_t offset;
+	uint64_t paddr;		/* of start, for virtual ranges; MS_NO_PADDR */
 };
 
 struct target_index {
@@ -60,6 +61,14 @@ struct ms_target {
 	struct pt_cache cache[MS_PT_PGD + 1];	/* indexed by enum ms_pt_level */
 
 	size_t nr_reads;
+
+	/* record.c: ranges read while recording */
+	bool recording;
+	int rec_depth;			/* >0: inside a read already recorded */
+	struct ms_range *rec;
+	size_t nr_rec, cap_rec;
+	/* xz.c: the decompressed file of an .xz core */
+	bool decompressed;
 };
 
 /* read.c */
@@ -70,6 +79,15 @@ const struct target_range *target_index_find(const struct target_index *ix,
 					     uint64_t addr, uint64_t *next);
 struct ms_error *target_pread(struct ms_target *t, void *buf, size_t len,
 			      uint64_t offset, uint64_t addr, const char *what);
+
+/* record.c */
+void target_record(struct ms_target *t, uint64_t vaddr, uint64_t paddr,
+		   uint64_t len);
+void target_record_free(struct ms_target *t);
+
+/* xz.c: an xz-compressed core is decompressed into a memfd, fd replaced */
+bool target_is_xz(const unsigned char *magic, size_t len);
+struct ms_error *target_xz_unpack(struct ms_target *t);
 
 /* pagewalk.c */
 struct ms_error *target_read_mapped(struct ms_target *t, uint64_t vaddr,

@@ -294,7 +294,9 @@ static struct ms_error *load_phdrs(struct ms_target *t, Elf *elf,
 			notes[nr_notes++] = ph;
 		} else if (ph.p_filesz) {
 			t->segs[t->nr_segs++] = (struct ms_segment){
-				.vaddr = ph.p_vaddr,
+				/* QEMU dumps without paging, snapshots: physical only */
+				.vaddr = !ph.p_vaddr && ph.p_paddr != (uint64_t)-1 ?
+					 MS_NO_VADDR : ph.p_vaddr,
 				.paddr = ph.p_paddr == (uint64_t)-1 ? MS_NO_PADDR : ph.p_paddr,
 				.size = ph.p_filesz,
 				.offset = ph.p_offset,
@@ -313,6 +315,19 @@ out:
 	return err;
 }
 
+/* Snapshots may be shipped xz-compressed (the demo snapshot is). */
+static struct ms_error *unpack_if_xz(struct ms_target *t)
+{
+	unsigned char magic[6];
+	ssize_t n = pread(t->fd, magic, sizeof(magic), 0);
+
+	if (n < 0)
+		return ms_error_errno(errno, "reading %s", t->path);
+	if (!target_is_xz(magic, (size_t)n))
+		return NULL;
+	return target_xz_unpack(t);
+}
+
 static struct ms_error *target_load(struct ms_target *t)
 {
 	struct ms_error *err;
@@ -320,6 +335,9 @@ static struct ms_error *target_load(struct ms_target *t)
 	Elf *elf;
 	bool sized;
 
+	err = unpack_if_xz(t);
+	if (err)
+		return err;
 	if (fstat(t->fd, &st))
 		return ms_error_errno(errno, "%s", t->path);
 	sized = size_is_trustworthy(t->fd, &st);
@@ -390,6 +408,7 @@ void ms_target_close(struct ms_target *t)
 	free(t->note_buf);
 	free(t->notes);
 	free(t->vmcoreinfo);
+	target_record_free(t);
 	free(t);
 }
 
@@ -401,6 +420,17 @@ const char *ms_target_path(const struct ms_target *t)
 const char *ms_target_vmcoreinfo(const struct ms_target *t)
 {
 	return t->vmcoreinfo;
+}
+
+struct ms_error *ms_target_set_vmcoreinfo(struct ms_target *t, const char *text)
+{
+	char *copy = strdup(text);
+
+	if (!copy)
+		return ms_error_new(MS_ERR_NOMEM, "out of memory");
+	free(t->vmcoreinfo);
+	t->vmcoreinfo = copy;
+	return NULL;
 }
 
 const void *ms_target_note(const struct ms_target *t, const char *name,
@@ -416,6 +446,22 @@ const void *ms_target_note(const struct ms_target *t, const char *name,
 		}
 	}
 	return NULL;
+}
+
+size_t ms_target_nr_notes(const struct ms_target *t)
+{
+	return t->nr_notes;
+}
+
+const void *ms_target_note_at(const struct ms_target *t, size_t i,
+			      const char **name, uint32_t *type, size_t *len)
+{
+	if (i >= t->nr_notes)
+		return NULL;
+	*name = t->notes[i].name;
+	*type = t->notes[i].type;
+	*len = t->notes[i].len;
+	return t->notes[i].desc;
 }
 
 size_t ms_target_nr_segments(const struct ms_target *t)

@@ -118,6 +118,15 @@ static struct ms_error *pt_walk(struct ms_target *t, uint64_t vaddr,
 	}
 }
 
+static void paging_set(struct ms_target *t, uint64_t pgd_paddr, int levels)
+{
+	/* A new table tree (or an action that changed the tables): drop the cache. */
+	memset(t->cache, 0, sizeof(t->cache));
+	t->pgd_paddr = pgd_paddr & ~(PT_PAGE_SIZE - 1);
+	t->levels = levels;
+	t->paging = true;
+}
+
 struct ms_error *ms_target_set_paging(struct ms_target *t, uint64_t pgd_vaddr,
 				      int levels)
 {
@@ -138,12 +147,39 @@ struct ms_error *ms_target_set_paging(struct ms_target *t, uint64_t pgd_vaddr,
 	if (!s)
 		return ms_error_fault(pgd_vaddr, "the top page table at 0x%" PRIx64 " is in no segment with a physical address",
 				      pgd_vaddr);
-	/* A new table tree (or an action that changed the tables): drop the cache. */
-	memset(t->cache, 0, sizeof(t->cache));
-	t->pgd_paddr = (s->paddr + (pgd_vaddr - s->vaddr)) & ~(PT_PAGE_SIZE - 1);
-	t->levels = levels;
-	t->paging = true;
+	paging_set(t, s->paddr + (pgd_vaddr - s->vaddr), levels);
+	/* A snapshot maps the top table the same way, for its reader. */
+	target_record(t, pgd_vaddr & ~(PT_PAGE_SIZE - 1), t->pgd_paddr,
+		      PT_PAGE_SIZE);
 	return NULL;
+}
+
+struct ms_error *ms_target_set_paging_phys(struct ms_target *t,
+					   uint64_t pgd_paddr, int levels)
+{
+	uint64_t ent;
+	struct ms_error *err;
+
+	if (levels != 4 && levels != 5)
+		return ms_error_new(MS_ERR_USAGE, "%d-level page tables: only 4 and 5 exist on x86_64", levels);
+	/* The top table must be in the file, or every walk would fail later. */
+	err = ms_target_read_phys(t, pgd_paddr & ~(PT_PAGE_SIZE - 1), &ent,
+				  sizeof(ent));
+	if (err)
+		return ms_error_wrap(err, "the top page table at physical 0x%" PRIx64 " is not in %s",
+				     pgd_paddr, t->path);
+	paging_set(t, pgd_paddr, levels);
+	return NULL;
+}
+
+bool ms_target_paging(const struct ms_target *t, uint64_t *pgd_paddr,
+		      int *levels)
+{
+	if (t->paging) {
+		*pgd_paddr = t->pgd_paddr;
+		*levels = t->levels;
+	}
+	return t->paging;
 }
 
 struct ms_error *ms_target_translate(struct ms_target *t, uint64_t vaddr,
@@ -176,7 +212,12 @@ static struct ms_error *run_flush(struct ms_target *t, struct phys_run *run)
 
 	if (!run->len)
 		return NULL;
+	/* Recorded once, as the virtual run it is, not again as physical. */
+	t->rec_depth++;
 	err = ms_target_read_phys(t, run->paddr, run->buf, run->len);
+	t->rec_depth--;
+	if (!err)
+		target_record(t, run->vaddr, run->paddr, run->len);
 	run->len = 0;
 	if (!err || err->code != MS_ERR_FAULT)
 		return err;

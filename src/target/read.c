@@ -43,6 +43,8 @@ struct ms_error *target_index_build(struct target_index *ix,
 
 		if (phys && start == MS_NO_PADDR)
 			continue;
+		if (!phys && start == MS_NO_VADDR)
+			continue;
 		/* A physical range that would wrap is bogus; leave it out. */
 		if (start + (segs[i].size - 1) < start)
 			continue;
@@ -50,6 +52,7 @@ struct ms_error *target_index_build(struct target_index *ix,
 			.start = start,
 			.last = start + (segs[i].size - 1),
 			.offset = segs[i].offset,
+			.paddr = phys ? MS_NO_PADDR : segs[i].paddr,
 		};
 	}
 	qsort(ix->r, n, sizeof(*ix->r), range_cmp);
@@ -61,6 +64,8 @@ struct ms_error *target_index_build(struct target_index *ix,
 			continue;	/* wholly inside the previous range */
 		if (prev && r.start <= prev->last) {
 			r.offset += prev->last + 1 - r.start;
+			if (r.paddr != MS_NO_PADDR)
+				r.paddr += prev->last + 1 - r.start;
 			r.start = prev->last + 1;
 		}
 		ix->r[ix->nr++] = r;
@@ -157,6 +162,9 @@ struct ms_error *ms_target_read(struct ms_target *t, uint64_t vaddr, void *buf,
 			n = run_length(vaddr, r->last, len);
 			err = target_pread(t, p, n, r->offset + (vaddr - r->start),
 					   vaddr, "kernel memory");
+			if (!err)
+				target_record(t, vaddr, r->paddr == MS_NO_PADDR ? MS_NO_PADDR :
+					      r->paddr + (vaddr - r->start), n);
 		} else {
 			n = run_length(vaddr, next ? next - 1 : UINT64_MAX, len);
 			err = target_read_mapped(t, vaddr, p, n);
@@ -185,6 +193,8 @@ struct ms_error *ms_target_read_phys(struct ms_target *t, uint64_t paddr,
 		n = run_length(paddr, r->last, len);
 		err = target_pread(t, p, n, r->offset + (paddr - r->start),
 				   paddr, "physical memory");
+		if (!err)
+			target_record(t, MS_NO_VADDR, paddr, n);
 		p += n;
 		paddr += n;
 		len -= n;

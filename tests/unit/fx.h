@@ -76,6 +76,19 @@ struct fx_layout {
 /* Writes a raw BTF blob for the variant; fills *lay. Returns 0 or -errno. */
 int fx_btf_write(enum fx_variant v, const char *path, struct fx_layout *lay);
 
+/* ---- fx_page.c: struct page and folio facts of each variant ---- */
+struct btf;
+/* Adds struct folio, enum pageflags, enum pagetype (6.12+) and enum
+ * compound_dtor_id (6.1) to b, after fx_btf's struct page; 0 or -errno. */
+int fx_page_btf(struct btf *b, enum fx_variant v);
+/* VMCOREINFO lines of the variant for struct pages ("" when none). */
+const char *fx_page_vmcoreinfo(enum fx_variant v);
+
+/* ---- fx_vmemmap.c: hstates, dev_pagemap and xarray (issue 7) ---- */
+/* Adds struct hstate, dev_pagemap, range, vmem_altmap, xarray, xa_node and
+ * enum memory_type to b; 0 or -errno. */
+int fx_vmemmap_btf(struct btf *b, enum fx_variant v);
+
 /* ---- fx_kernel.c: a whole synthetic kernel, written to a directory ---- */
 struct fx_section {
 	uint64_t nr;
@@ -123,5 +136,10 @@ int fx_kernel_build(const struct fx_kernel_opts *o, struct fx_kernel *k);
 int fx_kernel_build_in(const struct fx_kernel_opts *o, const char *dir,
 		       struct fx_kernel *k);
 void fx_kernel_remove(struct fx_kernel *k);
+
+/* fx_vmemmap.c: places hstates[] and pgmap_array (one pgmap over the
+ * device sections of o) in m; writes their kallsyms lines to buf. */
+size_t fx_vmemmap_build(struct fx_mem *m, uint64_t page_offset_base,
+			const struct fx_kernel_opts *o, char *buf, size_t len);
 
 #endif

@@ -117,10 +117,10 @@ static void add_section_bits(struct w *w, enum fx_variant v,
 }
 
 /* struct page: flags, then anonymous unions of anonymous structs. */
-static void add_page(struct w *w, struct fx_layout *l)
+static void add_page(struct w *w, enum fx_variant v, struct fx_layout *l)
 {
 	struct btf *b = w->btf;
-	int lru_s, head_s, u1, u2;
+	int lru_s, head_s, info_s = 0, u1, u2;
 
 	l->page_size = 64;
 	lru_s = ok(w, btf__add_struct(b, NULL, 40));
@@ -130,9 +130,15 @@ static void add_page(struct w *w, struct fx_layout *l)
 	field(w, "private", w->ul, 32);
 	head_s = ok(w, btf__add_struct(b, NULL, 8));
 	field(w, "compound_head", w->ul, 0);
+	if (v == FX_KERNEL_7_3) {	/* 7.1 renamed it (tests/unit/fx_page.c) */
+		info_s = ok(w, btf__add_struct(b, NULL, 8));
+		field(w, "compound_info", w->ul, 0);
+	}
 	u1 = ok(w, btf__add_union(b, NULL, 40));
 	field(w, NULL, lru_s, 0);
 	field(w, NULL, head_s, 0);
+	if (info_s)
+		field(w, NULL, info_s, 0);
 	u2 = ok(w, btf__add_union(b, NULL, 4));
 	field(w, "_mapcount", w->sint, 0);
 	field(w, "page_type", w->uint, 0);
@@ -242,7 +248,9 @@ int fx_btf_write(enum fx_variant v, const char *path, struct fx_layout *lay)
 	base_types(&w);
 	add_sparse(&w, v, lay);
 	add_section_bits(&w, v, lay);
-	add_page(&w, lay);
+	add_page(&w, v, lay);
+	ok(&w, fx_page_btf(w.btf, v));	/* struct folio, page flags, page types */
+	ok(&w, fx_vmemmap_btf(w.btf, v));	/* hstate, dev_pagemap, xarray */
 	add_zone(&w, v, lay);
 	add_pgdat(&w, v, lay);
 	ret = w.err ? w.err : write_blob(w.btf, path);

@@ -31,6 +31,7 @@ struct build {
 	uint64_t roots_va;	/* what VMCOREINFO's SYMBOL(mem_section) holds */
 	unsigned int max_physmem_bits;
 	uint64_t nr_roots, per_root;
+	char vm_syms[256];	/* kallsyms of fx_vmemmap_build */
 };
 
 static void put_u64(struct fx_mem *m, uint64_t paddr, uint64_t v)
@@ -211,6 +212,9 @@ static int write_vmcoreinfo(struct build *b, struct fx_core *core)
 		b->k->lay.pgdat_node_zones, b->k->lay.pgdat_node_start_pfn,
 		b->k->lay.pgdat_node_spanned_pages, b->k->lay.pgdat_node_id,
 		b->k->lay.zone_spanned_pages);
+	if (n > 0 && (size_t)n < sizeof(text))
+		n += snprintf(text + n, sizeof(text) - n, "%s",
+			      fx_page_vmcoreinfo(b->o->variant));
 	fx_core_add_note(core, "VMCOREINFO", 0, text, (size_t)n);
 	return 0;
 }
@@ -222,9 +226,9 @@ static int write_kallsyms(struct build *b)
 	snprintf(text, sizeof(text),
 		 "%016" PRIx64 " D page_offset_base\n%016" PRIx64 " D vmemmap_base\n"
 		 "%016" PRIx64 " B mem_section\n%016" PRIx64 " D node_data\n"
-		 "%016" PRIx64 " D init_top_pgt\n",
+		 "%016" PRIx64 " D init_top_pgt\n%s",
 		 va(b, b->pob_var), va(b, b->vmb_var), va(b, b->mem_section_var),
-		 va(b, b->node_data), va(b, b->mem.pgd));
+		 va(b, b->node_data), va(b, b->mem.pgd), b->vm_syms);
 	snprintf(path, sizeof(path), "%s/proc", b->k->sysroot);
 	if (mkdirs(path))
 		return -errno;
@@ -328,6 +332,7 @@ int fx_kernel_build_in(const struct fx_kernel_opts *o, const char *dir,
 	build_sections(&b);
 	build_nodes(&b);
 	build_vmemmap(&b);
+	fx_vmemmap_build(&b.mem, k->page_offset_base, o, b.vm_syms, sizeof(b.vm_syms));
 	ret = build_core(&b);
 	if (!ret)
 		ret = write_kallsyms(&b);

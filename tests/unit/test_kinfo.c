@@ -345,8 +345,9 @@ static void test_lookups(void **state)
 	assert_int_equal(err->code, MS_ERR_MISSING);
 	assert_string_equal(err->msg, "kernel type information lacks struct page.lru.nope");
 	ms_error_free(err);
-	err = ms_kinfo_member(k.ki, "struct folio", "flags", &m);
-	assert_string_equal(err->msg, "kernel type information lacks struct folio");
+	/* (struct folio is in the fixtures since issue 3: ask for another) */
+	err = ms_kinfo_member(k.ki, "struct slab", "flags", &m);
+	assert_string_equal(err->msg, "kernel type information lacks struct slab");
 	ms_error_free(err);
 
 	assert_null(ms_kinfo_type_size(k.ki, "pg_data_t", &v));

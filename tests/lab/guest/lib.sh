@@ -121,3 +121,17 @@ lab_artifacts() {
     cat /proc/zoneinfo >"$a/zoneinfo"
     cat /proc/meminfo >"$a/meminfo"
 }
+
+# lab_snapshot DIR (issue 6): a snapshot, and the live rows it must reproduce
+# on the host (asserts_snapshot.py). Commands whose rows move with the live
+# system (compound: slab churn) are left out of the comparison.
+lab_snapshot() {
+    s=$1
+    mkdir -p "$s"
+    $MEMSCOPE capture "$s/snap.elf" >"$s/capture.out" 2>"$s/capture.err"
+    echo $? >"$s/capture.rc"
+    for c in sections subsections blocks summary deferred; do
+        $MEMSCOPE $c -J -b --output-all >"$s/live-$c.json" 2>"$s/live-$c.err"
+        echo $? >"$s/live-$c.rc"
+    done
+}

@@ -3,6 +3,7 @@
 # hot-added by the host through QMP and onlined here through sysfs.
 # Collects memscope output and ground truth before (pre/) and after (post/).
 . /lab/lib.sh
+. /lab/tui.sh
 NS_SIZES=${NS_SIZES:-256M 208M}
 HOTPLUG_BYTES=${HOTPLUG_BYTES:-1073741824}
 
@@ -12,6 +13,7 @@ echo $? >"$LAB_OUT/namespaces.rc"
 
 lab_ground_truth "$LAB_OUT/pre/truth"
 lab_memscope "$LAB_OUT/pre/memscope"
+lab_tui_pre "$LAB_OUT/pre/tui"
 
 mem=/sys/devices/system/memory
 bs=$(( 0x$(cat $mem/block_size_bytes) ))
@@ -52,3 +54,6 @@ echo "$new" >"$LAB_OUT/blocks-hotplugged.txt"
 
 lab_ground_truth "$LAB_OUT/post/truth"
 lab_memscope "$LAB_OUT/post/memscope"
+lab_tui_post "$LAB_OUT/post/tui"
+
+lab_snapshot "$LAB_OUT/post/snapshot"

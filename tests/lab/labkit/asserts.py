@@ -324,6 +324,18 @@ def check_boot(rep, d):
                                                    os.path.join(d, "serial.log")))
     if not ok and meta.get("rc") is None:
         return
+    if meta.get("boot") == "pages":  # issue 3: its own assertions
+        from . import asserts_pages
+        asserts_pages.check(rep, tag, d, meta)
+        return
+    if meta.get("boot") == "act":  # issue 4: its own assertions
+        from . import asserts_act
+        asserts_act.check(rep, tag, d, meta)
+        return
+    if meta.get("boot") == "vmemmap":  # issue 7: its own assertions
+        from . import asserts_vmemmap
+        asserts_vmemmap.check(rep, tag, d, meta)
+        return
     nvdimm = bool(meta.get("nvdimm"))
     if nvdimm:
         nd = T.read(os.path.join(d, "pre", "truth", "ndctl.json"))
@@ -355,6 +367,12 @@ def check_boot(rep, d):
             check_hotplug(rep, "%s/%s" % (tag, phase), ph, hot, d)
     if meta.get("boot") == "plain":
         check_lockdown(rep, tag, os.path.join(d, "boot", "memscope"))
+    if meta.get("boot") == "main":  # issue 5: the TUI through tmux
+        from . import asserts_tui
+        asserts_tui.check(rep, tag, d)
+    if meta.get("boot") == "main":  # issue 6: snapshot round trip
+        from . import asserts_snapshot
+        asserts_snapshot.check(rep, tag, d, meta)
 
 
 def check_lockdown(rep, tag, m):

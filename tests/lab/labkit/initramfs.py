@@ -21,11 +21,16 @@ TOOLS = {
     "/usr/bin/lsmem": "/usr/bin/lsmem",
     "/usr/bin/setpriv": "/usr/bin/setpriv",
     "/usr/bin/kmod": "/usr/bin/kmod",
+    "/usr/bin/tmux": "/usr/bin/tmux",  # drives memscope tui (guest/tui.sh)
 }
+# terminfo entries for tmux and the TUI inside it (compiled, self-contained)
+TERMINFO = ["tmux", "tmux-256color", "screen", "screen-256color", "xterm", "xterm-256color",
+            "linux", "vt100"]
 KMOD_LINKS = ["modprobe", "insmod", "rmmod", "lsmod", "modinfo", "depmod"]
 # Modules wanted in the guest (missing ones are skipped: names moved between releases).
 MODULES = ["virtio_pci", "virtio_blk", "nfit", "libnvdimm", "nd_pmem", "nd_btt",
-           "dax_pmem", "dax_pmem_core", "dax_pmem_compat", "device_dax", "kmem"]
+           "dax_pmem", "dax_pmem_core", "dax_pmem_compat", "device_dax", "kmem",
+           "qemu_fw_cfg"]  # writes VMCOREINFO for QEMU dumps (-device vmcoreinfo)
 BUILDER_VERSION = "3"  # bump to invalidate cached images after layout changes
 
 
@@ -163,6 +168,16 @@ def build(kernel, memscope):
         _copy(host, root, guest, 0o755)
         libs.update(_ldd(host))
     _copy(memscope, root, "/usr/bin/memscope", 0o755)
+    for name in TERMINFO:
+        for base in ("/lib/terminfo", "/usr/share/terminfo", "/etc/terminfo"):
+            src = os.path.join(base, name[0], name)
+            if os.path.exists(src):
+                _copy(src, root, os.path.join("/usr/share/terminfo", name[0], name), 0o644)
+                break
+    # tmux insists on a UTF-8 LC_CTYPE (it tries C.UTF-8 itself)
+    ctype = "/usr/lib/locale/C.utf8/LC_CTYPE"
+    if os.path.exists(ctype):
+        _copy(ctype, root, ctype, 0o644)
     libs.update(_ldd(memscope))
     for lib in sorted(libs):
         _copy(lib, root, lib, 0o755)
@@ -177,6 +192,10 @@ def build(kernel, memscope):
             os.symlink("busybox", p)
     for f in sorted(glob.glob(os.path.join(GUEST_DIR, "*"))):
         _copy(f, root, "/lab/" + os.path.basename(f), 0o755)
+    # guest helpers in C (issue 3: pagehelper; issue 7: vmwalk): static, so they need no libraries
+    for name in ("pagehelper", "vmwalk"):
+        run(["gcc", "-static", "-O2", "-Wall", "-o", os.path.join(root, "lab", name),
+             os.path.join(GUEST_DIR, name + ".c")])
     _copy(os.path.join(GUEST_DIR, "init"), root, "/init", 0o755)
     with open(os.path.join(root, "etc", "passwd"), "w") as f:
         f.write("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n")

@@ -26,6 +26,21 @@ BOOTS = {
                  phases=["pre", "post"]),
     "plain": dict(script="scenario-plain.sh", cmdline="no5lvl nokaslr", nvdimm=None,
                   hotplug=None, phases=["boot"]),
+    # issue 7: HVO on/off, a 1 GiB HugeTLB page, devdax 1G/2M/4K (-M mem) and -M dev,
+    # a DIMM hot-added with memmap_on_memory; asserted by asserts_vmemmap.py
+    "vmemmap": dict(script="scenario-vmemmap.sh", mem="3G", nvdimm="5G", hotplug="1G",
+                    cmdline="hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 "
+                            "memory_hotplug.memmap_on_memory=1", phases=[]),
+    # issue 3: struct pages (THP + a pin, slab, hugetlb 2M HVO off/on and 1G,
+    # devdax -a 2M) against /proc/kpageflags, meminfo, hugepages sysfs, daxctl;
+    # the bench (bench/pages.sh); asserted by asserts_pages.py
+    "pages": dict(script="scenario-pages.sh", mem="3G", nvdimm="1G", hotplug=None,
+                  cmdline="hugepagesz=1G hugepages=1", phases=[]),
+    # issue 4: hotplug/unplug a devdax device (Movable, auto-online, Normal), pin a
+    # devdax device and anonymous memory, a QMP pc-dimm onlined by memscope, an
+    # offline refused by a pin; asserted by asserts_act.py
+    "act": dict(script="scenario-act.sh", cmdline="", nvdimm="1G", hotplug="1G",
+                phases=[]),
 }
 BOOT_TIMEOUT = 420
 
@@ -54,7 +69,7 @@ def run_boot(kname, boot, memscope):
     initrd = initramfs.build(k, memscope)
     work = os.path.join(BUILD, "run", "%s-%s" % (kname, boot))
     m = vm.Machine(k, initrd, work, cmdline_extra=spec["cmdline"], nvdimm_size=spec["nvdimm"],
-                   timeout=BOOT_TIMEOUT)
+                   mem=spec.get("mem", "2G"), timeout=BOOT_TIMEOUT)
     markers = {"ready-for-hotplug": _hotplug(spec["hotplug"])} if spec["hotplug"] else {}
     log("%s/%s: booting" % (kname, boot))
     r = m.run({"job.sh": ". /lab/%s\n" % spec["script"]}, on_marker=markers)

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * page: struct page decoding. The layout is resolved once from the
+ * kernel's type information (BTF/DWARF) and VMCOREINFO into struct
+ * ms_page_layout; ms_page_decode() is a pure function of one struct page's
+ * bytes (and the next one's, page[1], which holds a folio's order, pincount
+ * and, on 6.1, its destructor); ms_pages_read() reads a pfn range a whole
+ * run of present sub-sections per pread and hands each decoded page to a
+ * callback, with tails already tied to their head's order and torn reads
+ * re-read once and otherwise marked unstable.
+ *
+ * Memory use is proportional to the chunk being decoded, never to all
+ * pages.
+ */
+#ifndef MEMSCOPE_PAGE_H
+#define MEMSCOPE_PAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "kinfo.h"
+#include "sparse.h"
+#include "target.h"
+
+#define MS_PAGE_MAX_FLAGS 64
+
+/* page_type names memscope knows to ask the kernel for. */
+enum ms_pgty {
+	MS_PGTY_NONE = 0,	/* no type: the word is _mapcount */
+	MS_PGTY_BUDDY,
+	MS_PGTY_OFFLINE,
+	MS_PGTY_TABLE,
+	MS_PGTY_GUARD,
+	MS_PGTY_HUGETLB,
+	MS_PGTY_SLAB,
+	MS_PGTY_ZSMALLOC,
+	MS_PGTY_UNACCEPTED,
+	MS_PGTY_LARGE_KMALLOC,
+	MS_PGTY_UNKNOWN,	/* a type this kernel has but memscope cannot name */
+	MS_PGTY_NR,
+};
+
+/* Page flags the decoder itself needs; -1 when the kernel lacks one. */
+enum ms_pg {
+	MS_PG_HEAD, MS_PG_SLAB, MS_PG_LRU, MS_PG_RESERVED, MS_PG_HUGETLB,
+	MS_PG_LARGE_RMAPPABLE, MS_PG_ANON_EXCLUSIVE, MS_PG_NR,
+};
+
+/* How the compound order is stored. */
+enum ms_order_store {
+	MS_ORDER_PAGE1_BYTE,	/* 6.1: page[1].compound_order (u8) */
+	MS_ORDER_FLAGS1_LOW,	/* 6.6+: folio._flags_1 & 0xff */
+};
+
+/* How page_type is encoded. */
+enum ms_pgty_encoding {
+	MS_PGTY_CLEARED_BITS,	/* < 6.12: PAGE_TYPE_BASE, a cleared bit per type */
+	MS_PGTY_TOP_BYTE,	/* 6.12+: enum pagetype in the top byte */
+};
+
+struct ms_page_layout {
+	uint64_t size;			/* sizeof(struct page) */
+	unsigned int size_shift;	/* log2(size) when a power of 2, else 0 */
+	unsigned int page_shift;
+	uint64_t vmemmap_base;
+	/* offsets within struct page */
+	uint64_t flags, compound_head, mapping, private_, mapcount,
+		 page_type, refcount;
+	uint64_t pgmap;			/* MS_ABSENT when unknown */
+	bool compound_info;		/* 7.1+: compound_info, maybe a mask */
+	/* offsets within page[1] (the first tail), MS_ABSENT when none */
+	enum ms_order_store order_store;
+	uint64_t order;			/* byte holding the order */
+	uint64_t nr_pages;		/* folio nr pages, cross-check */
+	uint64_t pincount;		/* folio _pincount */
+	uint64_t dtor;			/* 6.1: compound_dtor */
+	int64_t dtor_hugetlb, dtor_thp;	/* enum compound_dtor_id, or -1 */
+	int pg[MS_PG_NR];		/* bit numbers, -1 when absent */
+	unsigned int nr_pageflags;	/* __NR_PAGEFLAGS */
+	const char *flag_name[MS_PAGE_MAX_FLAGS]; /* NULL: print bitN */
+	/* page_type */
+	enum ms_pgty_encoding pgty_encoding;
+	int64_t pgty_value[MS_PGTY_NR];	/* top byte, or the cleared bit; -1 */
+	int pgty_limit;			/* PGTY_mapcount_underflow (6.12+) */
+	/* node and zone in page->flags (no SECTION bits with VMEMMAP) */
+	unsigned int node_shift, node_bits, zone_shift, zone_bits;
+};
+
+enum ms_page_kind { MS_PAGE_BASE, MS_PAGE_HEAD, MS_PAGE_TAIL };
+
+/* What a compound page is, decided on its head (see page_kind.c). */
+enum ms_compound_kind {
+	MS_COMPOUND_NONE, MS_COMPOUND_THP, MS_COMPOUND_HUGETLB,
+	MS_COMPOUND_DEVDAX, MS_COMPOUND_SLAB, MS_COMPOUND_OTHER,
+	MS_COMPOUND_NR,
+};
+
+/* What the reader found wrong with a page, after one re-read. */
+enum ms_page_problem {
+	MS_PROBLEM_NONE,
+	MS_PROBLEM_TAIL_UNCOVERED,	/* its head is no head, or too small */
+	MS_PROBLEM_NOT_TAIL,		/* inside a head's span, not its tail */
+	MS_PROBLEM_HEAD_MISALIGNED,	/* pfn not a multiple of 1 << order */
+	MS_PROBLEM_BAD_ORDER,		/* order and nr_pages disagree, or absurd */
+	MS_PROBLEM_NR,
+};
+
+struct ms_page {
+	uint64_t pfn;
+	uint64_t flags;			/* the raw flags word */
+	enum ms_page_kind kind;
+	unsigned int order;		/* head: its order; tail: its head's
+					 * (when the reader knows it); a free
+					 * buddy block's first page: the
+					 * block's order; else 0 */
+	uint64_t head_pfn;		/* head and base: pfn itself */
+	int32_t refcount;
+	int32_t mapcount;		/* _mapcount + 1; 0 when typed */
+	uint32_t page_type_raw;
+	enum ms_pgty type;
+	int32_t pincount;		/* heads with page[1]; else -1 */
+	int zone, node;
+	uint64_t mapping;
+	uint64_t pgmap;			/* ZONE_DEVICE; 0 when unknown */
+	enum ms_compound_kind ckind;	/* heads only */
+	bool fake_head;			/* 6.1 HVO: a tail seen as a head */
+	bool unstable;			/* changed under the scan: re-read
+					 * once and still inconsistent */
+	enum ms_page_problem problem;	/* set by ms_pages_read() */
+	bool order_mismatch;		/* order and nr_pages disagree */
+};
+
+/* Resolves the layout once; MS_ERR_MISSING names what is missing. */
+struct ms_error *ms_page_layout_resolve(const struct ms_kinfo *ki,
+					struct ms_page_layout *out);
+
+/*
+ * Decodes one struct page. raw is its bytes (layout->size), next_raw
+ * page[1]'s or NULL (then a head's order is unknown: 0). Pure: no reads.
+ * ckind is set for heads when next_raw is given; devdax needs the zone,
+ * which comes from the flags word.
+ */
+void ms_page_decode(const struct ms_page_layout *pl, const uint8_t *raw,
+		    uint64_t pfn, const uint8_t *next_raw, int zone_device_idx,
+		    struct ms_page *out);
+
+/* The vmemmap address of pfn's struct page. */
+static inline uint64_t ms_page_vaddr(const struct ms_page_layout *pl,
+				     uint64_t pfn)
+{
+	return pl->vmemmap_base + pfn * pl->size;
+}
+
+/* "locked,head,..." into buf (flags below __NR_PAGEFLAGS only). */
+void ms_page_flags_format(const struct ms_page_layout *pl, uint64_t flags,
+			  char *buf, size_t len);
+/* "buddy", "slab", ... or "0x%08x" for a type memscope cannot name; "" none. */
+void ms_page_type_format(const struct ms_page_layout *pl,
+			 const struct ms_page *p, char *buf, size_t len);
+const char *ms_page_kind_name(enum ms_page_kind k);
+const char *ms_compound_kind_name(enum ms_compound_kind k);
+const char *ms_page_problem_name(enum ms_page_problem p);
+
+/*
+ * Returns 0 to go on, non-zero to stop (ms_pages_read then returns NULL).
+ * The page is valid during the call only.
+ */
+typedef int (*ms_page_fn)(void *ctx, const struct ms_page *p);
+/* Called for a run of pfns with no readable memmap (hole, inactive
+ * sub-section, or a fault), so that callers can report them. */
+typedef int (*ms_hole_fn)(void *ctx, uint64_t pfn, uint64_t nr,
+			  const struct ms_error *why);
+
+struct ms_pages_stats {
+	uint64_t pages;			/* decoded */
+	uint64_t reads;			/* ms_target_read calls */
+	uint64_t rereads, unstable;
+};
+
+/*
+ * Reads [start_pfn, start_pfn + nr) over the present sections of sp, one
+ * target read per run of active sub-sections (in chunks of at most
+ * MS_PAGES_CHUNK pages). Tails get their head's order even when the head
+ * lies before start_pfn (one extra small read). hole may be NULL.
+ */
+#define MS_PAGES_CHUNK 32768
+struct ms_error *ms_pages_read(struct ms_target *t, const struct ms_sparse *sp,
+			       const struct ms_page_layout *pl,
+			       uint64_t start_pfn, uint64_t nr,
+			       ms_page_fn fn, ms_hole_fn hole, void *ctx,
+			       struct ms_pages_stats *stats);
+/*
+ * The same walk, calling fn only for heads and for pages with a problem:
+ * base pages and consistent tails are skipped on two words, undecoded (the
+ * census, and finding HugeTLB or devdax heads).
+ */
+struct ms_error *ms_pages_read_heads(struct ms_target *t,
+				     const struct ms_sparse *sp,
+				     const struct ms_page_layout *pl,
+				     uint64_t start_pfn, uint64_t nr,
+				     ms_page_fn fn, ms_hole_fn hole, void *ctx,
+				     struct ms_pages_stats *stats);
+
+/*
+ * Deduplicated vmemmap frames (HVO, devdax compound devmaps) only behind
+ * tails: over the vmemmap pages of the compound page at head_pfn (and one
+ * neighbour on each side), every mapping of a frame mapped more than once,
+ * but the lowest, must hold tail struct pages only. fn gets each mapping
+ * that does not; non-zero stops. Needs the target's page tables.
+ */
+struct ms_dedup_finding {
+	uint64_t pfn;		/* the first struct page that is no tail */
+	uint64_t vaddr;		/* the vmemmap page mapping the frame */
+	uint64_t frame;		/* the shared frame */
+	uint64_t original;	/* the lowest vmemmap page mapping it */
+};
+typedef int (*ms_dedup_fn)(void *ctx, const struct ms_dedup_finding *f);
+struct ms_error *ms_page_dedup_check(struct ms_target *t,
+				     const struct ms_page_layout *pl,
+				     uint64_t head_pfn, unsigned int order,
+				     int zone_device_idx, ms_dedup_fn fn,
+				     void *ctx);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pgmap: the kernel's ZONE_DEVICE page maps (struct dev_pagemap), found
+ * through the struct pages of device sections (page->pgmap, or
+ * folio->pgmap where the kernel moved it), each read once. Memory is
+ * proportional to the number of pgmaps.
+ */
+#ifndef MEMSCOPE_PGMAP_H
+#define MEMSCOPE_PGMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "kinfo.h"
+#include "sparse.h"
+#include "target.h"
+
+#define MS_PGMAP_MAX_RANGES 8
+
+enum ms_pgmap_type {
+	MS_PGMAP_UNKNOWN,
+	MS_PGMAP_PRIVATE,	/* MEMORY_DEVICE_PRIVATE */
+	MS_PGMAP_COHERENT,	/* MEMORY_DEVICE_COHERENT, 6.0+ */
+	MS_PGMAP_FS_DAX,	/* MEMORY_DEVICE_FS_DAX */
+	MS_PGMAP_GENERIC,	/* MEMORY_DEVICE_GENERIC: device-dax */
+	MS_PGMAP_P2PDMA,	/* MEMORY_DEVICE_PCI_P2PDMA */
+};
+
+struct ms_pgmap_range {
+	uint64_t start;		/* physical, inclusive */
+	uint64_t end;		/* physical, inclusive (struct range) */
+};
+
+struct ms_pgmap {
+	uint64_t addr;			/* struct dev_pagemap * */
+	enum ms_pgmap_type type;
+	int64_t type_raw;		/* enum memory_type value */
+	unsigned int vmemmap_shift;	/* compound order; 0 before 5.17 */
+	unsigned int nr_range;
+	struct ms_pgmap_range ranges[MS_PGMAP_MAX_RANGES];
+	/* struct vmem_altmap: the memmap inside the device (-M dev) */
+	uint64_t altmap_base_pfn;
+	uint64_t altmap_reserve;
+	uint64_t altmap_free;
+	uint64_t altmap_alloc;
+};
+
+struct ms_pgmaps {
+	struct ms_pgmap *v;		/* ascending by first range */
+	size_t nr;
+};
+
+struct ms_error *ms_pgmap_load(struct ms_target *t, const struct ms_kinfo *ki,
+			       const struct ms_sparse *sp,
+			       struct ms_pgmaps **out);
+void ms_pgmaps_free(struct ms_pgmaps *pm);
+/* The pgmap one of whose ranges holds physical address pa, or NULL. */
+const struct ms_pgmap *ms_pgmap_find(const struct ms_pgmaps *pm, uint64_t pa);
+/* "private", "coherent", "fsdax", "generic", "p2pdma" or "unknown". */
+const char *ms_pgmap_type_name(enum ms_pgmap_type type);
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Snapshots: an ELF core like /proc/kcore holding only the ranges memscope
+ * read (PT_LOAD, with p_vaddr and p_paddr; p_vaddr 0 for ranges read only
+ * physically, such as page-table pages), plus notes:
+ *   "VMCOREINFO" type 0   the kernel's VMCOREINFO text
+ *   "MEMSCOPE"   type 1   the format version, a u32
+ *   "MEMSCOPE"   type 2   one file of the system: u32 kind (0 file,
+ *                         1 symlink, 2 directory), the path below / NUL-terminated, then
+ *                         the contents (or the link target)
+ * The files are what the kinfo and sysfs readers read under a sysroot:
+ * sys/kernel/btf/vmlinux, the kallsyms lines the model used, /proc/iomem,
+ * the memory block tree, the kernel log lines memscope parses. On open they
+ * are written back into a private directory that serves as the sysroot, so
+ * every reader works unchanged.
+ */
+#ifndef MEMSCOPE_SNAPSHOT_H
+#define MEMSCOPE_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "target.h"
+
+#define MS_SNAPSHOT_VERSION	1
+#define MS_SNAPSHOT_NOTE	"MEMSCOPE"
+#define MS_SNAPSHOT_NT_VERSION	1
+#define MS_SNAPSHOT_NT_FILE	2
+
+enum ms_snapshot_kind { MS_SNAPSHOT_REGULAR, MS_SNAPSHOT_SYMLINK, MS_SNAPSHOT_DIR };
+
+struct ms_snapshot_file {
+	char *path;			/* relative to /, no leading '/' */
+	enum ms_snapshot_kind kind;
+	uint8_t *data;
+	size_t len;
+};
+
+/* A growing list of files to store; ms_snapshot_files_free() frees all. */
+struct ms_snapshot_files {
+	struct ms_snapshot_file *f;
+	size_t nr, cap;
+};
+
+struct ms_error *ms_snapshot_files_add(struct ms_snapshot_files *fs,
+				       const char *path,
+				       enum ms_snapshot_kind kind,
+				       const void *data, size_t len);
+void ms_snapshot_files_free(struct ms_snapshot_files *fs);
+
+/*
+ * Writes the ranges t recorded and the files to path (xz-compressed when
+ * path ends in ".xz"). *size gets the bytes written.
+ */
+struct ms_error *ms_snapshot_write(struct ms_target *t, const char *path,
+				   const struct ms_snapshot_files *fs,
+				   uint64_t *size);
+
+/* Whether t is a memscope snapshot (has the version note). */
+bool ms_snapshot_is(const struct ms_target *t);
+/*
+ * Checks the version and writes the files below dir (which must exist and
+ * be empty). A newer version, or a malformed file note, is MS_ERR_FORMAT.
+ */
+struct ms_error *ms_snapshot_unpack(const struct ms_target *t, const char *dir);
+
+#endif

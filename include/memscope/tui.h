@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The interactive map (views/). The CLI opens the kernel, then hands the
+ * target and kinfo to the TUI, which reloads the sparse model, memory
+ * blocks and /proc/iomem on every refresh.
+ */
+#ifndef MEMSCOPE_TUI_H
+#define MEMSCOPE_TUI_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "kinfo.h"
+#include "sparse.h"
+#include "target.h"
+
+struct ms_tui_opts {
+	struct ms_target *target;
+	const struct ms_kinfo *kinfo;
+	const char *sysroot;		/* for memory blocks and /proc/iomem */
+	bool has_sysfs;			/* false for a core without --sysroot */
+	bool readonly;
+	double delay;			/* seconds between refreshes */
+	long refreshes;			/* quit after this many, 0: never */
+};
+
+/*
+ * Runs the TUI until the user quits (or after opts->refreshes refreshes).
+ * Takes ownership of sp, the model already loaded (may be NULL). Returns
+ * an error only when the terminal cannot be used; a failed refresh is
+ * shown in the status bar instead.
+ */
+struct ms_error *ms_tui_run(const struct ms_tui_opts *opts,
+			    struct ms_sparse *sp);
+
+#endif

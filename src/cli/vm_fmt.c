@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The vmemmap model for the vmemmap and devices commands, and pgmap names. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vm_fmt.h"
+
+struct ms_error *ms_vm_model_load(struct ms_cli *c, bool with_vmemmap,
+				  struct ms_vm_model *m)
+{
+	struct ms_error *err;
+
+	memset(m, 0, sizeof(*m));
+	err = ms_cli_kernel(c);
+	if (!err)
+		err = ms_cli_iomem(c, &m->iomem);
+	if (!err)
+		err = ms_pgmap_load(c->target, c->kinfo, c->sparse, &m->pgmaps);
+	if (!err && with_vmemmap)
+		err = ms_vmemmap_load(c->target, c->kinfo, c->sparse, m->pgmaps,
+				      &m->vm);
+	return err;
+}
+
+void ms_vm_model_release(struct ms_vm_model *m)
+{
+	ms_vmemmap_free(m->vm);
+	ms_pgmaps_free(m->pgmaps);
+	memset(m, 0, sizeof(*m));
+}
+
+static bool overlaps(const struct ms_iomem_range *r, const struct ms_pgmap *g)
+{
+	for (unsigned int i = 0; i < g->nr_range; i++)
+		if (r->start <= g->ranges[i].end && r->end >= g->ranges[i].start)
+			return true;
+	return false;
+}
+
+void ms_vm_pgmap_names(const struct ms_vm_model *m, const struct ms_pgmap *g,
+		       char *ns, size_t nslen, char *dax, size_t daxlen)
+{
+	ns[0] = dax[0] = '\0';
+	for (size_t i = 0; m->iomem && i < m->iomem->nr; i++) {
+		const struct ms_iomem_range *r = &m->iomem->ranges[i];
+
+		if (!overlaps(r, g))
+			continue;
+		if (!ns[0] && !strncmp(r->name, "namespace", 9))
+			snprintf(ns, nslen, "%s", r->name);
+		if (!dax[0] && !strncmp(r->name, "dax", 3))
+			snprintf(dax, daxlen, "%s", r->name);
+	}
+}
+
+void ms_vm_pgmap_device(const struct ms_vm_model *m, const struct ms_pgmap *g,
+			char *buf, size_t len)
+{
+	char ns[64], dax[64];
+
+	ms_vm_pgmap_names(m, g, ns, sizeof(ns), dax, sizeof(dax));
+	if (dax[0])
+		snprintf(buf, len, "%s", dax);
+	else if (ns[0])
+		snprintf(buf, len, "%s", ns);
+	else
+		snprintf(buf, len, "pgmap@0x%" PRIx64, g->addr);
+}
+
+void ms_vm_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGTP";
+	int u = -1;
+
+	while (bytes >= 1024 && !(bytes % 1024) && u < 4) {
+		bytes /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "%" PRIu64, bytes);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", bytes, units[u]);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared by the vmemmap and devices commands: the vmemmap model and names. */
+#ifndef MEMSCOPE_CLI_VM_FMT_H
+#define MEMSCOPE_CLI_VM_FMT_H
+
+#include "cli.h"
+#include "memscope/pgmap.h"
+#include "memscope/vmemmap.h"
+
+struct ms_vm_model {
+	struct ms_pgmaps *pgmaps;
+	struct ms_vmemmap *vm;		/* NULL when only pgmaps were asked for */
+	const struct ms_iomem *iomem;	/* names; NULL for a core without sysroot */
+};
+
+/* Loads the kernel, the pgmaps and (with_vmemmap) the vmemmap model. */
+struct ms_error *ms_vm_model_load(struct ms_cli *c, bool with_vmemmap,
+				  struct ms_vm_model *m);
+void ms_vm_model_release(struct ms_vm_model *m);
+
+/*
+ * Names of a pgmap from /proc/iomem: the namespace (namespaceX.Y) and
+ * the dax device (daxX.Y) inside its range, "" when there is none.
+ */
+void ms_vm_pgmap_names(const struct ms_vm_model *m, const struct ms_pgmap *g,
+		       char *ns, size_t nslen, char *dax, size_t daxlen);
+/* "dax0.0", else "namespace0.0", else "pgmap@0x..." */
+void ms_vm_pgmap_device(const struct ms_vm_model *m, const struct ms_pgmap *g,
+			char *buf, size_t len);
+/* Sizes as 4K, 2M, 1G (exact powers only), else bytes. */
+void ms_vm_size(uint64_t bytes, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ms_pages_read(): walks a pfn range over the present sections, reading
+ * each run of active sub-sections' struct pages with one target read (in
+ * chunks of MS_PAGES_CHUNK pages, plus the page after, which a head at the
+ * end of a chunk needs), decoding them in a tight loop, and following the
+ * compound page being walked so that every tail gets its head's order.
+ * A page that contradicts its compound is re-read once (with its head);
+ * if it still does, it keeps the problem, marked unstable when the bytes
+ * changed between the two reads (a torn read) rather than stable.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/page.h"
+
+/* Orders beyond this are not orders (MAX_PAGE_ORDER is 10, PUD 18). */
+#define MS_MAX_SANE_ORDER 30
+
+struct reader {
+	struct ms_target *t;
+	const struct ms_sparse *sp;
+	const struct ms_page_layout *pl;
+	ms_page_fn fn;
+	ms_hole_fn hole;
+	void *ctx;
+	struct ms_pages_stats *st;
+	int zdev;
+	bool heads_only;
+	uint8_t *buf;
+	/* the compound page being walked */
+	bool have_head;
+	uint64_t head_pfn, head_end;
+	unsigned int head_order;
+	uint64_t tail_ptr, tail_mask;	/* what its tails hold, both forms */
+};
+
+static inline uint64_t rd64(const uint8_t *p, uint64_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, p + off, sizeof(v));
+	return v;
+}
+
+/* Reads pfn's struct page and, when readable, page[1]; decodes them. */
+static struct ms_error *read_one(struct reader *r, uint64_t pfn,
+				 uint8_t *raw, struct ms_page *out)
+{
+	const struct ms_page_layout *pl = r->pl;
+	uint64_t va = ms_page_vaddr(pl, pfn);
+	struct ms_error *err;
+	bool two = true;
+
+	r->st->reads++;
+	err = ms_target_read(r->t, va, raw, 2 * pl->size);
+	if (err) {
+		ms_error_free(err);
+		two = false;
+		r->st->reads++;
+		err = ms_target_read(r->t, va, raw, pl->size);
+		if (err)
+			return err;
+	}
+	ms_page_decode(pl, raw, pfn, two ? raw + pl->size : NULL, r->zdev, out);
+	return NULL;
+}
+
+static void set_head(struct reader *r, const struct ms_page *h)
+{
+	const struct ms_page_layout *pl = r->pl;
+
+	r->have_head = true;
+	r->head_pfn = h->pfn;
+	r->head_order = h->order;
+	r->head_end = h->pfn + (1ULL << h->order);
+	r->tail_ptr = ms_page_vaddr(pl, h->pfn) + 1;
+	r->tail_mask = pl->compound_info && pl->size_shift ?
+		       (~0ULL << (h->order + pl->size_shift)) | 1 : r->tail_ptr;
+}
+
+/* A tail whose head is not the one being walked: fetch that head. */
+static void load_head(struct reader *r, uint64_t head_pfn)
+{
+	uint8_t raw[2 * 1024];
+	struct ms_page h;
+	struct ms_error *err = read_one(r, head_pfn, raw, &h);
+
+	r->have_head = false;
+	if (err) {
+		ms_error_free(err);
+		return;
+	}
+	if (h.kind == MS_PAGE_HEAD && h.order <= MS_MAX_SANE_ORDER)
+		set_head(r, &h);
+}
+
+/* Checks p against the compound being walked; updates it. */
+static enum ms_page_problem classify(struct reader *r, struct ms_page *p,
+				     bool fresh)
+{
+	uint64_t pfn = p->pfn;
+
+	if (r->have_head && pfn >= r->head_end)
+		r->have_head = false;
+	switch (p->kind) {
+	case MS_PAGE_TAIL:
+		if (p->head_pfn >= pfn)	/* its word names no head below it */
+			return MS_PROBLEM_TAIL_UNCOVERED;
+		if (fresh || !r->have_head || r->head_pfn != p->head_pfn)
+			load_head(r, p->head_pfn);
+		if (!r->have_head || r->head_pfn != p->head_pfn ||
+		    pfn >= r->head_end)
+			return MS_PROBLEM_TAIL_UNCOVERED;
+		if (p->order && p->order != r->head_order)
+			return MS_PROBLEM_BAD_ORDER;	/* mask vs head */
+		p->order = r->head_order;
+		return MS_PROBLEM_NONE;
+	case MS_PAGE_HEAD:
+		if (r->have_head)
+			return MS_PROBLEM_NOT_TAIL;
+		if (p->order > MS_MAX_SANE_ORDER || p->order_mismatch)
+			return MS_PROBLEM_BAD_ORDER;
+		set_head(r, p);
+		if (pfn & ((1ULL << p->order) - 1))
+			return MS_PROBLEM_HEAD_MISALIGNED;
+		return MS_PROBLEM_NONE;
+	default:
+		return r->have_head ? MS_PROBLEM_NOT_TAIL : MS_PROBLEM_NONE;
+	}
+}
+
+/* One re-read of a page that contradicts its compound. */
+static void recheck(struct reader *r, struct ms_page *p, const uint8_t *first)
+{
+	const struct ms_page_layout *pl = r->pl;
+	uint8_t raw[2 * 1024];
+	struct ms_page again;
+	struct ms_error *err;
+	bool saved = r->have_head;
+
+	r->st->rereads++;
+	err = read_one(r, p->pfn, raw, &again);
+	if (err) {
+		ms_error_free(err);
+		p->unstable = true;
+		r->st->unstable++;
+		return;
+	}
+	/* a head seen again must not count itself as inside its own span */
+	if (again.kind == MS_PAGE_HEAD && saved && r->head_pfn == p->pfn)
+		r->have_head = false;
+	again.problem = classify(r, &again, true);
+	if (again.problem != MS_PROBLEM_NONE &&
+	    memcmp(raw, first, pl->size)) {
+		again.unstable = true;
+		r->st->unstable++;
+	}
+	*p = again;
+}
+
+static int emit(struct reader *r, const uint8_t *raw, const uint8_t *next,
+		uint64_t pfn)
+{
+	struct ms_page p;
+
+	ms_page_decode(r->pl, raw, pfn, next, r->zdev, &p);
+	/* fast path: a tail of the compound being walked */
+	if (p.kind == MS_PAGE_TAIL && r->have_head &&
+	    p.head_pfn == r->head_pfn && pfn < r->head_end &&
+	    (!p.order || p.order == r->head_order)) {
+		p.order = r->head_order;
+	} else {
+		p.problem = classify(r, &p, false);
+		if (p.problem != MS_PROBLEM_NONE)
+			recheck(r, &p, raw);
+	}
+	r->st->pages++;
+	if (r->heads_only && p.kind != MS_PAGE_HEAD && !p.problem)
+		return 0;
+	return r->fn(r->ctx, &p);
+}
+
+/*
+ * Heads-only scans (the census) skip, on two words, what needs no decoding:
+ * a base page outside any compound page, and a tail holding exactly what
+ * the tails of the compound page being walked hold.
+ */
+static inline bool skip(struct reader *r, const uint8_t *raw, uint64_t pfn)
+{
+	const struct ms_page_layout *pl = r->pl;
+	uint64_t info = rd64(raw, pl->compound_head);
+
+	if (info & 1)
+		return r->have_head && pfn < r->head_end &&
+		       (info == r->tail_ptr || info == r->tail_mask);
+	if (rd64(raw, pl->flags) >> pl->pg[MS_PG_HEAD] & 1)
+		return false;
+	if (r->have_head && pfn >= r->head_end)
+		r->have_head = false;
+	return !r->have_head;
+}
+
+/* [pfn, pfn + n) in one read, plus page[1] of the last when has_next. */
+static struct ms_error *read_chunk(struct reader *r, uint64_t pfn, uint64_t n,
+				   bool has_next, int *stop)
+{
+	const struct ms_page_layout *pl = r->pl;
+	uint64_t len = (n + has_next) * pl->size;
+	struct ms_error *err;
+
+	r->st->reads++;
+	err = ms_target_read(r->t, ms_page_vaddr(pl, pfn), r->buf, len);
+	if (err) {
+		r->have_head = false;
+		if (!r->hole) {
+			return ms_error_wrap(err, "reading the memmap of pfn %#llx",
+					     (unsigned long long)pfn);
+		}
+		*stop = r->hole(r->ctx, pfn, n, err);
+		ms_error_free(err);
+		return NULL;
+	}
+	for (uint64_t i = 0; i < n && !*stop; i++) {
+		const uint8_t *raw = r->buf + i * pl->size;
+		bool nx = i + 1 < n || has_next;
+
+		if (r->heads_only && skip(r, raw, pfn + i)) {
+			r->st->pages++;
+			continue;
+		}
+		*stop = emit(r, raw, nx ? raw + pl->size : NULL, pfn + i);
+	}
+	return NULL;
+}
+
+/* The active sub-sections of s within [lo, hi), run by run. */
+static struct ms_error *read_section(struct reader *r,
+				     const struct ms_section *s, uint64_t lo,
+				     uint64_t hi, int *stop)
+{
+	const struct ms_layout *lay = r->sp->layout;
+	uint64_t per = 1ULL << (lay->subsection_shift - lay->page_shift);
+	uint64_t pfn = lo > s->start_pfn ? lo : s->start_pfn;
+	uint64_t end = s->start_pfn + s->nr_pages;
+	struct ms_error *err = NULL;
+
+	if (hi < end)
+		end = hi;
+	while (pfn < end && !err && !*stop) {
+		unsigned int i = (pfn - s->start_pfn) / per;
+		uint64_t run = pfn, stop_pfn;
+
+		if (!ms_section_subsection_active(s, i)) {
+			stop_pfn = s->start_pfn + (i + 1) * per;
+			if (stop_pfn > end)
+				stop_pfn = end;
+			r->have_head = false;
+			if (r->hole)
+				*stop = r->hole(r->ctx, pfn, stop_pfn - pfn, NULL);
+			pfn = stop_pfn;
+			continue;
+		}
+		while (i < lay->subsections_per_section &&
+		       ms_section_subsection_active(s, i))
+			i++;
+		stop_pfn = s->start_pfn + (uint64_t)i * per;
+		for (; run < stop_pfn && run < end && !err && !*stop;
+		     run += MS_PAGES_CHUNK) {
+			uint64_t n = stop_pfn - run;
+
+			if (n > MS_PAGES_CHUNK)
+				n = MS_PAGES_CHUNK;
+			if (run + n > end)
+				n = end - run;
+			err = read_chunk(r, run, n, run + n < stop_pfn, stop);
+		}
+		pfn = stop_pfn;
+	}
+	return err;
+}
+
+static struct ms_error *walk(struct reader *r, uint64_t start_pfn,
+			      uint64_t nr);
+
+struct ms_error *ms_pages_read(struct ms_target *t, const struct ms_sparse *sp,
+			       const struct ms_page_layout *pl,
+			       uint64_t start_pfn, uint64_t nr,
+			       ms_page_fn fn, ms_hole_fn hole, void *ctx,
+			       struct ms_pages_stats *stats)
+{
+	struct ms_pages_stats local = { 0 };
+	struct reader r = {
+		.t = t, .sp = sp, .pl = pl, .fn = fn, .hole = hole, .ctx = ctx,
+		.st = stats ? stats : &local, .zdev = sp->zone_device_idx,
+	};
+
+	return walk(&r, start_pfn, nr);
+}
+
+struct ms_error *ms_pages_read_heads(struct ms_target *t,
+				     const struct ms_sparse *sp,
+				     const struct ms_page_layout *pl,
+				     uint64_t start_pfn, uint64_t nr,
+				     ms_page_fn fn, ms_hole_fn hole, void *ctx,
+				     struct ms_pages_stats *stats)
+{
+	struct ms_pages_stats local = { 0 };
+	struct reader r = {
+		.t = t, .sp = sp, .pl = pl, .fn = fn, .hole = hole, .ctx = ctx,
+		.st = stats ? stats : &local, .zdev = sp->zone_device_idx,
+		.heads_only = true,
+	};
+
+	return walk(&r, start_pfn, nr);
+}
+
+static struct ms_error *walk(struct reader *rp, uint64_t start_pfn,
+			     uint64_t nr)
+{
+	struct reader r = *rp;
+	const struct ms_sparse *sp = r.sp;
+	const struct ms_page_layout *pl = r.pl;
+	ms_hole_fn hole = r.hole;
+	void *ctx = r.ctx;
+	uint64_t end = start_pfn + nr, next = start_pfn;
+	struct ms_error *err = NULL;
+	int stop = 0;
+
+	if (pl->size > 1024)
+		return ms_error_new(MS_ERR_FORMAT, "struct page of %llu bytes",
+				    (unsigned long long)pl->size);
+	if (end < start_pfn)
+		return ms_error_new(MS_ERR_USAGE, "pfn range wraps");
+	r.buf = malloc((MS_PAGES_CHUNK + 1) * pl->size);
+	if (!r.buf)
+		return ms_error_new(MS_ERR_NOMEM, "memmap buffer");
+	for (size_t i = 0; i < sp->nr_sections && !err && !stop; i++) {
+		const struct ms_section *s = &sp->sections[i];
+		uint64_t s_end = s->start_pfn + s->nr_pages;
+
+		if (s_end <= start_pfn || s->start_pfn >= end)
+			continue;
+		if (s->start_pfn > next) {	/* sections not present */
+			r.have_head = false;
+			if (hole)
+				stop = hole(ctx, next, s->start_pfn - next, NULL);
+		}
+		if (!stop)
+			err = read_section(&r, s, start_pfn, end, &stop);
+		next = s_end;
+	}
+	if (!err && !stop && next < end && hole)
+		hole(ctx, next, end - next, NULL);
+	free(r.buf);
+	return err;
+}

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ZONE_DEVICE page maps. memremap_pages() files every pgmap in a static
+ * xarray, pgmap_array, indexed by pfn (multi-index entries): walking it
+ * finds them all with a read per xarray node, including pgmaps whose
+ * struct pages live in the device itself (-M dev, altmap), which
+ * /proc/kcore cannot read since it exposes no device memory. Should a
+ * kernel lack the symbol, each not-yet-covered sub-section of the device
+ * sections has one struct page read instead (page->pgmap). Either way a
+ * candidate is accepted only when its own ranges lie in device sections.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/pgmap.h"
+
+struct pgmap_layout {
+	uint64_t page_pgmap;		/* page.pgmap, or folio.pgmap (newer) */
+	uint64_t size;			/* sizeof(struct dev_pagemap) */
+	uint64_t type, nr_range, range, range_size;
+	uint64_t vmemmap_shift;		/* MS_ABSENT before 5.17 */
+	uint64_t altmap_base_pfn, altmap_reserve, altmap_free, altmap_alloc;
+	int64_t types[MS_PGMAP_P2PDMA + 1]; /* enumerator values, -1 absent */
+	/* pgmap_array, an xarray */
+	uint64_t sym_pgmap_array;	/* MS_ABSENT when kallsyms lacks it */
+	uint64_t xa_head, node_shift, node_slots, nr_slots;
+};
+
+static const char *const type_enumerators[] = {
+	[MS_PGMAP_PRIVATE] = "MEMORY_DEVICE_PRIVATE",
+	[MS_PGMAP_COHERENT] = "MEMORY_DEVICE_COHERENT",
+	[MS_PGMAP_FS_DAX] = "MEMORY_DEVICE_FS_DAX",
+	[MS_PGMAP_GENERIC] = "MEMORY_DEVICE_GENERIC",
+	[MS_PGMAP_P2PDMA] = "MEMORY_DEVICE_PCI_P2PDMA",
+};
+
+static const char *const type_names[] = {
+	[MS_PGMAP_UNKNOWN] = "unknown", [MS_PGMAP_PRIVATE] = "private",
+	[MS_PGMAP_COHERENT] = "coherent", [MS_PGMAP_FS_DAX] = "fsdax",
+	[MS_PGMAP_GENERIC] = "generic", [MS_PGMAP_P2PDMA] = "p2pdma",
+};
+
+const char *ms_pgmap_type_name(enum ms_pgmap_type type)
+{
+	return type <= MS_PGMAP_P2PDMA ? type_names[type] : "unknown";
+}
+
+static struct ms_error *off(const struct ms_kinfo *ki, const char *type,
+			    const char *member, uint64_t *out)
+{
+	struct ms_member m;
+	struct ms_error *err = ms_kinfo_member(ki, type, member, &m);
+
+	if (err)
+		return ms_error_wrap(err, "ZONE_DEVICE pgmaps");
+	*out = m.offset;
+	return NULL;
+}
+
+/* pgmap_array is static: kallsyms knows it (CONFIG_KALLSYMS_ALL). */
+static struct ms_error *resolve_xarray(const struct ms_kinfo *ki,
+				       struct pgmap_layout *l)
+{
+	struct ms_member m;
+	struct ms_error *err = ms_kinfo_symbol(ki, "pgmap_array", &l->sym_pgmap_array);
+
+	if (err && err->code == MS_ERR_MISSING) {
+		ms_error_free(err);
+		l->sym_pgmap_array = MS_ABSENT;
+		return NULL;
+	}
+	if (!err)
+		err = off(ki, "struct xarray", "xa_head", &l->xa_head);
+	if (!err)
+		err = off(ki, "struct xa_node", "shift", &l->node_shift);
+	if (!err)
+		err = ms_kinfo_member(ki, "struct xa_node", "slots", &m);
+	if (err)
+		return err;
+	l->node_slots = m.offset;
+	l->nr_slots = m.nelems;
+	if (!l->nr_slots || l->nr_slots > 256)
+		return ms_error_new(MS_ERR_FORMAT, "struct xa_node has %" PRIu64 " slots", l->nr_slots);
+	return NULL;
+}
+
+/* Newer kernels keep the pointer in struct folio instead of struct page:
+ * the same bytes of the head page, another type. */
+static struct ms_error *page_pgmap(const struct ms_kinfo *ki, uint64_t *off_out)
+{
+	struct ms_member m;
+	struct ms_error *err = ms_kinfo_member(ki, "struct page", "pgmap", &m);
+
+	if (err && err->code == MS_ERR_MISSING) {
+		ms_error_free(err);
+		err = ms_kinfo_member(ki, "struct folio", "pgmap", &m);
+		if (err && err->code == MS_ERR_MISSING) {
+			ms_error_free(err);
+			return ms_error_new(MS_ERR_MISSING, "ZONE_DEVICE pgmaps: the kernel type information has neither struct page.pgmap nor struct folio.pgmap");
+		}
+	}
+	if (err)
+		return ms_error_wrap(err, "ZONE_DEVICE pgmaps");
+	*off_out = m.offset;
+	return NULL;
+}
+
+static struct ms_error *resolve(const struct ms_kinfo *ki,
+				struct pgmap_layout *l)
+{
+	const char *const dp = "struct dev_pagemap";
+	struct ms_member m;
+	struct ms_error *err;
+
+	/* The xarray finds every pgmap; struct pages are read only without it. */
+	err = resolve_xarray(ki, l);
+	if (err)
+		return err;
+	l->page_pgmap = MS_ABSENT;
+	if (l->sym_pgmap_array == MS_ABSENT) {
+		err = page_pgmap(ki, &l->page_pgmap);
+		if (err)
+			return err;
+	}
+	err = ms_kinfo_type_size(ki, dp, &l->size);
+	if (err)
+		return ms_error_wrap(err, "ZONE_DEVICE pgmaps");
+	if (!err)
+		err = off(ki, dp, "type", &l->type);
+	if (!err)
+		err = off(ki, dp, "nr_range", &l->nr_range);
+	if (!err)
+		err = off(ki, dp, "range", &l->range);
+	if (!err)
+		err = ms_kinfo_type_size(ki, "struct range", &l->range_size);
+	if (!err)
+		err = off(ki, dp, "altmap.base_pfn", &l->altmap_base_pfn);
+	if (!err)
+		err = off(ki, dp, "altmap.reserve", &l->altmap_reserve);
+	if (!err)
+		err = off(ki, dp, "altmap.free", &l->altmap_free);
+	if (!err)
+		err = off(ki, dp, "altmap.alloc", &l->altmap_alloc);
+	if (err)
+		return err;
+	/* Compound device pages (vmemmap_shift): 5.17+. */
+	err = ms_kinfo_member(ki, dp, "vmemmap_shift", &m);
+	if (err && err->code != MS_ERR_MISSING)
+		return err;
+	l->vmemmap_shift = err ? MS_ABSENT : m.offset;
+	ms_error_free(err);
+	for (int i = MS_PGMAP_PRIVATE; i <= MS_PGMAP_P2PDMA; i++) {
+		err = ms_kinfo_enumerator(ki, type_enumerators[i], &l->types[i]);
+		if (err && err->code != MS_ERR_MISSING)
+			return err;
+		if (err)
+			l->types[i] = -1;	/* COHERENT is 6.0+ */
+		ms_error_free(err);
+	}
+	return NULL;
+}
+
+static uint64_t get(const uint8_t *p, uint64_t o, size_t n)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, p + o, n);
+	return v;
+}
+
+static bool holds(const struct ms_pgmap *g, uint64_t pa)
+{
+	for (unsigned int i = 0; i < g->nr_range; i++)
+		if (pa >= g->ranges[i].start && pa <= g->ranges[i].end)
+			return true;
+	return false;
+}
+
+const struct ms_pgmap *ms_pgmap_find(const struct ms_pgmaps *pm, uint64_t pa)
+{
+	for (size_t i = 0; pm && i < pm->nr; i++)
+		if (holds(&pm->v[i], pa))
+			return &pm->v[i];
+	return NULL;
+}
+
+/* Reads the dev_pagemap at addr; *ok = false if it does not hold pa. */
+static struct ms_error *decode(struct ms_target *t, const struct pgmap_layout *l,
+			       uint64_t addr, uint64_t pa, struct ms_pgmap *g,
+			       bool *ok)
+{
+	uint8_t buf[1024];
+	uint64_t nr;
+	int64_t ty;
+
+	*ok = false;
+	if (l->size > sizeof(buf) || l->range + MS_PGMAP_MAX_RANGES * l->range_size > sizeof(buf))
+		return ms_error_new(MS_ERR_FORMAT, "struct dev_pagemap is %" PRIu64 " bytes: larger than expected", l->size);
+	/* Garbage pointers (uninitialised struct pages) simply fail to read. */
+	if (ms_target_read(t, addr, buf, l->size) != NULL)
+		return NULL;
+	memset(g, 0, sizeof(*g));
+	g->addr = addr;
+	nr = get(buf, l->nr_range, 4);
+	if (!nr || nr > MS_PGMAP_MAX_RANGES)
+		return NULL;
+	/* ranges[] beyond the first lie past sizeof(): a flexible array. */
+	if (nr > 1 && ms_target_read(t, addr + l->range,
+				     buf + l->range, nr * l->range_size))
+		return NULL;
+	g->nr_range = (unsigned int)nr;
+	for (unsigned int i = 0; i < nr; i++) {
+		g->ranges[i].start = get(buf, l->range + i * l->range_size, 8);
+		g->ranges[i].end = get(buf, l->range + i * l->range_size + 8, 8);
+	}
+	if (pa != MS_ABSENT && !holds(g, pa))
+		return NULL;
+	ty = (int64_t)get(buf, l->type, 4);
+	g->type_raw = ty;
+	for (int i = MS_PGMAP_PRIVATE; i <= MS_PGMAP_P2PDMA; i++)
+		if (l->types[i] == ty)
+			g->type = i;
+	if (l->vmemmap_shift != MS_ABSENT)
+		g->vmemmap_shift = (unsigned int)get(buf, l->vmemmap_shift, 4);
+	g->altmap_base_pfn = get(buf, l->altmap_base_pfn, 8);
+	g->altmap_reserve = get(buf, l->altmap_reserve, 8);
+	g->altmap_free = get(buf, l->altmap_free, 8);
+	g->altmap_alloc = get(buf, l->altmap_alloc, 8);
+	*ok = true;
+	return NULL;
+}
+
+static struct ms_error *push(struct ms_pgmaps *pm, size_t *cap,
+			     const struct ms_pgmap *g)
+{
+	if (pm->nr == *cap) {
+		size_t n = *cap ? *cap * 2 : 8;
+		struct ms_pgmap *v = realloc(pm->v, n * sizeof(*v));
+
+		if (!v)
+			return ms_error_new(MS_ERR_NOMEM, "out of memory listing pgmaps");
+		pm->v = v;
+		*cap = n;
+	}
+	pm->v[pm->nr++] = *g;
+	return NULL;
+}
+
+/* Tries the struct page of pfn; adds its pgmap when it is a new one. */
+static struct ms_error *probe(struct ms_target *t, const struct ms_layout *lay,
+			      const struct pgmap_layout *l, uint64_t pfn,
+			      struct ms_pgmaps *pm, size_t *cap)
+{
+	uint64_t pa = pfn << lay->page_shift, ptr = 0;
+	struct ms_pgmap g;
+	struct ms_error *err;
+	bool ok;
+
+	if (ms_pgmap_find(pm, pa))
+		return NULL;
+	err = ms_target_read(t, lay->vmemmap_base + pfn * lay->page_struct_size +
+			     l->page_pgmap, &ptr, sizeof(ptr));
+	if (err) {
+		/* An unmapped memmap is the vmemmap model's to report. */
+		ms_error_free(err);
+		return NULL;
+	}
+	if (!ptr)
+		return NULL;
+	err = decode(t, l, ptr, pa, &g, &ok);
+	if (err || !ok)
+		return err;
+	return push(pm, cap, &g);
+}
+
+/* Every range of g lies in device sections: not a stray pointer. */
+static bool in_device_sections(const struct ms_sparse *sp,
+			       const struct ms_pgmap *g)
+{
+	unsigned int shift = sp->layout->page_shift;
+
+	for (unsigned int i = 0; i < g->nr_range; i++) {
+		const struct ms_section *a = ms_sparse_find(sp, g->ranges[i].start >> shift);
+		const struct ms_section *z = ms_sparse_find(sp, g->ranges[i].end >> shift);
+
+		if (!a || !z || !ms_section_is_device(sp, a) ||
+		    !ms_section_is_device(sp, z))
+			return false;
+	}
+	return g->nr_range > 0;
+}
+
+/*
+ * xarray entries (include/linux/xarray.h): ...10 binary marks an internal
+ * entry; above 4096 it is a node (pointer + 2), below it a sibling or
+ * retry marker; anything else non-NULL with the low bits clear is a
+ * pointer the user stored, here a struct dev_pagemap *.
+ */
+#define XA_INTERNAL(e)	(((e) & 3) == 2)
+#define XA_DEPTH_MAX	12
+
+static struct ms_error *xa_walk(struct ms_target *t, const struct pgmap_layout *l,
+				const struct ms_sparse *sp, uint64_t entry,
+				int depth, struct ms_pgmaps *pm, size_t *cap)
+{
+	uint64_t slots[256];
+	struct ms_pgmap g;
+	struct ms_error *err;
+	bool ok;
+
+	if (!entry)
+		return NULL;
+	if (XA_INTERNAL(entry) && entry > 4096) {
+		uint64_t node = entry - 2;
+
+		if (depth >= XA_DEPTH_MAX)
+			return ms_error_fault(node, "pgmap_array: xarray deeper than %d levels at 0x%" PRIx64,
+					      XA_DEPTH_MAX, node);
+		err = ms_target_read(t, node + l->node_slots, slots,
+				     l->nr_slots * sizeof(uint64_t));
+		if (err)
+			return ms_error_wrap(err, "reading a pgmap_array node");
+		for (uint64_t i = 0; i < l->nr_slots; i++) {
+			err = xa_walk(t, l, sp, slots[i], depth + 1, pm, cap);
+			if (err)
+				return err;
+		}
+		return NULL;
+	}
+	if (entry & 3)
+		return NULL;	/* sibling, retry, value entries */
+	for (size_t i = 0; i < pm->nr; i++)
+		if (pm->v[i].addr == entry)
+			return NULL;
+	err = decode(t, l, entry, MS_ABSENT, &g, &ok);
+	if (err)
+		return err;
+	if (!ok || !in_device_sections(sp, &g))
+		return ms_error_fault(entry, "pgmap_array holds 0x%" PRIx64 ", which is not a dev_pagemap over device sections",
+				      entry);
+	return push(pm, cap, &g);
+}
+
+static struct ms_error *from_xarray(struct ms_target *t,
+				    const struct pgmap_layout *l,
+				    const struct ms_sparse *sp,
+				    struct ms_pgmaps *pm, size_t *cap)
+{
+	uint64_t head;
+	struct ms_error *err;
+
+	err = ms_target_read_u64(t, l->sym_pgmap_array + l->xa_head, &head);
+	if (err)
+		return ms_error_wrap(err, "reading pgmap_array");
+	return xa_walk(t, l, sp, head, 0, pm, cap);
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct ms_pgmap *x = a, *y = b;
+
+	return x->ranges[0].start < y->ranges[0].start ? -1 :
+	       x->ranges[0].start > y->ranges[0].start;
+}
+
+struct ms_error *ms_pgmap_load(struct ms_target *t, const struct ms_kinfo *ki,
+			       const struct ms_sparse *sp,
+			       struct ms_pgmaps **out)
+{
+	const struct ms_layout *lay = ms_kinfo_layout(ki);
+	struct pgmap_layout l;
+	struct ms_pgmaps *pm;
+	struct ms_error *err = NULL;
+	size_t cap = 0, i;
+	uint64_t per_sub;
+
+	*out = NULL;
+	pm = calloc(1, sizeof(*pm));
+	if (!pm)
+		return ms_error_new(MS_ERR_NOMEM, "out of memory listing pgmaps");
+	/* No device memory, no pgmaps: nor a need for their types. */
+	for (i = 0; i < sp->nr_sections && !ms_section_is_device(sp, &sp->sections[i]); i++)
+		;
+	if (i == sp->nr_sections) {
+		*out = pm;
+		return NULL;
+	}
+	err = resolve(ki, &l);
+	if (!err && l.sym_pgmap_array != MS_ABSENT)
+		err = from_xarray(t, &l, sp, pm, &cap);
+	per_sub = 1ULL << (lay->subsection_shift - lay->page_shift);
+	for (i = 0; !err && l.sym_pgmap_array == MS_ABSENT &&
+	     i < sp->nr_sections; i++) {
+		const struct ms_section *s = &sp->sections[i];
+
+		if (!ms_section_is_device(sp, s))
+			continue;
+		for (unsigned int j = 0; !err && j < lay->subsections_per_section; j++)
+			if (ms_section_subsection_active(s, j))
+				err = probe(t, lay, &l, s->start_pfn + j * per_sub,
+					    pm, &cap);
+	}
+	if (err) {
+		ms_pgmaps_free(pm);
+		return err;
+	}
+	qsort(pm->v, pm->nr, sizeof(*pm->v), by_start);
+	*out = pm;
+	return NULL;
+}
+
+void ms_pgmaps_free(struct ms_pgmaps *pm)
+{
+	if (!pm)
+		return;
+	free(pm->v);
+	free(pm);
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * HugeTLB folios for the vmemmap model: every folio of every hstate sits on
+ * one of its lists, hugepage_freelists[node] (free) or hugepage_activelist
+ * (in use), linked through page.lru of the head (folio.lru, the same
+ * bytes). One 8-byte read per folio, never one per page; each list walk is
+ * bounded by hstate.nr_huge_pages so a corrupt list cannot loop.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/vmemmap.h"
+
+/* x86_64 has HUGE_MAX_HSTATE 2 (2M and 1G); a few more cost nothing. */
+#define MAX_HSTATES 8
+
+struct hstate_layout {
+	uint64_t sym;			/* &hstates[0] */
+	uint64_t size;			/* sizeof(struct hstate) */
+	uint64_t order, nr_huge_pages, name, name_len;
+	uint64_t freelists, nr_freelists, freelist_stride, activelist;
+	uint64_t list_next;		/* list_head.next */
+	uint64_t page_lru;		/* page.lru */
+};
+
+static struct ms_error *member(const struct ms_kinfo *ki, const char *type,
+			       const char *name, struct ms_member *m)
+{
+	struct ms_error *err = ms_kinfo_member(ki, type, name, m);
+
+	return err ? ms_error_wrap(err, "HugeTLB folios") : NULL;
+}
+
+static struct ms_error *resolve(const struct ms_kinfo *ki,
+				struct hstate_layout *l)
+{
+	struct ms_member m;
+	struct ms_error *err;
+
+	err = ms_kinfo_symbol(ki, "hstates", &l->sym);
+	if (err && err->code == MS_ERR_MISSING) {
+		/* CONFIG_HUGETLBFS=n: no hstates, no HugeTLB folios. */
+		ms_error_free(err);
+		l->sym = 0;
+		return NULL;
+	}
+	if (!err)
+		err = ms_kinfo_type_size(ki, "struct hstate", &l->size);
+	if (err)
+		return ms_error_wrap(err, "HugeTLB folios");
+	if ((err = member(ki, "struct hstate", "order", &m)))
+		return err;
+	l->order = m.offset;
+	if ((err = member(ki, "struct hstate", "nr_huge_pages", &m)))
+		return err;
+	l->nr_huge_pages = m.offset;
+	if ((err = member(ki, "struct hstate", "name", &m)))
+		return err;
+	l->name = m.offset;
+	l->name_len = m.size;
+	if ((err = member(ki, "struct hstate", "hugepage_freelists", &m)))
+		return err;
+	l->freelists = m.offset;
+	l->nr_freelists = m.nelems;
+	l->freelist_stride = m.nelems ? m.size / m.nelems : 0;
+	if ((err = member(ki, "struct hstate", "hugepage_activelist", &m)))
+		return err;
+	l->activelist = m.offset;
+	if ((err = member(ki, "struct list_head", "next", &m)))
+		return err;
+	l->list_next = m.offset;
+	if ((err = member(ki, "struct page", "lru", &m)))
+		return err;
+	l->page_lru = m.offset;
+	return NULL;
+}
+
+struct folio_vec {
+	struct ms_hugetlb_folio *v;
+	size_t nr, cap;
+};
+
+static struct ms_error *push(struct folio_vec *fv, uint64_t head, int h)
+{
+	if (fv->nr == fv->cap) {
+		size_t n = fv->cap ? fv->cap * 2 : 64;
+		struct ms_hugetlb_folio *v = realloc(fv->v, n * sizeof(*v));
+
+		if (!v)
+			return ms_error_new(MS_ERR_NOMEM, "out of memory listing HugeTLB folios");
+		fv->v = v;
+		fv->cap = n;
+	}
+	fv->v[fv->nr++] = (struct ms_hugetlb_folio){ head, h };
+	return NULL;
+}
+
+/* Walks one list_head at addr; *budget bounds the folios still expected. */
+static struct ms_error *walk_list(struct ms_target *t,
+				  const struct hstate_layout *l, uint64_t addr,
+				  int h, struct ms_hstate *hs,
+				  struct folio_vec *fv)
+{
+	uint64_t node;
+	struct ms_error *err;
+
+	err = ms_target_read_u64(t, addr + l->list_next, &node);
+	while (!err && node != addr) {
+		if (hs->nr_found >= hs->nr_huge_pages)
+			return ms_error_fault(addr, "the %s list at 0x%" PRIx64 " holds more folios than nr_huge_pages (%" PRIu64 "): corrupt or changing",
+					      hs->name, addr, hs->nr_huge_pages);
+		err = push(fv, node - l->page_lru, h);
+		if (!err) {
+			hs->nr_found++;
+			err = ms_target_read_u64(t, node + l->list_next, &node);
+		}
+	}
+	return err ? ms_error_wrap(err, "walking the %s lists", hs->name) : NULL;
+}
+
+static struct ms_error *walk_hstate(struct ms_target *t,
+				    const struct hstate_layout *l, int h,
+				    uint64_t base, struct ms_hstate *hs,
+				    struct folio_vec *fv)
+{
+	struct ms_error *err = NULL;
+
+	for (uint64_t n = 0; !err && n < l->nr_freelists; n++)
+		err = walk_list(t, l, base + l->freelists + n * l->freelist_stride,
+				h, hs, fv);
+	if (!err)
+		err = walk_list(t, l, base + l->activelist, h, hs, fv);
+	return err;
+}
+
+struct ms_error *ms_hugetlb_folios(struct ms_target *t,
+				   const struct ms_kinfo *ki,
+				   struct ms_hstate **hstates, size_t *nr_hstates,
+				   struct ms_hugetlb_folio **folios,
+				   size_t *nr_folios)
+{
+	struct ms_hstate *hs = calloc(MAX_HSTATES, sizeof(*hs));
+	struct folio_vec fv = { 0 };
+	struct hstate_layout l;
+	struct ms_error *err;
+	uint8_t buf[sizeof(hs->name)];
+	size_t nr = 0;
+
+	*hstates = NULL;
+	*folios = NULL;
+	*nr_hstates = *nr_folios = 0;
+	if (!hs)
+		return ms_error_new(MS_ERR_NOMEM, "out of memory listing hstates");
+	err = resolve(ki, &l);
+	if (!err && l.sym && l.name_len > sizeof(hs->name))
+		err = ms_error_new(MS_ERR_FORMAT, "struct hstate: name[] is %" PRIu64 " bytes, more than expected",
+				   l.name_len);
+	/*
+	 * hstates[] has HUGE_MAX_HSTATE entries, filled from the front;
+	 * an entry with order 0 is unused (order 0 cannot be a huge page).
+	 */
+	for (; !err && l.sym && nr < MAX_HSTATES; nr++) {
+		uint64_t base = l.sym + nr * l.size;
+		struct ms_hstate *h = &hs[nr];
+
+		/* Three small reads: freelists[MAX_NUMNODES] make the
+		 * struct tens of KiB, its name last. */
+		err = ms_target_read(t, base + l.order, &h->order, sizeof(h->order));
+		if (!err)
+			err = ms_target_read(t, base + l.name, buf, l.name_len);
+		if (err)
+			break;
+		if (!h->order || h->order >= 64 || memcmp(buf, "hugepages-", 10))
+			break;
+		err = ms_target_read_u64(t, base + l.nr_huge_pages, &h->nr_huge_pages);
+		if (err)
+			break;
+		memcpy(h->name, buf, l.name_len);
+		h->name[sizeof(h->name) - 1] = '\0';
+		err = walk_hstate(t, &l, (int)nr, base, h, &fv);
+	}
+	if (err) {
+		free(hs);
+		free(fv.v);
+		return err;
+	}
+	*hstates = hs;
+	*nr_hstates = nr;
+	*folios = fv.v;
+	*nr_folios = fv.nr;
+	return NULL;
+}

@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The TUI's pure parts on the standard synthetic machine: cell states and
+ * their counts, the grid layout, the map and section view rendered into a
+ * canvas (exact rows), the key table, '/' jumps, changed cells, a failed
+ * refresh; and the section-level redraw of a 1 TiB machine (8192
+ * sections), which must stay well under 100 ms.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "fx.h"
+#include "memscope/sparse.h"
+#include "../../views/tui_int.h"
+
+struct loaded {
+	struct fx_kernel k;
+	struct ms_target *t;
+	struct ms_kinfo *ki;
+	struct ms_tui_opts o;
+	struct ms_tui tui;
+};
+
+static int setup(void **state)
+{
+	struct fx_kernel_opts fo = {
+		.variant = FX_KERNEL_6_12, .levels = 4,
+		.sections = fx_machine_sections,
+		.nr_sections = fx_machine_nr_sections,
+		.zones = fx_machine_zones, .nr_zones = fx_machine_nr_zones,
+	};
+	struct loaded *l = calloc(1, sizeof(*l));
+	struct ms_kinfo_opts ko;
+	struct ms_error *err;
+
+	if (!l || fx_kernel_build(&fo, &l->k))
+		return -1;
+	ko = (struct ms_kinfo_opts){ .sysroot = l->k.sysroot, .btf_path = l->k.btf };
+	err = ms_target_open(l->k.core, &l->t);
+	if (!err)
+		err = ms_kinfo_open(l->t, &ko, &l->ki);
+	if (err) {
+		fprintf(stderr, "setup: %s\n", err->msg);
+		return -1;
+	}
+	l->o = (struct ms_tui_opts){ .target = l->t, .kinfo = l->ki,
+				     .sysroot = l->k.sysroot, .has_sysfs = true };
+	ms_tui_init(&l->tui, &l->o);
+	err = ms_tui_data_reload(&l->tui.data, &l->o, NULL);
+	if (err) {
+		fprintf(stderr, "setup: %s\n", err->msg);
+		return -1;
+	}
+	l->tui.cursor = 0;
+	*state = l;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct loaded *l = *state;
+
+	ms_tui_fini(&l->tui);
+	ms_kinfo_close(l->ki);
+	ms_target_close(l->t);
+	fx_kernel_remove(&l->k);
+	free(l);
+	return 0;
+}
+
+static void test_cell_states(void **state)
+{
+	struct loaded *l = *state;
+	const struct ms_tui_data *d = &l->tui.data;
+
+	assert_int_equal(d->nr_cells, 42);
+	assert_int_equal(d->counts[MS_CELL_EARLY], 4);
+	assert_int_equal(d->counts[MS_CELL_OFFLINE], 1);
+	assert_int_equal(d->counts[MS_CELL_HOTADDED], 1);
+	assert_int_equal(d->counts[MS_CELL_DEVICE], 2);
+	assert_int_equal(d->counts[MS_CELL_ONLINE], 0);
+	assert_int_equal(d->counts[MS_CELL_ABSENT], 34);
+	assert_int_equal(d->nr_partial, 2);	/* sections 3 and 41 */
+	assert_int_equal(d->cells[16].state, MS_CELL_OFFLINE);
+	assert_int_equal(d->cells[17].state, MS_CELL_HOTADDED);
+	assert_int_equal(d->cells[41].state, MS_CELL_DEVICE);
+	assert_int_equal(d->cells[41].active, 40);
+	assert_int_equal(d->cells[3].active, 32);
+	assert_null(ms_tui_section(d, 4));
+	assert_int_equal(ms_tui_section(d, 17)->nr, 17);
+	assert_int_equal(d->nr_changed, 0);
+}
+
+static void render(struct loaded *l, int w, int h, struct ms_canvas *c)
+{
+	l->tui.w = w;
+	l->tui.h = h;
+	assert_int_equal(ms_canvas_init(c, w, h), 0);
+	ms_tui_render(&l->tui, c);
+}
+
+static int find_row(const struct ms_canvas *c, const char *needle, char *row,
+		    size_t len)
+{
+	if (getenv("MS_TEST_DUMP"))
+		for (int y = 0; y < c->h; y++) {
+			ms_canvas_row(c, y, row, len);
+			fprintf(stderr, "|%s|\n", row);
+		}
+	for (int y = 0; y < c->h; y++) {
+		ms_canvas_row(c, y, row, len);
+		if (strstr(row, needle))
+			return y;
+	}
+	return -1;
+}
+
+static void test_map_render(void **state)
+{
+	struct loaded *l = *state;
+	struct ms_canvas c;
+	struct ms_grid g;
+	char row[256];
+	int y;
+
+	render(l, 80, 24, &c);
+	ms_map_grid(&l->tui, &g);
+	assert_int_equal(g.label_w, 12);	/* "0x148000000" and a blank */
+	assert_int_equal(g.per_row, 32);
+	assert_true(find_row(&c, "[EE] early boot: 4", row, sizeof(row)) >= 0);
+	assert_true(find_row(&c, "[XX] offline: 1", row, sizeof(row)) >= 0);
+	assert_true(find_row(&c, "[DD] ZONE_DEVICE: 2", row, sizeof(row)) >= 0);
+	assert_true(find_row(&c, "[e ] partly populated: 2", row, sizeof(row)) >= 0);
+	y = find_row(&c, "0x000000000 ", row, sizeof(row));
+	assert_int_equal(y, g.y);
+	assert_string_equal(row,
+		"0x000000000 EEEEEEe . . . . . . . . . . . . XXHH. . . . . . . . . . . . . .     ");
+	ms_canvas_row(&c, y + 1, row, sizeof(row));
+	assert_string_equal(row,
+		"0x100000000 . . . . . . . . DDd                                                 ");
+	/* the cursor sits on section 0, filled */
+	assert_true(ms_canvas_at(&c, 12, y)->attr & MS_ATTR_CURSOR);
+	assert_true(ms_canvas_at(&c, 12, y)->attr & MS_ATTR_FILL);
+	/* the partly populated cell is filled on its first column only */
+	assert_true(ms_canvas_at(&c, 12 + 41 % 32 * 2, y + 1)->attr & MS_ATTR_FILL);
+	assert_false(ms_canvas_at(&c, 13 + 41 % 32 * 2, y + 1)->attr & MS_ATTR_FILL);
+	/* status bar: what is under the cursor */
+	ms_canvas_row(&c, 23, row, sizeof(row));
+	assert_non_null(strstr(row, "section 0  0x0-0x7ffffff  pfn 0x0  early boot 64/64  block 0 online"));
+	ms_canvas_free(&c);
+	/* narrow: the legend wraps onto a third row, the grid moves down */
+	render(l, 60, 24, &c);
+	assert_int_equal(find_row(&c, "[e ] partly populated: 2", row, sizeof(row)), 3);
+	assert_int_equal(find_row(&c, "0x000000000 EEEEEEe . ", row, sizeof(row)), 5);
+	ms_map_grid(&l->tui, &g);
+	assert_int_equal(g.y, 5);
+	assert_int_equal(g.per_row, 16);
+	ms_canvas_free(&c);
+}
+
+static void test_section_view(void **state)
+{
+	struct loaded *l = *state;
+	struct ms_canvas c;
+	char row[256], want[80];
+
+	l->tui.cursor = 40;
+	assert_int_equal(ms_tui_key(&l->tui, MS_KEY_RIGHT), MS_REDRAW_VIEW);
+	assert_int_equal(l->tui.cursor, 41);
+	assert_int_equal(ms_tui_key(&l->tui, MS_KEY_ENTER), MS_REDRAW_VIEW);
+	assert_int_equal(l->tui.view, MS_VIEW_SECTION);
+	render(l, 100, 30, &c);
+	assert_true(find_row(&c, "Section 41", row, sizeof(row)) >= 0);
+	memset(want, 0, sizeof(want));
+	memset(want, '#', 40);
+	memset(want + 40, '.', 24);
+	assert_true(find_row(&c, "bitmap", row, sizeof(row)) >= 0);
+	assert_non_null(strstr(row, want));
+	assert_true(find_row(&c, "sub-sections 40 of 64 active, 2048K each", row,
+			     sizeof(row)) >= 0);
+	/* the third row of cells: sub-sections 32..47, 8 active */
+	assert_true(find_row(&c, "0x0014c000000  ", row, sizeof(row)) >= 0);
+	assert_non_null(strstr(row, "DD DD DD DD DD DD DD DD .  .  .  .  .  .  .  ."));
+	assert_true(find_row(&c, "memmap       0x", row, sizeof(row)) >= 0);
+	assert_non_null(strstr(row, "-> frame 0x"));
+	ms_canvas_free(&c);
+	assert_int_equal(ms_tui_key(&l->tui, MS_KEY_ESC), MS_REDRAW_VIEW);
+	assert_int_equal(l->tui.view, MS_VIEW_MAP);
+	assert_int_equal(ms_tui_key(&l->tui, MS_KEY_ESC), MS_REDRAW_VIEW);
+	assert_int_equal(l->tui.zoom, MS_ZOOM_NODE);
+	render(l, 100, 30, &c);
+	assert_true(find_row(&c, "node 0  pfn 0x1-0x", row, sizeof(row)) >= 0);
+	ms_canvas_free(&c);
+	assert_int_equal(ms_tui_key(&l->tui, MS_KEY_ENTER), MS_REDRAW_VIEW);
+	assert_int_equal(l->tui.zoom, MS_ZOOM_SECTION);
+	assert_int_equal(l->tui.cursor, 0);
+}
+
+static void test_keys(void **state)
+{
+	struct loaded *l = *state;
+	struct ms_tui *t = &l->tui;
+	struct ms_canvas c;
+	char row[256], want[80];
+	double d = t->delay;
+
+	assert_int_equal(ms_tui_key(t, '+'), MS_REDRAW_STATUS);
+	assert_true(t->delay == 2 * d);
+	ms_tui_key(t, '-');
+	ms_tui_key(t, '-');
+	assert_true(t->delay == d / 2);
+	assert_int_equal(ms_tui_key(t, 'p'), MS_REDRAW_STATUS);
+	assert_true(t->paused);
+	ms_tui_key(t, 'p');
+	assert_false(t->paused);
+	assert_int_equal(ms_tui_key(t, 'q'), MS_REDRAW_QUIT);
+	assert_int_equal(ms_tui_key(t, 'r'), MS_REDRAW_RELOAD);
+	assert_int_equal(ms_tui_key(t, 'Z'), MS_REDRAW_NONE);
+	/* down moves one row of the grid */
+	render(l, 80, 24, &c);
+	t->cursor = 3;
+	ms_tui_key(t, MS_KEY_DOWN);
+	assert_int_equal(t->cursor, 35);
+	ms_tui_key(t, MS_KEY_DOWN);
+	assert_int_equal(t->cursor, 41);	/* clamped to the last */
+	/* help lists every labelled key and returns on any key */
+	ms_tui_key(t, '?');
+	assert_int_equal(t->view, MS_VIEW_HELP);
+	ms_tui_render(t, &c);
+	for (size_t i = 0; i < ms_nr_keys; i++)
+		if (ms_keys[i].label)
+			assert_true(find_row(&c, ms_keys[i].help, row, sizeof(row)) >= 0);
+	ms_tui_key(t, 'x');
+	assert_int_equal(t->view, MS_VIEW_MAP);
+	ms_tui_key(t, MS_KEY_F1);
+	assert_int_equal(t->view, MS_VIEW_HELP);
+	ms_tui_key(t, MS_KEY_F1);
+	assert_int_equal(t->view, MS_VIEW_MAP);
+	/* Devices asks for the pgmaps: the fixture's device-dax one */
+	assert_int_equal(ms_tui_key(t, '3'), MS_REDRAW_VIEW | MS_REDRAW_RELOAD);
+	assert_int_equal(t->view, MS_VIEW_DEVICES);
+	assert_true(t->data.want_pgmaps);
+	assert_int_equal(ms_tui_refresh(t), MS_REDRAW_VIEW);
+	assert_non_null(t->data.pgmaps);
+	assert_int_equal(t->data.pgmaps->nr, 1);
+	ms_tui_render(t, &c);
+	snprintf(want, sizeof(want), "generic  %5u  0x00140000000-0x0014cffffff -",
+		 t->data.pgmaps->v[0].vmemmap_shift);
+	assert_true(find_row(&c, want, row, sizeof(row)) >= 0);
+	assert_true(find_row(&c, "0x00140000000-0x0014fffffff    2     104/128    Persistent Memory", row,
+			     sizeof(row)) >= 0);
+	ms_tui_key(t, MS_KEY_TAB);
+	assert_int_equal(t->view, MS_VIEW_DEFERRED);
+	assert_false(t->data.want_pgmaps);
+	ms_tui_key(t, '1');
+	/* overlays toggle by their keys */
+	ms_tui_key(t, 'f');
+	assert_int_equal(t->overlays, 1);
+	ms_canvas_free(&c);
+	render(l, 140, 24, &c);
+	assert_true(find_row(&c, "0 changed since the last refresh  overlay: deferred",
+			     row, sizeof(row)) >= 0);
+	ms_tui_key(t, 'f');
+	assert_int_equal(t->overlays, 0);
+	/* the dedup overlay asks for the vmemmap model; the fixture shares no
+	 * frames, so no cell is marked until a row says it shares some */
+	assert_int_equal(ms_tui_key(t, 'v'), MS_REDRAW_VIEW | MS_REDRAW_RELOAD);
+	assert_true(t->data.want_vmemmap);
+	assert_int_equal(ms_tui_refresh(t), MS_REDRAW_VIEW);
+	assert_non_null(t->data.vm);
+	ms_canvas_free(&c);
+	render(l, 80, 24, &c);
+	assert_true(find_row(&c, "0x100000000 . . . . . . . . DDd ", row, sizeof(row)) >= 0);
+	for (size_t i = 0; i < t->data.vm->nr_rows; i++)
+		if (t->data.vm->rows[i].first_pfn == 40 * FX_PAGES_PER_SECTION)
+			t->data.vm->rows[i].c.shared = 1;
+	ms_tui_render(t, &c);
+	assert_true(find_row(&c, "0x100000000 . . . . . . . . ++++ ", row, sizeof(row)) >= 0);
+	assert_int_equal(ms_tui_key(t, 'v'), MS_REDRAW_VIEW);
+	assert_false(t->data.want_vmemmap);
+	assert_int_equal(ms_tui_refresh(t), MS_REDRAW_VIEW);
+	assert_null(t->data.vm);
+	ms_canvas_free(&c);
+}
+
+static void type(struct ms_tui *t, const char *s)
+{
+	assert_int_equal(ms_tui_key(t, '/'), MS_REDRAW_STATUS);
+	for (; *s; s++)
+		ms_tui_key(t, *s);
+	ms_tui_key(t, MS_KEY_ENTER);
+}
+
+static void test_jump(void **state)
+{
+	struct ms_tui *t = &((struct loaded *)*state)->tui;
+
+	type(t, "section 17");
+	assert_int_equal(t->cursor, 17);
+	assert_false(t->prompting);
+	type(t, "0x148000000");
+	assert_int_equal(t->cursor, 41);
+	type(t, "pfn 0x80000");
+	assert_int_equal(t->cursor, 16);
+	type(t, "block 2");
+	assert_int_equal(t->cursor, 2);
+	type(t, "s 3");
+	assert_int_equal(t->cursor, 3);
+	type(t, "frob 3");
+	assert_int_equal(t->cursor, 3);
+	assert_true(t->msg_error);
+	assert_non_null(strstr(t->msg, "cannot jump to 'frob 3'"));
+	type(t, "section 99");
+	assert_non_null(strstr(t->msg, "beyond the last present section"));
+	type(t, "block 40");
+	assert_string_equal(t->msg, "no memory block 40");
+}
+
+static void test_changed_and_failed_refresh(void **state)
+{
+	struct loaded *l = *state;
+	struct ms_tui *t = &l->tui;
+	struct ms_tui_opts bad;
+
+	assert_int_equal(ms_tui_refresh(t), MS_REDRAW_VIEW);
+	assert_int_equal(t->data.nr_changed, 0);
+	/* pretend the previous refresh saw section 16 online and 41 full */
+	t->data.cells[16].state = MS_CELL_HOTADDED;
+	t->data.cells[41].active = 64;
+	ms_tui_refresh(t);
+	assert_int_equal(t->data.nr_changed, 2);
+	assert_true(t->data.cells[16].changed && t->data.cells[41].changed);
+	assert_false(t->data.cells[17].changed);
+	assert_int_equal(t->refreshes, 2);
+	/* a refresh that fails keeps the data and says why */
+	bad = l->o;
+	bad.sysroot = "/nonexistent/memscope";
+	t->opts = &bad;
+	assert_int_equal(ms_tui_refresh(t), MS_REDRAW_STATUS);
+	assert_true(t->msg_error);
+	assert_non_null(strstr(t->msg, "refresh failed: "));
+	assert_int_equal(t->data.nr_cells, 42);
+	t->opts = &l->o;
+	ms_tui_refresh(t);
+	assert_string_equal(t->msg, "");
+}
+
+static void test_mouse(void **state)
+{
+	struct loaded *l = *state;
+	struct ms_tui *t = &l->tui;
+	struct ms_canvas c;
+	struct ms_grid g;
+
+	render(l, 80, 24, &c);
+	ms_map_grid(t, &g);
+	/* a click on section 17's cell moves the cursor there */
+	t->mouse_x = g.x + g.label_w + 17 * 2 + 1;
+	t->mouse_y = g.y;
+	assert_int_equal(ms_tui_key(t, MS_KEY_MOUSE), MS_REDRAW_VIEW);
+	assert_int_equal(t->cursor, 17);
+	/* on the label or below the grid: nothing */
+	t->mouse_x = 3;
+	assert_int_equal(ms_tui_key(t, MS_KEY_MOUSE), MS_REDRAW_NONE);
+	t->mouse_x = g.x + g.label_w;
+	t->mouse_y = g.y + 5;
+	assert_int_equal(ms_tui_key(t, MS_KEY_MOUSE), MS_REDRAW_NONE);
+	assert_int_equal(t->cursor, 17);
+	/* a second click on the cursor zooms in */
+	t->mouse_x = g.x + g.label_w + 17 * 2;
+	t->mouse_y = g.y;
+	ms_tui_key(t, MS_KEY_MOUSE);
+	assert_int_equal(t->view, MS_VIEW_SECTION);
+	ms_canvas_free(&c);
+}
+
+static void test_grid(void **state)
+{
+	struct ms_grid g;
+	int row, col;
+
+	ms_grid_layout(&g, 8192, 0, 4, 80, 19, 14, 2);
+	assert_int_equal(g.per_row, 32);
+	assert_int_equal(g.rows, 256);
+	ms_grid_pos(&g, 100, &row, &col);
+	assert_int_equal(row, 3);
+	assert_int_equal(col, 4);
+	assert_int_equal(ms_grid_hit(&g, 0, 14, 4), 0);
+	assert_int_equal(ms_grid_hit(&g, 10, 14 + 9, 5), 11 * 32 + 4);
+	assert_int_equal(ms_grid_hit(&g, 0, 13, 4), -1);	/* the label */
+	assert_int_equal(ms_grid_hit(&g, 0, 14, 3), -1);	/* above */
+	assert_int_equal(ms_grid_scroll(&g, 0, 30), 12);
+	assert_int_equal(ms_grid_scroll(&g, 12, 5), 5);
+	assert_int_equal(ms_grid_scroll(&g, 0, 255), 256 - 19);
+	ms_grid_layout(&g, 8192, 0, 4, 200, 19, 14, 2);
+	assert_int_equal(g.per_row, 64);
+}
+
+/* A 1 TiB machine in memory: 8192 sections of 128M, some partial. */
+static struct ms_sparse *big_machine(const struct ms_layout *lay)
+{
+	struct ms_sparse *sp = calloc(1, sizeof(*sp));
+
+	assert_non_null(sp);
+	sp->layout = lay;
+	sp->nr_sections = 8192;
+	sp->sections = calloc(sp->nr_sections, sizeof(*sp->sections));
+	sp->nodes = calloc(1, sizeof(*sp->nodes));
+	sp->nr_nodes = 1;
+	sp->zone_device_idx = -1;
+	assert_non_null(sp->sections);
+	for (size_t i = 0; i < sp->nr_sections; i++) {
+		struct ms_section *s = &sp->sections[i];
+		int bits = (1 << lay->section_bit[MS_SECTION_PRESENT]) |
+			   (1 << lay->section_bit[MS_SECTION_HAS_MEM_MAP]);
+
+		if (i % 7)
+			bits |= 1 << lay->section_bit[MS_SECTION_ONLINE];
+		if (i < 4096)
+			bits |= 1 << lay->section_bit[MS_SECTION_EARLY];
+		s->nr = i;
+		s->start_pfn = i * FX_PAGES_PER_SECTION;
+		s->nr_pages = FX_PAGES_PER_SECTION;
+		s->flag_bits = (uint64_t)bits;
+		s->subsection_map[0] = i % 5 ? ~0ULL : 0xffffULL;
+		s->active = i % 5 ? 64 : 16;
+		s->nid = 0;
+	}
+	sp->nodes[0].spanned = 8192 * FX_PAGES_PER_SECTION;
+	sp->nodes[0].present = sp->nodes[0].spanned;
+	return sp;
+}
+
+static double ms_since(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a->tv_sec) * 1e3 + (b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static void test_redraw_1tib(void **state)
+{
+	struct loaded *l = *state;
+	const struct ms_layout *lay = l->tui.data.sp->layout;
+	struct ms_tui_opts o = { .delay = 1 };
+	struct ms_tui t;
+	struct ms_canvas c;
+	struct timespec t0;
+	double reload, redraw;
+	char row[400];
+	int rounds = 20;
+
+	ms_tui_init(&t, &o);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_null(ms_tui_data_reload(&t.data, &o, big_machine(lay)));
+	reload = ms_since(&t0);
+	assert_int_equal(t.data.nr_cells, 8192);
+	assert_int_equal(t.data.counts[MS_CELL_OFFLINE], 1171);
+	assert_int_equal(t.data.nr_partial, 1639);
+	/* a tall screen that shows every one of the 8192 cells */
+	t.w = 200;
+	t.h = 140;
+	assert_int_equal(ms_canvas_init(&c, t.w, t.h), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < rounds; i++) {
+		t.cursor = (uint64_t)i * 409;
+		ms_tui_render(&t, &c);
+	}
+	redraw = ms_since(&t0) / rounds;
+	assert_int_equal(find_row(&c, "0x0000000000 x EEEEEEEEe EEXXEEEEe EEEEEEXXe ", row,
+				  sizeof(row)), 3);	/* the legend fits one row */
+	print_message("1 TiB, 8192 sections: reload %.2f ms, redraw %.3f ms per frame\n",
+		      reload, redraw);
+	assert_true(reload < 100);
+	assert_true(redraw < 20);
+	ms_canvas_free(&c);
+	ms_tui_fini(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_cell_states, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_render, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_section_view, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_jump, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changed_and_failed_refresh, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_mouse, setup, teardown),
+		cmocka_unit_test(test_grid),
+		cmocka_unit_test_setup_teardown(test_redraw_1tib, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The TUI's data: the sparse model, memory blocks and /proc/iomem, reloaded
+ * on each refresh, and one map cell per section number up to the last
+ * present one (memory proportional to sections, never to pages). Cells
+ * that changed since the previous refresh are marked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui_int.h"
+
+const char *const ms_cell_names[MS_CELL_NR] = {
+	[MS_CELL_EARLY] = "early boot",
+	[MS_CELL_HOTADDED] = "hot-added",
+	[MS_CELL_ONLINE] = "online",
+	[MS_CELL_OFFLINE] = "offline",
+	[MS_CELL_DEVICE] = "ZONE_DEVICE",
+	[MS_CELL_ABSENT] = "absent",
+};
+
+/* Letters, so the map reads in monochrome and in a tmux capture. */
+const char ms_cell_letters[MS_CELL_NR] = {
+	[MS_CELL_EARLY] = 'E',
+	[MS_CELL_HOTADDED] = 'H',
+	[MS_CELL_ONLINE] = 'O',
+	[MS_CELL_OFFLINE] = 'X',
+	[MS_CELL_DEVICE] = 'D',
+	[MS_CELL_ABSENT] = '.',
+};
+
+const int ms_cell_roles[MS_CELL_NR] = {
+	[MS_CELL_EARLY] = MS_ROLE_EARLY,
+	[MS_CELL_HOTADDED] = MS_ROLE_HOTADDED,
+	[MS_CELL_ONLINE] = MS_ROLE_ONLINE,
+	[MS_CELL_OFFLINE] = MS_ROLE_OFFLINE,
+	[MS_CELL_DEVICE] = MS_ROLE_DEVICE,
+	[MS_CELL_ABSENT] = MS_ROLE_ABSENT,
+};
+
+/*
+ * Device first: ZONE_DEVICE sections are never online (memremap_pages()
+ * does not online them) and never early. SECTION_IS_EARLY exists since
+ * 5.3 (326e1b8f83a4); without it online memory cannot be split into boot
+ * and hot-added, and shows as plain "online".
+ */
+enum ms_cell_state ms_cell_classify(const struct ms_sparse *sp,
+				    const struct ms_section *s)
+{
+	if (!s)
+		return MS_CELL_ABSENT;
+	if (ms_section_is_device(sp, s))
+		return MS_CELL_DEVICE;
+	if (!ms_section_has(sp, s, MS_SECTION_ONLINE))
+		return MS_CELL_OFFLINE;
+	if (sp->layout->section_bit[MS_SECTION_EARLY] < 0)
+		return MS_CELL_ONLINE;
+	return ms_section_has(sp, s, MS_SECTION_EARLY) ? MS_CELL_EARLY :
+							  MS_CELL_HOTADDED;
+}
+
+const struct ms_section *ms_tui_section(const struct ms_tui_data *d,
+					uint64_t nr)
+{
+	if (!d->sp || nr >= d->nr_cells || d->cells[nr].idx < 0)
+		return NULL;
+	return &d->sp->sections[d->cells[nr].idx];
+}
+
+static struct ms_error *build_cells(struct ms_tui_data *d,
+				    const struct ms_sparse *sp)
+{
+	uint64_t n = sp->nr_sections ? sp->sections[sp->nr_sections - 1].nr + 1 : 0;
+	struct ms_cell *cells = calloc(n ? n : 1, sizeof(*cells));
+
+	if (!cells)
+		return ms_error_new(MS_ERR_NOMEM, "map of %llu sections",
+				    (unsigned long long)n);
+	for (uint64_t i = 0; i < n; i++)
+		cells[i] = (struct ms_cell){ MS_CELL_ABSENT, 0, 0, -1 };
+	for (size_t i = 0; i < sp->nr_sections; i++) {
+		const struct ms_section *s = &sp->sections[i];
+
+		cells[s->nr].state = ms_cell_classify(sp, s);
+		cells[s->nr].active = s->active;
+		cells[s->nr].idx = (int32_t)i;
+	}
+	memset(d->counts, 0, sizeof(d->counts));
+	d->nr_partial = d->nr_changed = 0;
+	d->per_section = sp->layout->subsections_per_section;
+	for (uint64_t i = 0; i < n; i++) {
+		struct ms_cell *c = &cells[i];
+
+		d->counts[c->state]++;
+		if (c->idx >= 0 && c->active < d->per_section)
+			d->nr_partial++;
+		/* a first load has nothing to compare with */
+		if (d->cells) {
+			const struct ms_cell *o = i < d->nr_cells ? &d->cells[i] : NULL;
+
+			c->changed = o ? o->state != c->state || o->active != c->active :
+					 c->state != MS_CELL_ABSENT;
+			d->nr_changed += c->changed;
+		}
+	}
+	free(d->cells);
+	d->cells = cells;
+	d->nr_cells = n;
+	return NULL;
+}
+
+/*
+ * The Devices view does without pgmaps (it says why); the vmemmap overlay
+ * cannot, so there a failure fails the refresh.
+ */
+static struct ms_error *load_pgmaps(struct ms_tui_data *d,
+				    const struct ms_tui_opts *o,
+				    const struct ms_sparse *sp,
+				    struct ms_pgmaps **pm)
+{
+	struct ms_error *err = ms_pgmap_load(o->target, o->kinfo, sp, pm);
+
+	d->pgmap_msg[0] = '\0';
+	if (!err || d->want_vmemmap)
+		return err;
+	snprintf(d->pgmap_msg, sizeof(d->pgmap_msg), "%.*s",
+		 (int)sizeof(d->pgmap_msg) - 1, err->msg);
+	ms_error_free(err);
+	return NULL;
+}
+
+/*
+ * Blocks and iomem are optional: a core file without --sysroot has none.
+ * On any failure the previous data stays and the error is returned for
+ * the status bar.
+ */
+struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
+				    const struct ms_tui_opts *o,
+				    struct ms_sparse *sp)
+{
+	struct ms_blocks *bl = NULL;
+	struct ms_iomem *io = NULL;
+	struct ms_pgmaps *pm = NULL;
+	struct ms_vmemmap *vm = NULL;
+	struct ms_error *err = NULL;
+
+	if (!sp)
+		err = ms_sparse_load(o->target, o->kinfo, &sp);
+	if (!err && o->has_sysfs)
+		err = ms_blocks_load(o->sysroot, &bl);
+	if (!err && o->has_sysfs)
+		err = ms_iomem_load(o->sysroot, &io);
+	/* the vmemmap walk is the costly part: only while an overlay shows it */
+	if (!err && (d->want_vmemmap || d->want_pgmaps))
+		err = load_pgmaps(d, o, sp, &pm);
+	if (!err && d->want_vmemmap)
+		err = ms_vmemmap_load(o->target, o->kinfo, sp, pm, &vm);
+	if (!err)
+		err = build_cells(d, sp);
+	if (err) {
+		ms_sparse_free(sp);
+		ms_blocks_free(bl);
+		ms_iomem_free(io);
+		ms_vmemmap_free(vm);
+		ms_pgmaps_free(pm);
+		return err;
+	}
+	ms_tui_data_drop(d);
+	d->sp = sp;
+	d->blocks = bl;
+	d->iomem = io;
+	d->pgmaps = pm;
+	d->vm = vm;
+	return NULL;
+}
+
+/* Frees the models, keeps the cells (the next refresh compares with them). */
+void ms_tui_data_drop(struct ms_tui_data *d)
+{
+	ms_sparse_free(d->sp);
+	ms_blocks_free(d->blocks);
+	ms_iomem_free(d->iomem);
+	ms_vmemmap_free(d->vm);
+	ms_pgmaps_free(d->pgmaps);
+	d->sp = NULL;
+	d->blocks = NULL;
+	d->iomem = NULL;
+	d->vm = NULL;
+	d->pgmaps = NULL;
+}
+
+void ms_tui_data_free(struct ms_tui_data *d)
+{
+	ms_tui_data_drop(d);
+	free(d->cells);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The map's grid: cells in rows of a power of two, so a row starts on a
+ * round address and the label before it reads well. Pure arithmetic, no
+ * data: the same layout serves drawing and mouse hits.
+ */
+#include "tui_int.h"
+
+void ms_grid_layout(struct ms_grid *g, uint64_t count, int x, int y, int w,
+		    int h, int label_w, int cell_w)
+{
+	int per_row = 1;
+
+	while (per_row < 128 && label_w + 2 * per_row * cell_w <= w)
+		per_row *= 2;
+	g->x = x;
+	g->y = y;
+	g->label_w = label_w;
+	g->cell_w = cell_w;
+	g->per_row = per_row;
+	g->count = count;
+	g->rows = (int)((count + per_row - 1) / per_row);
+	g->visible = h > 0 ? h : 0;
+}
+
+void ms_grid_pos(const struct ms_grid *g, uint64_t i, int *row, int *col)
+{
+	*row = (int)(i / g->per_row);
+	*col = (int)(i % g->per_row);
+}
+
+int64_t ms_grid_hit(const struct ms_grid *g, int top, int sx, int sy)
+{
+	int row = sy - g->y, col;
+	uint64_t i;
+
+	if (row < 0 || row >= g->visible || sx < g->x + g->label_w)
+		return -1;
+	col = (sx - g->x - g->label_w) / g->cell_w;
+	if (col >= g->per_row)
+		return -1;
+	i = (uint64_t)(row + top) * g->per_row + col;
+	return i < g->count ? (int64_t)i : -1;
+}
+
+int ms_grid_scroll(const struct ms_grid *g, int top, int row)
+{
+	if (g->visible <= 0)
+		return 0;
+	if (row < top)
+		top = row;
+	else if (row >= top + g->visible)
+		top = row - g->visible + 1;
+	if (top > g->rows - g->visible)
+		top = g->rows - g->visible;
+	return top < 0 ? 0 : top;
+}
+
+/*
+ * A full section is its letter on the state's colour across the whole
+ * cell; a partly populated one fills only the share of the cell its
+ * active sub-sections cover (at least one column) and shows the letter in
+ * lower case, so the difference survives monochrome.
+ */
+void ms_grid_cell(struct ms_canvas *c, int x, int y, int cell_w, int state,
+		  unsigned int active, unsigned int per_section, int attr)
+{
+	char letter = ms_cell_letters[state];
+	int role = ms_cell_roles[state];
+	int filled = cell_w;
+	bool partial = state != MS_CELL_ABSENT && per_section &&
+		       active < per_section;
+
+	if (partial) {
+		filled = (int)((active * (unsigned int)cell_w) / per_section);
+		if (filled < 1)
+			filled = 1;
+		if (filled >= cell_w)
+			filled = cell_w - 1;
+		letter = (char)(letter - 'A' + 'a');
+	}
+	for (int i = 0; i < cell_w; i++) {
+		if (state == MS_CELL_ABSENT)
+			ms_canvas_put(c, x + i, y, i ? ' ' : '.', role, attr);
+		else if (i < filled || (partial && i == 0))
+			ms_canvas_put(c, x + i, y, letter, role, attr | MS_ATTR_FILL);
+		else
+			ms_canvas_put(c, x + i, y, ' ', role, attr);
+	}
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The TUI's state, shared by the views, the key table and the event loop.
+ * Everything here is pure: no curses (that is screen.c), so unit tests
+ * drive keys and render views into a canvas.
+ */
+#ifndef MEMSCOPE_VIEWS_TUI_INT_H
+#define MEMSCOPE_VIEWS_TUI_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "memscope/pgmap.h"
+#include "memscope/sparse.h"
+#include "memscope/sysfs.h"
+#include "memscope/tui.h"
+#include "memscope/vmemmap.h"
+#include "canvas.h"
+
+/* What a map cell shows; the order is the legend's. */
+enum ms_cell_state {
+	MS_CELL_EARLY,		/* online, SECTION_IS_EARLY: boot memory */
+	MS_CELL_HOTADDED,	/* online, not early: added after boot */
+	MS_CELL_ONLINE,		/* online, kernel without an early bit */
+	MS_CELL_OFFLINE,	/* present, not online */
+	MS_CELL_DEVICE,		/* ZONE_DEVICE */
+	MS_CELL_ABSENT,		/* no present section */
+	MS_CELL_NR,
+};
+
+struct ms_cell {
+	uint8_t state;		/* enum ms_cell_state */
+	uint8_t changed;	/* differs from the previous refresh */
+	uint16_t active;	/* active sub-sections */
+	int32_t idx;		/* index in sp->sections, -1 when absent */
+};
+
+/* What the views show: reloaded on every refresh. */
+struct ms_tui_data {
+	struct ms_sparse *sp;
+	struct ms_blocks *blocks;	/* NULL without sysfs */
+	struct ms_iomem *iomem;		/* NULL without sysfs */
+	/* loaded only while an overlay needs them (want_vmemmap) */
+	bool want_vmemmap;
+	bool want_pgmaps;		/* the Devices view is shown */
+	char pgmap_msg[160];		/* why there are no pgmaps, or "" */
+	struct ms_pgmaps *pgmaps;
+	struct ms_vmemmap *vm;
+	struct ms_cell *cells;		/* by section number, 0..nr_cells-1 */
+	uint64_t nr_cells;
+	unsigned int per_section;	/* sub-sections per section */
+	unsigned int counts[MS_CELL_NR];
+	unsigned int nr_partial;	/* present with some sub-sections inactive */
+	unsigned int nr_changed;
+};
+
+enum ms_view_id {
+	MS_VIEW_MAP, MS_VIEW_SECTION, MS_VIEW_DEVICES, MS_VIEW_DEFERRED,
+	MS_VIEW_HELP, MS_VIEW_NR,
+};
+
+enum ms_zoom { MS_ZOOM_NODE, MS_ZOOM_SECTION };
+
+/* Keys, independent of curses (screen.c translates). */
+enum {
+	MS_KEY_UP = 0x100, MS_KEY_DOWN, MS_KEY_LEFT, MS_KEY_RIGHT,
+	MS_KEY_PGUP, MS_KEY_PGDN, MS_KEY_HOME, MS_KEY_END,
+	MS_KEY_ENTER, MS_KEY_ESC, MS_KEY_BACKSPACE, MS_KEY_TAB,
+	MS_KEY_F1, MS_KEY_RESIZE, MS_KEY_MOUSE, MS_KEY_TIMEOUT,
+};
+
+/* What an action asks the loop to do; a bit set. */
+enum ms_redraw {
+	MS_REDRAW_NONE = 0,
+	MS_REDRAW_STATUS = 1,
+	MS_REDRAW_VIEW = 2,
+	MS_REDRAW_RELOAD = 4,
+	MS_REDRAW_QUIT = 8,
+};
+
+#define MS_TUI_MSG 160
+
+struct ms_tui {
+	const struct ms_tui_opts *opts;
+	struct ms_tui_data data;
+	enum ms_view_id view, back;	/* back: where help returns to */
+	enum ms_zoom zoom;
+	uint64_t cursor;		/* section number under the cursor */
+	unsigned int sub;		/* sub-section under the cursor */
+	size_t node;			/* node under the cursor (node zoom) */
+	int top;			/* first map row shown */
+	int list_top;			/* first row of list views */
+	double delay;
+	bool paused;
+	unsigned long refreshes;	/* refreshes done */
+	unsigned int overlays;		/* bit i: ms_overlays[i] shown */
+	char msg[MS_TUI_MSG];		/* status-bar message, "" for none */
+	bool msg_error;
+	bool prompting;			/* reading a '/' jump target */
+	char input[48];
+	int mouse_x, mouse_y;		/* last click, for MS_KEY_MOUSE */
+	int w, h;			/* screen size */
+};
+
+/* data.c */
+struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
+				    const struct ms_tui_opts *o,
+				    struct ms_sparse *sp);
+void ms_tui_data_free(struct ms_tui_data *d);
+void ms_tui_data_drop(struct ms_tui_data *d);
+enum ms_cell_state ms_cell_classify(const struct ms_sparse *sp,
+				    const struct ms_section *s);
+const struct ms_section *ms_tui_section(const struct ms_tui_data *d,
+					uint64_t nr);
+extern const char *const ms_cell_names[MS_CELL_NR];
+extern const char ms_cell_letters[MS_CELL_NR];
+extern const int ms_cell_roles[MS_CELL_NR];
+
+/* grid.c: sections laid out in rows of a power of two */
+struct ms_grid {
+	int x, y;		/* top-left of the first cell row */
+	int label_w;		/* address label before each row */
+	int cell_w;		/* columns per cell */
+	int per_row;
+	int rows;		/* rows in all */
+	int visible;		/* rows that fit */
+	uint64_t count;		/* cells */
+};
+
+void ms_grid_layout(struct ms_grid *g, uint64_t count, int x, int y, int w,
+		    int h, int label_w, int cell_w);
+/* Row and column of cell i. */
+void ms_grid_pos(const struct ms_grid *g, uint64_t i, int *row, int *col);
+/* The cell at screen (sx, sy) with the map scrolled to top; -1 if none. */
+int64_t ms_grid_hit(const struct ms_grid *g, int top, int sx, int sy);
+/* The top row that keeps row visible. */
+int ms_grid_scroll(const struct ms_grid *g, int top, int row);
+/* Draws one cell of a section: partly populated cells are half filled. */
+void ms_grid_cell(struct ms_canvas *c, int x, int y, int cell_w, int state,
+		  unsigned int active, unsigned int per_section, int attr);
+
+/* overlay.c: plug-ins that colour map cells */
+struct ms_overlay {
+	const char *name;
+	int key;
+	const char *help;
+	/* Role and letter for section nr, or -1 to leave the cell alone. */
+	int (*cell)(const struct ms_tui_data *d, uint64_t nr, char *letter);
+	bool needs_vmemmap;	/* the vmemmap model is loaded while shown */
+};
+extern const struct ms_overlay ms_overlays[];
+extern const size_t ms_nr_overlays;
+
+/* views: each renders its body into rows [y, y+h) of the canvas */
+struct ms_view {
+	const char *name;
+	void (*render)(struct ms_tui *t, struct ms_canvas *c, int y, int h);
+	/* The status line: what is under the cursor. */
+	void (*status)(struct ms_tui *t, char *buf, size_t len);
+	/* Cursor moves and zoom; return an enum ms_redraw set. */
+	int (*move)(struct ms_tui *t, int dx, int dy);
+	int (*zoom)(struct ms_tui *t, int dir);
+	int (*click)(struct ms_tui *t, int x, int y);
+};
+extern const struct ms_view ms_view_map, ms_view_section, ms_view_devices,
+	ms_view_deferred, ms_view_help;
+const struct ms_view *ms_tui_view(enum ms_view_id id);
+
+/* map grid geometry for the current screen (view_map.c) */
+void ms_map_grid(const struct ms_tui *t, struct ms_grid *g);
+/* "section 35  0x118000000-0x11fffffff  pfn 0x118000  ..." (view_section.c) */
+void ms_map_status(const struct ms_tui *t, uint64_t nr, char *buf, size_t len);
+
+/* keys.c: the key table */
+struct ms_keybind {
+	int key;
+	const char *label;	/* as the help shows it */
+	const char *help;
+	int (*action)(struct ms_tui *t, int key);
+};
+extern const struct ms_keybind ms_keys[];
+extern const size_t ms_nr_keys;
+/* Runs the action bound to key (or feeds the '/' prompt). */
+int ms_tui_key(struct ms_tui *t, int key);
+/* Parses a '/' target: 0xADDR, pfn N, section N, block N; 0 on success. */
+int ms_tui_jump(struct ms_tui *t, const char *what);
+void ms_tui_message(struct ms_tui *t, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* tui.c: the frame around the views */
+void ms_tui_render(struct ms_tui *t, struct ms_canvas *c);
+void ms_tui_init(struct ms_tui *t, const struct ms_tui_opts *o);
+void ms_tui_fini(struct ms_tui *t);
+int ms_tui_refresh(struct ms_tui *t);
+
+#endif

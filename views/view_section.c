@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Section view: one section zoomed in. Its sub-section bitmap (one cell
+ * per sub-section, 2 MiB on x86_64), memory block, zones, node, memmap
+ * address and the frame behind the memmap, found by walking the kernel's
+ * page tables (ms_target_translate).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tui_int.h"
+
+#define SUB_PER_ROW 16
+#define CELL_W 3
+
+static const char *const flag_names[MS_SECTION_NR_BITS] = {
+	[MS_SECTION_PRESENT] = "present",
+	[MS_SECTION_HAS_MEM_MAP] = "memmap",
+	[MS_SECTION_ONLINE] = "online",
+	[MS_SECTION_EARLY] = "early",
+	[MS_SECTION_ZONE_DEVICE] = "zone_device",
+	[MS_SECTION_VMEMMAP_PREINIT] = "vmemmap_preinit",
+};
+
+static void flags_text(const struct ms_sparse *sp, const struct ms_section *s,
+		       char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int b = 0; b < MS_SECTION_NR_BITS && used < len; b++)
+		if (ms_section_has(sp, s, (enum ms_section_bit)b))
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? "," : "", flag_names[b]);
+}
+
+static const struct ms_block *section_block(const struct ms_tui_data *d,
+					    const struct ms_section *s)
+{
+	if (!d->blocks || ms_cell_classify(d->sp, s) == MS_CELL_DEVICE)
+		return NULL;
+	return ms_blocks_find(d->blocks, s->start_pfn << d->sp->layout->page_shift);
+}
+
+/* Offline memory is in no node's span; its block still knows the node. */
+static int section_node(const struct ms_tui_data *d, const struct ms_section *s)
+{
+	const struct ms_block *b = section_block(d, s);
+
+	return s->nid >= 0 ? s->nid : b ? b->nid : -1;
+}
+
+void ms_map_status(const struct ms_tui *t, uint64_t nr, char *buf, size_t len)
+{
+	const struct ms_tui_data *d = &t->data;
+	const struct ms_layout *l = d->sp->layout;
+	uint64_t start = nr << l->section_size_bits;
+	uint64_t end = start + (1ULL << l->section_size_bits) - 1;
+	const struct ms_section *s = ms_tui_section(d, nr);
+	const struct ms_block *b;
+	const char *owner;
+	char zones[64];
+	size_t n;
+
+	n = snprintf(buf, len, "section %" PRIu64 "  0x%" PRIx64 "-0x%" PRIx64
+		     "  pfn 0x%" PRIx64, nr, start, end, start >> l->page_shift);
+	if (n >= len)
+		return;
+	if (!s) {
+		snprintf(buf + n, len - n, "  absent");
+		return;
+	}
+	b = section_block(d, s);
+	ms_section_zone_names(d->sp, s, zones, sizeof(zones));
+	owner = d->iomem ? ms_iomem_owner(d->iomem, start, end) : NULL;
+	n += snprintf(buf + n, len - n, "  %s %u/%u", ms_cell_names[d->cells[nr].state],
+		      s->active, d->per_section);
+	if (n < len && b)
+		n += snprintf(buf + n, len - n, "  block %" PRIu64 " %s", b->nr, b->state);
+	if (n < len && zones[0])
+		n += snprintf(buf + n, len - n, "  zone %s", zones);
+	if (n < len && section_node(d, s) >= 0)
+		n += snprintf(buf + n, len - n, "  node %d", section_node(d, s));
+	if (n < len && owner)
+		snprintf(buf + n, len - n, "  %s", owner);
+}
+
+static int line(struct ms_canvas *c, int y, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int line(struct ms_canvas *c, int y, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	ms_canvas_text(c, 0, y, MS_ROLE_DIM, 0, "%-13s", key);
+	va_start(ap, fmt);
+	ms_canvas_vtext(c, 13, y, MS_ROLE_TEXT, 0, fmt, ap);
+	va_end(ap);
+	return y + 1;
+}
+
+/*
+ * Where the section's struct pages live: the frames behind the struct
+ * page of the first pfn of the first active sub-section and of the last
+ * pfn of the last one. Inactive sub-sections have no memmap mapped
+ * (section_activate() populates per sub-section, 5.3+), so the walk would
+ * fault there.
+ */
+static void memmap_line(struct ms_tui *t, struct ms_canvas *c, int y,
+			const struct ms_section *s)
+{
+	const struct ms_layout *l = t->data.sp->layout;
+	uint64_t per_sub = 1ULL << (l->subsection_shift - l->page_shift);
+	unsigned int first = 0, last = t->data.per_section;
+	struct ms_xlate a, z;
+	struct ms_error *err;
+
+	while (first < last && !ms_section_subsection_active(s, first))
+		first++;
+	while (last > first && !ms_section_subsection_active(s, last - 1))
+		last--;
+	if (!s->memmap || first == last) {
+		line(c, y, "memmap", s->memmap ? "0x%" PRIx64 " (no active sub-section)" :
+		     "none", s->memmap);
+		return;
+	}
+	err = ms_target_translate(t->opts->target,
+				  s->memmap + first * per_sub * l->page_struct_size, &a);
+	if (!err)
+		err = ms_target_translate(t->opts->target, s->memmap +
+					  (last * per_sub - 1) * l->page_struct_size, &z);
+	if (err) {
+		line(c, y, "memmap", "0x%" PRIx64 " (frame: %s)", s->memmap, err->msg);
+		ms_error_free(err);
+		return;
+	}
+	line(c, y, "memmap", "0x%" PRIx64 " -> frame 0x%" PRIx64 " (%" PRIu64
+	     "K leaf), last page -> 0x%" PRIx64, s->memmap, a.paddr,
+	     a.leaf_size >> 10, z.paddr);
+}
+
+static void render_bitmap(struct ms_tui *t, struct ms_canvas *c, int y, int h,
+			  const struct ms_section *s)
+{
+	const struct ms_layout *l = t->data.sp->layout;
+	unsigned int n = t->data.per_section;
+	uint64_t sub_bytes = 1ULL << l->subsection_shift;
+	char map[257];
+	unsigned int i;
+
+	for (i = 0; i < n && i < sizeof(map) - 1; i++)
+		map[i] = ms_section_subsection_active(s, i) ? '#' : '.';
+	map[i] = '\0';
+	line(c, y, "bitmap", "%s", map);
+	for (unsigned int r = 0; r * SUB_PER_ROW < n && 2 + (int)r < h; r++) {
+		int ry = y + 2 + (int)r;
+		uint64_t first = (uint64_t)r * SUB_PER_ROW;
+
+		ms_canvas_text(c, 0, ry, MS_ROLE_DIM, 0, "0x%011" PRIx64 "  ",
+			       (s->start_pfn << l->page_shift) + first * sub_bytes);
+		for (unsigned int k = 0; k < SUB_PER_ROW && first + k < n; k++) {
+			unsigned int sub = (unsigned int)first + k;
+			bool on = ms_section_subsection_active(s, sub);
+			int state = on ? t->data.cells[s->nr].state : MS_CELL_ABSENT;
+			int attr = sub == t->sub ? MS_ATTR_CURSOR : 0;
+
+			ms_grid_cell(c, 15 + (int)k * CELL_W, ry, CELL_W - 1, state,
+				     1, 1, attr);
+		}
+	}
+}
+
+static void section_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
+{
+	const struct ms_tui_data *d = &t->data;
+	const struct ms_section *s = d->sp ? ms_tui_section(d, t->cursor) : NULL;
+	const struct ms_block *b;
+	char text[160];
+
+	if (!s) {
+		ms_canvas_text(c, 0, y, MS_ROLE_TEXT, 0,
+			       "section %" PRIu64 " is not present", t->cursor);
+		return;
+	}
+	b = section_block(d, s);
+	ms_canvas_text(c, 0, y, MS_ROLE_TITLE, 0,
+		       "Section %" PRIu64 "  (Esc: back to the map)", s->nr);
+	ms_map_status(t, s->nr, text, sizeof(text));
+	y = line(c, y + 1, "where", "%s", text);
+	flags_text(d->sp, s, text, sizeof(text));
+	y = line(c, y, "flags", "%s (raw 0x%" PRIx64 ")", text, s->section_mem_map);
+	ms_section_zone_names(d->sp, s, text, sizeof(text));
+	y = line(c, y, "zone", "%s", text[0] ? text : "-");
+	if (b)
+		y = line(c, y, "block", "memory%" PRIu64 " %s, zones %s", b->nr,
+			 b->state, b->zones);
+	else
+		y = line(c, y, "block", "- (no memory block)");
+	memmap_line(t, c, y++, s);
+	y = line(c, y, "usage", "0x%" PRIx64, s->usage);
+	y = line(c, y, "sub-sections", "%u of %u active, %" PRIu64 "K each",
+		 s->active, d->per_section,
+		 (uint64_t)(1ULL << d->sp->layout->subsection_shift) >> 10);
+	render_bitmap(t, c, y, h - (y - 1), s);
+}
+
+static void section_status(struct ms_tui *t, char *buf, size_t len)
+{
+	const struct ms_section *s = t->data.sp ? ms_tui_section(&t->data, t->cursor) : NULL;
+	const struct ms_layout *l;
+	uint64_t start;
+
+	if (!s) {
+		snprintf(buf, len, "section %" PRIu64 " absent", t->cursor);
+		return;
+	}
+	l = t->data.sp->layout;
+	start = (s->start_pfn << l->page_shift) + ((uint64_t)t->sub << l->subsection_shift);
+	snprintf(buf, len, "section %" PRIu64 " sub-section %u  0x%" PRIx64 "-0x%" PRIx64
+		 "  pfn 0x%" PRIx64 "  %s", s->nr, t->sub, start,
+		 start + ((uint64_t)1 << l->subsection_shift) - 1, start >> l->page_shift,
+		 ms_section_subsection_active(s, t->sub) ? "active" : "not active");
+}
+
+static int section_move(struct ms_tui *t, int dx, int dy)
+{
+	int64_t sub = (int64_t)t->sub + dx + (int64_t)dy * SUB_PER_ROW;
+
+	if (sub >= 0 && sub < (int64_t)t->data.per_section)
+		t->sub = (unsigned int)sub;
+	return MS_REDRAW_VIEW;
+}
+
+static int section_zoom(struct ms_tui *t, int dir)
+{
+	if (dir < 0) {
+		t->view = MS_VIEW_MAP;
+		t->zoom = MS_ZOOM_SECTION;
+	}
+	return MS_REDRAW_VIEW;
+}
+
+const struct ms_view ms_view_section = {
+	.name = "Section",
+	.render = section_render,
+	.status = section_status,
+	.move = section_move,
+	.zoom = section_zoom,
+};
