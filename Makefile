@@ -66,6 +66,10 @@ cli: memscope $(B)/fxgen
 lab: memscope
 	@tests/lab/lab.py check --memscope ./memscope
 
+# Issue 6's mid-boot dump: an 8 GiB guest stopped inside deferred init.
+lab-dump: memscope
+	@tests/lab/deferred_dump.py --memscope ./memscope
+
 check-layers:
 	@tests/check-layers
 
@@ -93,4 +97,4 @@ install: memscope
 clean:
 	rm -rf build memscope
 
-.PHONY: all unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean
+.PHONY: lab-dump all unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean

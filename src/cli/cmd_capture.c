@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "vm_fmt.h"
 #include "page_fmt.h"
 #include "page_range.h"
 #include "memscope/deferred.h"
@@ -91,6 +92,16 @@ static struct ms_error *load_pages(struct ms_cli *c)
 				 NULL, NULL);
 }
 
+/* The vmemmap page tables and the pgmaps behind vmemmap and devices. */
+static struct ms_error *load_vmemmap(struct ms_cli *c)
+{
+	struct ms_vm_model m;
+	struct ms_error *err = ms_vm_model_load(c, true, &m);
+
+	ms_vm_model_release(&m);
+	return err;
+}
+
 /*
  * Every model loader, run once with recording on: what they read is what
  * the snapshot holds. A new model adds its loader here, one line.
@@ -105,6 +116,7 @@ static const struct {
 	{ "iomem", load_iomem },
 	{ "deferred", load_deferred },
 	{ "struct pages", load_pages },	/* pages, compound, check */
+	{ "vmemmap and pgmaps", load_vmemmap },	/* vmemmap, devices */
 };
 #define NR_LOADERS (sizeof(capture_loaders) / sizeof(*capture_loaders))
 
@@ -221,6 +233,40 @@ static struct ms_error *add_tree(struct ms_snapshot_files *fs, const char *root,
 	return err;
 }
 
+/*
+ * The dax devices' attributes that `devices` reads. /sys/bus/dax/devices/X
+ * is a symlink into the device tree, which is not captured, so the
+ * attributes are stored under the bus path itself, read through the link.
+ */
+static struct ms_error *add_dax_devices(struct ms_snapshot_files *fs,
+					const char *root)
+{
+	static const char *const attrs[] = { "align", "size", "resource",
+					     "target_node" };
+	const char *bus = "/sys/bus/dax/devices";
+	char path[PATH_MAX], sub[PATH_MAX];
+	struct ms_error *err = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	ms_syspath(path, sizeof(path), root, bus);
+	d = opendir(path);
+	if (!d)
+		return NULL;	/* no dax devices on this machine */
+	while (!err && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", bus, de->d_name);
+		err = ms_snapshot_files_add(fs, sub, MS_SNAPSHOT_DIR, "", 0);
+		for (size_t i = 0; !err && i < sizeof(attrs) / sizeof(*attrs); i++) {
+			snprintf(sub, sizeof(sub), "%s/%s/%s", bus, de->d_name, attrs[i]);
+			err = add_file(fs, root, sub, MAX_SYSFS_FILE, false);
+		}
+	}
+	closedir(d);
+	return err;
+}
+
 static struct ms_error *collect_files(struct ms_cli *c, struct ms_snapshot_files *fs)
 {
 	const char *btf = ms_kinfo_btf_path(c->kinfo);
@@ -248,6 +294,8 @@ static struct ms_error *collect_files(struct ms_cli *c, struct ms_snapshot_files
 		err = add_file(fs, c->sysroot, "/proc/iomem", MAX_SYSFS_FILE * 16, false);
 	for (size_t i = 0; !err && i < sizeof(capture_trees) / sizeof(*capture_trees); i++)
 		err = add_tree(fs, c->sysroot, capture_trees[i], 2);
+	if (!err)
+		err = add_dax_devices(fs, c->sysroot);
 	if (!err)
 		err = ms_kmsg_grep(c->sysroot, "deferred pages initialised", &text, &len);
 	if (!err && len)

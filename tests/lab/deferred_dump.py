@@ -191,11 +191,11 @@ def check(kname, memscope, mem, delay, keep=False):  # delay: breakpoint hits
     out = r.outdir
     root = os.path.join(out, "root")
     failures = []
+    passes = []
 
     def expect(cond, what):
         log("  %s %s" % ("ok  " if cond else "FAIL", what))
-        if not cond:
-            failures.append(what)
+        (passes if cond else failures).append(what)
 
     try:
         expect(state.get("dumped") and state.get("post"),
@@ -243,7 +243,7 @@ def check(kname, memscope, mem, delay, keep=False):  # delay: breakpoint hits
     os.makedirs(os.path.dirname(dest), exist_ok=True)
     subprocess.run(["cp", "-r", out, dest])
     subprocess.run(["rm", "-f", os.path.join(dest, "boot.snap")])
-    return failures
+    return len(passes), failures
 
 
 def main():
@@ -257,13 +257,16 @@ def main():
     a = p.parse_args()
     memscope = os.path.abspath(a.memscope)
     bad = {}
+    passed = 0
     for kname in a.kernels.split(","):
-        f = check(kname, memscope, a.mem, a.hits, a.keep)
+        n, f = check(kname, memscope, a.mem, a.hits, a.keep)
+        passed += n
         if f:
             bad[kname] = f
     for kname, f in bad.items():
         print("FAIL %s: %s" % (kname, "; ".join(f)))
     print("deferred-dump: %s" % ("FAIL" if bad else "PASS"))
+    print("%d passed, %d failed" % (passed, sum(len(f) for f in bad.values())))
     return 1 if bad else 0
 
 

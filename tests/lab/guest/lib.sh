@@ -130,7 +130,7 @@ lab_snapshot() {
     mkdir -p "$s"
     $MEMSCOPE capture "$s/snap.elf" >"$s/capture.out" 2>"$s/capture.err"
     echo $? >"$s/capture.rc"
-    for c in sections subsections blocks summary deferred; do
+    for c in sections subsections blocks summary deferred vmemmap devices; do
         $MEMSCOPE $c -J -b --output-all >"$s/live-$c.json" 2>"$s/live-$c.err"
         echo $? >"$s/live-$c.rc"
     done

@@ -6,7 +6,7 @@ by command (JSON, every column); the snapshot holds only what memscope read.
 import os
 import subprocess
 
-COMMANDS = ["sections", "subsections", "blocks", "summary", "deferred"]
+COMMANDS = ["sections", "subsections", "blocks", "summary", "deferred", "vmemmap", "devices"]
 
 
 def _rows(text):
