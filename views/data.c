@@ -193,6 +193,7 @@ void ms_tui_data_drop(struct ms_tui_data *d)
 void ms_tui_data_free(struct ms_tui_data *d)
 {
 	ms_tui_data_drop(d);
+	free(d->marks);
 	free(d->cells);
 	memset(d, 0, sizeof(*d));
 }

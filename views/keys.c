@@ -58,6 +58,22 @@ static int act_view(struct ms_tui *t, int key)
 	return MS_REDRAW_VIEW;
 }
 
+static int act_pages(struct ms_tui *t, int key)
+{
+	const struct ms_section *s = ms_tui_section(&t->data, t->cursor);
+
+	if (t->view == MS_VIEW_PAGES)
+		return MS_REDRAW_NONE;
+	return ms_pages_open(t, s ? s->start_pfn : t->pfn);
+}
+
+static int act_vmemmap(struct ms_tui *t, int key)
+{
+	t->view = MS_VIEW_VMEMMAP;
+	t->list_top = 0;
+	return MS_REDRAW_VIEW;
+}
+
 static int act_move(struct ms_tui *t, int key)
 {
 	const struct ms_view *v = ms_tui_view(t->view);
@@ -119,7 +135,7 @@ static int act_prompt(struct ms_tui *t, int key)
 
 static int act_overlay(struct ms_tui *t, int key)
 {
-	bool want = false;
+	bool want = false, pages = false;
 	int redraw = MS_REDRAW_NONE;
 
 	for (size_t i = 0; i < ms_nr_overlays; i++) {
@@ -131,12 +147,22 @@ static int act_overlay(struct ms_tui *t, int key)
 		}
 		if (t->overlays & (1U << i) && ms_overlays[i].needs_vmemmap)
 			want = true;
+		if (t->overlays & (1U << i) && ms_overlays[i].needs_pages)
+			pages = true;
 	}
+	if (pages && !t->data.want_pages)
+		redraw |= MS_REDRAW_RELOAD;
+	t->data.want_pages = pages;
 	/* a model an overlay needs is loaded by the refresh it asks for */
 	if (want && !t->data.want_vmemmap)
 		redraw |= MS_REDRAW_RELOAD;
 	t->data.want_vmemmap = want;
 	return redraw;
+}
+
+static int act_action(struct ms_tui *t, int key)
+{
+	return ms_tui_act_ask(t, key);
 }
 
 static int act_mouse(struct ms_tui *t, int key)
@@ -154,6 +180,8 @@ const struct ms_keybind ms_keys[] = {
 	{ '2', "2", "Section: the cursor's section, sub-sections, memmap", act_view },
 	{ '3', "3", "Devices: ZONE_DEVICE sections and /proc/iomem devices", act_view },
 	{ '4', "4", "Deferred: per-node struct page init progress", act_view },
+	{ '5', "5", "Pages: struct pages from the cursor, one pfn a row", act_pages },
+	{ '6', "6", "vmemmap: the section's memmap pages -> frames, shared ones", act_vmemmap },
 	{ MS_KEY_TAB, "Tab", "next view", act_view },
 	{ MS_KEY_LEFT, "arrows, hjkl", "move the cursor", act_move },
 	{ MS_KEY_RIGHT, NULL, NULL, act_move },
@@ -167,7 +195,7 @@ const struct ms_keybind ms_keys[] = {
 	{ MS_KEY_PGDN, NULL, NULL, act_move },
 	{ MS_KEY_HOME, "Home, End", "first or last", act_move },
 	{ MS_KEY_END, NULL, NULL, act_move },
-	{ MS_KEY_ENTER, "Enter, click", "zoom in: node -> sections -> sub-sections", act_zoom },
+	{ MS_KEY_ENTER, "Enter, click", "zoom in: node -> sections -> sub-sections -> pages", act_zoom },
 	{ MS_KEY_ESC, "Esc, Backspace", "zoom out", act_zoom },
 	{ MS_KEY_BACKSPACE, NULL, NULL, act_zoom },
 	{ '/', "/", "jump to 0xADDR, pfn N, section N or block N", act_prompt },
@@ -177,6 +205,12 @@ const struct ms_keybind ms_keys[] = {
 	{ 'r', "r", "refresh now", act_refresh },
 	{ 'f', "f", "overlay: deferred struct page init (~)", act_overlay },
 	{ 'v', "v", "overlay: struct pages on shared vmemmap frames (+)", act_overlay },
+	{ 'c', "c", "overlay: compound kinds (U hugetlb V devdax T thp S slab C)", act_overlay },
+	{ 'P', "P", "overlay: large folios with pins (*)", act_overlay },
+	{ 'H', "H, U", "hotplug/unplug the cursor's dax device (asks first)", act_action },
+	{ 'U', NULL, NULL, act_action },
+	{ 'o', "o, O", "online/offline the cursor's memory block (asks first)", act_action },
+	{ 'O', NULL, NULL, act_action },
 	{ MS_KEY_MOUSE, NULL, NULL, act_mouse },
 };
 const size_t ms_nr_keys = sizeof(ms_keys) / sizeof(*ms_keys);
@@ -195,6 +229,7 @@ static int jump_block(struct ms_tui *t, uint64_t nr)
 	for (size_t i = 0; b && i < b->nr; i++) {
 		if (b->blocks[i].nr == nr) {
 			t->cursor = b->blocks[i].start >> t->data.sp->layout->section_size_bits;
+			t->pfn = b->blocks[i].start >> t->data.sp->layout->page_shift;
 			return 0;
 		}
 	}
@@ -208,7 +243,7 @@ int ms_tui_jump(struct ms_tui *t, const char *what)
 	const struct ms_layout *l;
 	char word[16] = "", *end;
 	const char *num = what;
-	uint64_t v, nr;
+	uint64_t v, nr, pfn;
 
 	if (!t->data.sp)
 		return -1;
@@ -226,20 +261,22 @@ int ms_tui_jump(struct ms_tui *t, const char *what)
 	if (*end)
 		goto bad;
 	if (!word[0])
-		nr = v >> l->section_size_bits;
+		pfn = v >> l->page_shift;
 	else if (!strncmp("pfn", word, strlen(word)))
-		nr = section_of_pfn(t, v);
+		pfn = v;
 	else if (!strncmp("section", word, strlen(word)))
-		nr = v;
+		pfn = v << (l->section_size_bits - l->page_shift);
 	else if (!strncmp("block", word, strlen(word)))
 		return jump_block(t, v);
 	else
 		goto bad;
-	if (nr >= t->data.nr_cells) {
+	nr = section_of_pfn(t, pfn);
+	if (nr >= t->data.nr_cells || (word[0] == 's' && v >= t->data.nr_cells)) {
 		ms_tui_message(t, true, "%s is beyond the last present section", what);
 		return -1;
 	}
 	t->cursor = nr;
+	t->pfn = pfn;	/* the pages view lands on the very pfn */
 	return 0;
 bad:
 	ms_tui_message(t, true, "cannot jump to '%s': want 0xADDR, pfn N, section N or block N",
@@ -255,6 +292,8 @@ static int prompt_key(struct ms_tui *t, int key)
 		t->prompting = false;
 		if (!ms_tui_jump(t, t->input)) {
 			t->msg[0] = '\0';
+			if (t->view == MS_VIEW_PAGES)
+				return ms_pages_open(t, t->pfn);
 			if (t->view != MS_VIEW_SECTION)
 				t->view = MS_VIEW_MAP;
 			t->zoom = MS_ZOOM_SECTION;
@@ -277,6 +316,8 @@ int ms_tui_key(struct ms_tui *t, int key)
 {
 	if (t->prompting)
 		return prompt_key(t, key);
+	if (t->confirming)
+		return ms_tui_act_answer(t, key);
 	if (key == MS_KEY_RESIZE)
 		return MS_REDRAW_VIEW;
 	/* help is a page: any key but its own returns */

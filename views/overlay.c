@@ -55,10 +55,46 @@ static int dedup_cell(const struct ms_tui_data *d, uint64_t nr, char *letter)
 	return -1;
 }
 
+/*
+ * Compound pages by kind: the letter of the largest kind found among the
+ * heads in the section (HugeTLB, devdax, THP, slab, other), from the scan
+ * of the sections on screen (scan.c).
+ */
+static int compound_cell(const struct ms_tui_data *d, uint64_t nr, char *letter)
+{
+	static const struct { enum ms_compound_kind k; char c; } order[] = {
+		{ MS_COMPOUND_HUGETLB, 'U' }, { MS_COMPOUND_DEVDAX, 'V' },
+		{ MS_COMPOUND_THP, 'T' }, { MS_COMPOUND_SLAB, 'S' },
+		{ MS_COMPOUND_OTHER, 'C' },
+	};
+
+	if (!d->marks || nr >= d->nr_marks)
+		return -1;
+	for (size_t i = 0; i < sizeof(order) / sizeof(*order); i++) {
+		if (d->marks[nr] & (1U << order[i].k)) {
+			*letter = order[i].c;
+			return MS_ROLE_OVERLAY;
+		}
+	}
+	return -1;
+}
+
+/* Sections holding a large folio with a positive _pincount (FOLL_PIN). */
+static int pin_cell(const struct ms_tui_data *d, uint64_t nr, char *letter)
+{
+	if (!d->marks || nr >= d->nr_marks || !(d->marks[nr] & MS_MARK_PIN))
+		return -1;
+	*letter = '*';
+	return MS_ROLE_OVERLAY;
+}
+
 const struct ms_overlay ms_overlays[] = {
 	{ "deferred", 'f', "overlay: sections whose struct pages await deferred init (~)",
-	  deferred_cell, false },
+	  deferred_cell, false, false },
 	{ "vmemmap-dedup", 'v', "overlay: struct pages on shared vmemmap frames (+)",
-	  dedup_cell, true },
+	  dedup_cell, true, false },
+	{ "compound", 'c', "overlay: compound pages, HugeTLB U, devdax V, THP T, slab S, other C",
+	  compound_cell, false, true },
+	{ "pins", 'P', "overlay: large folios with pins (*)", pin_cell, false, true },
 };
 const size_t ms_nr_overlays = sizeof(ms_overlays) / sizeof(*ms_overlays);

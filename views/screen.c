@@ -91,6 +91,17 @@ void ms_screen_close(struct ms_screen *s)
 	free(s);
 }
 
+void ms_screen_suspend(struct ms_screen *s)
+{
+	endwin();
+	ms_canvas_free(&s->front);
+}
+
+void ms_screen_resume(struct ms_screen *s)
+{
+	refresh();
+}
+
 void ms_screen_size(const struct ms_screen *s, int *w, int *h)
 {
 	getmaxyx(stdscr, *h, *w);

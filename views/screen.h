@@ -17,6 +17,10 @@ struct ms_error *ms_screen_open(struct ms_screen **out);
 void ms_screen_close(struct ms_screen *s);
 void ms_screen_size(const struct ms_screen *s, int *w, int *h);
 void ms_screen_draw(struct ms_screen *s, const struct ms_canvas *c);
+/* Leaves curses for a command writing to the terminal, and comes back
+ * (the next draw repaints everything). */
+void ms_screen_suspend(struct ms_screen *s);
+void ms_screen_resume(struct ms_screen *s);
 /*
  * Waits up to timeout_ms (-1: forever) for input; returns a key (ASCII or
  * MS_KEY_*), MS_KEY_TIMEOUT, or MS_KEY_MOUSE with the click in *x, *y.

@@ -19,6 +19,8 @@ static const struct ms_view *const views[MS_VIEW_NR] = {
 	[MS_VIEW_DEVICES] = &ms_view_devices,
 	[MS_VIEW_DEFERRED] = &ms_view_deferred,
 	[MS_VIEW_HELP] = &ms_view_help,
+	[MS_VIEW_PAGES] = &ms_view_pages,
+	[MS_VIEW_VMEMMAP] = &ms_view_vmemmap,
 };
 
 const struct ms_view *ms_tui_view(enum ms_view_id id)
@@ -70,8 +72,12 @@ static void render_status(struct ms_tui *t, struct ms_canvas *c)
 			       "jump to (0xADDR, pfn N, section N, block N): %s_", t->input);
 		return;
 	}
+	/* --demo reads a shipped snapshot: never let it pass for this machine */
+	if (t->opts->demo)
+		x = ms_canvas_text(c, 0, y, MS_ROLE_ERROR, 0,
+				   "DEMO SNAPSHOT, not this machine") + 2;
 	if (t->msg[0])
-		x = ms_canvas_text(c, 0, y, t->msg_error ? MS_ROLE_ERROR : MS_ROLE_STATUS,
+		x = ms_canvas_text(c, x, y, t->msg_error ? MS_ROLE_ERROR : MS_ROLE_STATUS,
 				   0, "%s", t->msg) + 2;
 	views[t->view]->status(t, text, sizeof(text));
 	ms_canvas_text(c, x, y, MS_ROLE_STATUS, 0, "%s", text);
@@ -97,6 +103,11 @@ int ms_tui_refresh(struct ms_tui *t)
 	}
 	if (t->msg_error && !strncmp(t->msg, "refresh failed", 14))
 		t->msg[0] = '\0';
+	err = ms_tui_scan(t);
+	if (err) {
+		ms_tui_message(t, true, "overlay: %s", err->msg);
+		ms_error_free(err);
+	}
 	if (t->data.nr_cells && t->cursor >= t->data.nr_cells)
 		t->cursor = t->data.nr_cells - 1;
 	return MS_REDRAW_VIEW;
@@ -127,6 +138,27 @@ static int wait_key(struct ms_tui *t, struct ms_screen *scr, double next)
 		ms = left > 0 ? (int)(left * 1000) + 1 : 0;
 	}
 	return ms_screen_key(scr, ms, &t->mouse_x, &t->mouse_y);
+}
+
+/* The confirmed action, with the screen suspended: its report stays on
+ * the terminal until Enter. */
+static int run_action(struct ms_tui *t, struct ms_screen *scr)
+{
+	int rc, ch;
+
+	ms_screen_suspend(scr);
+	printf("memscope tui: %s %s\n", t->act_verb, t->act_target);
+	fflush(stdout);
+	rc = t->opts->act(t->opts->act_ctx, t->act_verb, t->act_target);
+	printf("\n[%s %s: exit %d; Enter returns to the map]\n", t->act_verb,
+	       t->act_target, rc);
+	fflush(stdout);
+	do
+		ch = getchar();
+	while (ch != '\n' && ch != '\r' && ch != EOF);
+	ms_screen_resume(scr);
+	ms_tui_message(t, rc != 0, "%s %s: exit %d", t->act_verb, t->act_target, rc);
+	return MS_REDRAW_VIEW | MS_REDRAW_RELOAD;
 }
 
 static void loop(struct ms_tui *t, struct ms_screen *scr)
@@ -161,6 +193,8 @@ static void loop(struct ms_tui *t, struct ms_screen *scr)
 		} else {
 			redraw = ms_tui_key(t, key);
 		}
+		if (redraw & MS_REDRAW_ACT)
+			redraw |= run_action(t, scr);
 		if (redraw & MS_REDRAW_RELOAD) {
 			redraw |= ms_tui_refresh(t);
 			next = now() + t->delay;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "memscope/page.h"
 #include "memscope/pgmap.h"
 #include "memscope/sparse.h"
 #include "memscope/sysfs.h"
@@ -47,6 +48,12 @@ struct ms_tui_data {
 	char pgmap_msg[160];		/* why there are no pgmaps, or "" */
 	struct ms_pgmaps *pgmaps;
 	struct ms_vmemmap *vm;
+	/* compound and pin overlays: per section, bit (1 << enum
+	 * ms_compound_kind) for the heads found and MS_MARK_PIN, for the
+	 * sections on screen at the last refresh only (views/scan.c) */
+	bool want_pages;
+	uint8_t *marks;
+	uint64_t nr_marks;
 	struct ms_cell *cells;		/* by section number, 0..nr_cells-1 */
 	uint64_t nr_cells;
 	unsigned int per_section;	/* sub-sections per section */
@@ -57,7 +64,10 @@ struct ms_tui_data {
 
 enum ms_view_id {
 	MS_VIEW_MAP, MS_VIEW_SECTION, MS_VIEW_DEVICES, MS_VIEW_DEFERRED,
-	MS_VIEW_HELP, MS_VIEW_NR,
+	MS_VIEW_HELP,
+	MS_VIEW_PAGES,		/* after help: opened by '5' or by zooming in */
+	MS_VIEW_VMEMMAP,	/* '6' */
+	MS_VIEW_NR,
 };
 
 enum ms_zoom { MS_ZOOM_NODE, MS_ZOOM_SECTION };
@@ -77,6 +87,7 @@ enum ms_redraw {
 	MS_REDRAW_VIEW = 2,
 	MS_REDRAW_RELOAD = 4,
 	MS_REDRAW_QUIT = 8,
+	MS_REDRAW_ACT = 16,	/* run the confirmed action (actions.c) */
 };
 
 #define MS_TUI_MSG 160
@@ -100,6 +111,14 @@ struct ms_tui {
 	bool prompting;			/* reading a '/' jump target */
 	char input[48];
 	int mouse_x, mouse_y;		/* last click, for MS_KEY_MOUSE */
+	/* the pages view: cursor pfn, first pfn shown, the page layout
+	 * resolved once on first use (pl_state 1), or why not (-1) */
+	uint64_t pfn, pfn_top;
+	/* an action waiting for its y (actions.c) */
+	bool confirming;
+	char act_verb[16], act_target[64];
+	struct ms_page_layout pl;
+	int pl_state;
 	int w, h;			/* screen size */
 };
 
@@ -148,7 +167,11 @@ struct ms_overlay {
 	/* Role and letter for section nr, or -1 to leave the cell alone. */
 	int (*cell)(const struct ms_tui_data *d, uint64_t nr, char *letter);
 	bool needs_vmemmap;	/* the vmemmap model is loaded while shown */
+	bool needs_pages;	/* the sections on screen are scanned */
 };
+#define MS_MARK_PIN 0x80
+/* scan.c: marks for the sections on the map's screen; NULL or why not */
+struct ms_error *ms_tui_scan(struct ms_tui *t);
 extern const struct ms_overlay ms_overlays[];
 extern const size_t ms_nr_overlays;
 
@@ -164,7 +187,12 @@ struct ms_view {
 	int (*click)(struct ms_tui *t, int x, int y);
 };
 extern const struct ms_view ms_view_map, ms_view_section, ms_view_devices,
-	ms_view_deferred, ms_view_help;
+	ms_view_deferred, ms_view_help, ms_view_pages, ms_view_vmemmap;
+/* view_pages.c: opens the pages view with the cursor on pfn */
+int ms_pages_open(struct ms_tui *t, uint64_t pfn);
+/* The page layout, resolved once; false (and a message) when it cannot be. */
+bool ms_tui_page_layout(struct ms_tui *t);
+bool ms_tui_initialised(const struct ms_sparse *sp, const struct ms_section *s);
 const struct ms_view *ms_tui_view(enum ms_view_id id);
 
 /* map grid geometry for the current screen (view_map.c) */
@@ -187,6 +215,11 @@ int ms_tui_key(struct ms_tui *t, int key);
 int ms_tui_jump(struct ms_tui *t, const char *what);
 void ms_tui_message(struct ms_tui *t, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* actions.c: H/U hotplug/unplug the cursor's dax device, o/O online or
+ * offline its block; asks first, refused under --readonly */
+int ms_tui_act_ask(struct ms_tui *t, int key);
+int ms_tui_act_answer(struct ms_tui *t, int key);
 
 /* tui.c: the frame around the views */
 void ms_tui_render(struct ms_tui *t, struct ms_canvas *c);

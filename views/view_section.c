@@ -234,9 +234,17 @@ static int section_move(struct ms_tui *t, int dx, int dy)
 
 static int section_zoom(struct ms_tui *t, int dir)
 {
+	const struct ms_section *s = ms_tui_section(&t->data, t->cursor);
+	const struct ms_layout *l;
+
 	if (dir < 0) {
 		t->view = MS_VIEW_MAP;
 		t->zoom = MS_ZOOM_SECTION;
+	} else if (s) {
+		/* in: the pages view on the sub-section's first pfn */
+		l = t->data.sp->layout;
+		return ms_pages_open(t, s->start_pfn + ((uint64_t)t->sub <<
+					(l->subsection_shift - l->page_shift)));
 	}
 	return MS_REDRAW_VIEW;
 }

@@ -20,8 +20,16 @@ struct ms_tui_opts {
 	const char *sysroot;		/* for memory blocks and /proc/iomem */
 	bool has_sysfs;			/* false for a core without --sysroot */
 	bool readonly;
+	bool demo;			/* --demo: a shipped snapshot, not live */
 	double delay;			/* seconds between refreshes */
 	long refreshes;			/* quit after this many, 0: never */
+	/*
+	 * Runs a confirmed action ("hotplug", "dax0.0") as the CLI command
+	 * does, writing its report to the terminal; its exit status. NULL:
+	 * no actions (a core file).
+	 */
+	int (*act)(void *ctx, const char *verb, const char *target);
+	void *act_ctx;
 };
 
 /*

@@ -4,10 +4,36 @@
  * so a bad core or missing privilege is one line on stderr before the
  * terminal is taken over.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
 #include "memscope/tui.h"
+
+/*
+ * An action confirmed in the TUI: the CLI command itself, with its checks
+ * (--readonly, privilege, busy devices, auto_online_blocks) and its
+ * before/after report on the terminal.
+ */
+static int tui_act(void *ctx, const char *verb, const char *target)
+{
+	static const struct {
+		const char *verb;
+		int (*fn)(struct ms_cli *c, int argc, char **argv);
+	} acts[] = {
+		{ "hotplug", ms_cmd_hotplug }, { "unplug", ms_cmd_unplug },
+		{ "online", ms_cmd_online }, { "offline", ms_cmd_offline },
+	};
+	char v[16], t[64];
+	char *argv[] = { v, t, NULL };
+
+	snprintf(v, sizeof(v), "%s", verb);
+	snprintf(t, sizeof(t), "%s", target);
+	for (size_t i = 0; i < sizeof(acts) / sizeof(*acts); i++)
+		if (!strcmp(acts[i].verb, verb))
+			return acts[i].fn(ctx, 2, argv);
+	return MS_EXIT_FAILURE;
+}
 
 int ms_cmd_tui(struct ms_cli *c, int argc, char **argv)
 {
@@ -17,6 +43,7 @@ int ms_cmd_tui(struct ms_cli *c, int argc, char **argv)
 		.has_sysfs = !c->core_path || !strcmp(c->core_path, "/proc/kcore") ||
 			     c->sysroot,
 		.readonly = c->readonly,
+		.demo = c->demo,
 		.delay = c->delay,
 		.refreshes = c->refreshes,
 	};
@@ -30,6 +57,11 @@ int ms_cmd_tui(struct ms_cli *c, int argc, char **argv)
 		return ms_cli_fail(err);
 	o.target = c->target;
 	o.kinfo = c->kinfo;
+	/* a core file describes another machine: nothing to act on */
+	if (!c->core_path || !strcmp(c->core_path, "/proc/kcore")) {
+		o.act = tui_act;
+		o.act_ctx = c;
+	}
 	/* the TUI owns the model from here: it reloads it on every refresh */
 	sp = c->sparse;
 	c->sparse = NULL;

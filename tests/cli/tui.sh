@@ -240,6 +240,84 @@ print(sorted(out))')
 	tui_result tui-no-terminal $? "got '$got'"
 	"$memscope" -d 0 tui >/dev/null 2>&1
 	tui_result tui-bad-delay "$([ $? -eq 2 ]; echo $?)" "-d 0 is not a usage error"
+	tui_demo_tests
+}
+
+# The shipped snapshot (--demo): the banner, and the pages view of a real
+# devdax compound page agreeing with `memscope --demo pages`.
+tui_demo_tests() {
+	local want got
+
+	tui_start 120 30 --demo -d 0.5 tui
+	tui_cap | tail -1 | grep -q '^DEMO SNAPSHOT, not this machine  section '
+	tui_result tui-demo-banner $? "status: $(tui_cap | tail -1)"
+	# the compound overlay: per section, the first kind found of U V T S C
+	# (HugeTLB, devdax, THP, slab, other), as `memscope compound` counts
+	tui_keys c
+	tui_wait 'overlay: compound'
+	want=$(for n in $("$memscope" --demo sections -r -n -o SECTION 2>/dev/null); do
+		k=$("$memscope" --demo compound -r -n -o KIND "section:$n" 2>/dev/null | tr '\n' ' ')
+		for p in hugetlb:U devdax:V thp:T slab:S other:C; do
+			case " $k" in *" ${p%:*} "*) echo "$n ${p#*:}"; break ;; esac
+		done
+	done)
+	got=$(tui_cap | python3 -c '
+import re, sys
+for line in sys.stdin:
+    m = re.match(r"^0x([0-9a-f]+) (.*)$", line)
+    if m:
+        first = int(m.group(1), 16) >> 27
+        for i in range(0, len(m.group(2)), 2):
+            if m.group(2)[i] in "UVTSC":
+                print(first + i // 2, m.group(2)[i])')
+	[ -n "$want" ] && [ "$got" = "$want" ]
+	tui_result tui-overlay-compound $? "overlay: '$(echo $got)', compound: '$(echo $want)'"
+	tui_keys c
+	tui_keys / 'pfn 0x100000' Enter
+	tui_keys 5
+	tui_wait 'Pages from pfn 0x100000'
+	want=$("$memscope" --demo pages -r -n -o PFN,KIND,ORDER,REFCOUNT,MAPCOUNT,FLAGS \
+		0x100000-0x100002 2>/dev/null | awk '{ printf "%d %s %s %s %s %s\n", $1, $2, $3, $4, $5, $NF }')
+	got=$(tui_cap | python3 -c '
+import sys
+for l in sys.stdin:
+    f = l.split()
+    if f and f[0] in ("0x000100000", "0x000100001", "0x000100002"):
+        print(int(f[0], 16), f[1], f[2], f[4], f[5], f[-1])')
+	[ -n "$want" ] && [ "$got" = "$want" ] &&
+		tui_cap | grep -q '^0x000100000  head      9  -              1    0    0  -        devdax head,reserved$'
+	tui_result tui-pages-view $? "pages: '$want', the view: '$got'"
+	tui_cap | tail -1 | grep -q 'pfn 0x100000  0x100000000  section 32  struct page 0x'
+	tui_result tui-pages-status $? "status: $(tui_cap | tail -1)"
+	# zoom out to the section's sub-section, and in again to its pages
+	tui_keys Down Down Escape
+	tui_cap | grep -q '^Section 32 ' && tui_cap | tail -1 | grep -q 'section 32 sub-section 0 '
+	tui_result tui-pages-zoom-out $? "$(tui_cap | sed -n 2p) / $(tui_cap | tail -1)"
+	tui_keys Right Enter
+	tui_wait 'Pages from pfn 0x100200'
+	tui_result tui-pages-zoom-in $? "$(tui_cap | sed -n 2p)"
+	# the vmemmap view of section 0 (HVO huge pages): its mappings and those
+	# on shared frames, as the row of `memscope vmemmap` over the same range
+	tui_keys 1 / 'section 0' Enter 6
+	tui_wait 'vmemmap of section 0 '
+	got=$(tui_cap | sed -n 's/^vmemmap of section 0  \(0x[0-9a-f]*-0x[0-9a-f]*\): \([0-9]*\) mappings, \([0-9]*\) on shared frames.*/\1 \2 \3/p')
+	want=$("$memscope" --demo vmemmap -r -n -o RANGE,PAGES,SHARED,SAVED 2>/dev/null |
+		awk -v r="${got%% *}" '$1 == r { print $1, $2, $3 + $4 }')
+	[ -n "$want" ] && [ "$got" = "$want" ] && [ "${want##* }" -gt 0 ]
+	tui_result tui-vmemmap-view $? "view: '$got', vmemmap: '$want'"
+
+	# actions: refused on the read-only snapshot, and the session goes on
+	tui_keys 1 / 'section 32' Enter H
+	tui_cap | tail -1 | grep -q '^DEMO SNAPSHOT, not this machine  hotplug refused: read-only (--demo)'
+	tui_result tui-action-readonly $? "status: $(tui_cap | tail -1)"
+	tui_keys O
+	tui_cap | tail -1 | grep -q 'offline refused: read-only (--demo)' &&
+		tui_cap | grep -q '^sections 0-36'
+	tui_result tui-action-readonly-map $? "status: $(tui_cap | tail -1)"
+	tui_keys q
+	tui_wait 'TUI-EXIT 0'
+	tui_result tui-demo-quit $? "$(tui_cap | grep TUI-EXIT)"
+	tui_tmux kill-server 2>/dev/null
 }
 
 tui_tests

@@ -6,6 +6,7 @@
  * refresh; and the section-level redraw of a 1 TiB machine (8192
  * sections), which must stay well under 100 ms.
  */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -232,7 +233,8 @@ static void test_keys(void **state)
 	/* help lists every labelled key and returns on any key */
 	ms_tui_key(t, '?');
 	assert_int_equal(t->view, MS_VIEW_HELP);
-	ms_tui_render(t, &c);
+	ms_canvas_free(&c);
+	render(l, 80, 30, &c);	/* the key list needs 30 rows */
 	for (size_t i = 0; i < ms_nr_keys; i++)
 		if (ms_keys[i].label)
 			assert_true(find_row(&c, ms_keys[i].help, row, sizeof(row)) >= 0);
@@ -380,6 +382,91 @@ static void test_mouse(void **state)
 	ms_canvas_free(&c);
 }
 
+/* vmemmap view: the section's memmap pages and their frames, as translated */
+static void test_vmemmap_view(void **state)
+{
+	struct loaded *l = *state;
+	struct ms_tui *t = &l->tui;
+	const struct ms_section *s;
+	struct ms_xlate x;
+	struct ms_canvas c;
+	char row[256], want[200];
+	uint64_t start;
+
+	t->cursor = 17;
+	assert_int_equal(ms_tui_key(t, '6'), MS_REDRAW_VIEW);
+	assert_int_equal(t->view, MS_VIEW_VMEMMAP);
+	render(l, 120, 24, &c);
+	s = ms_tui_section(&t->data, 17);
+	start = ms_page_vaddr(&t->pl, s->start_pfn);
+	assert_null(ms_target_translate(l->t, start, &x));
+	ms_canvas_row(&c, 1, row, sizeof(row));
+	snprintf(want, sizeof(want), "vmemmap of section 17  0x%" PRIx64 "-0x%" PRIx64 ": ",
+		 start, ms_page_vaddr(&t->pl, s->start_pfn + s->nr_pages) - 1);
+	assert_int_equal(strncmp(row, want, strlen(want)), 0);
+	assert_non_null(strstr(row, " mappings, 0 on shared frames, 0K unmapped"));
+	ms_canvas_row(&c, 2, row, sizeof(row));
+	snprintf(want, sizeof(want), "0x%016" PRIx64 "  pfn 0x%09" PRIx64 "-0x%09" PRIx64
+		 "  -> frame 0x%011" PRIx64 "  %s %s", start, s->start_pfn,
+		 s->start_pfn + x.leaf_size / t->pl.size - 1, x.paddr,
+		 x.leaf_size == 4096 ? "4K" : "2M", x.writable ? "rw" : "ro");
+	assert_int_equal(strncmp(row, want, strlen(want)), 0);
+	/* Right: the next section (absent), Esc: the section view */
+	ms_tui_key(t, MS_KEY_RIGHT);
+	assert_int_equal(t->cursor, 18);
+	ms_tui_render(t, &c);
+	assert_true(find_row(&c, "section 18 is not present", row, sizeof(row)) >= 0);
+	ms_tui_key(t, MS_KEY_ESC);
+	assert_int_equal(t->view, MS_VIEW_SECTION);
+	ms_canvas_free(&c);
+}
+
+static int fake_act(void *ctx, const char *verb, const char *target)
+{
+	return 0;
+}
+
+/* Actions ask first, are refused read-only, and name their target. */
+static void test_actions(void **state)
+{
+	struct loaded *l = *state;
+	struct ms_tui *t = &l->tui;
+
+	t->cursor = 17;		/* hot-added, memory block 17 */
+	assert_int_equal(ms_tui_key(t, 'o'), MS_REDRAW_STATUS);
+	assert_string_equal(t->msg, "online: no actions on a core file");
+	assert_false(t->confirming);
+	l->o.act = fake_act;
+	l->o.readonly = true;
+	assert_int_equal(ms_tui_key(t, 'O'), MS_REDRAW_STATUS);
+	assert_string_equal(t->msg, "offline refused: read-only (--readonly)");
+	assert_true(t->msg_error);
+	l->o.demo = true;
+	ms_tui_key(t, 'H');
+	assert_string_equal(t->msg, "hotplug refused: read-only (--demo)");
+	l->o.readonly = l->o.demo = false;
+	/* any key but y cancels, and is not taken as a command */
+	assert_int_equal(ms_tui_key(t, 'O'), MS_REDRAW_STATUS);
+	assert_true(t->confirming);
+	assert_string_equal(t->msg, "offline block 17? y: yes, any other key: no");
+	assert_int_equal(ms_tui_key(t, 'q'), MS_REDRAW_STATUS);
+	assert_false(t->confirming);
+	assert_string_equal(t->msg, "offline 17 cancelled");
+	/* y runs it (the loop calls opts->act with the screen suspended) */
+	ms_tui_key(t, 'o');
+	assert_int_equal(ms_tui_key(t, 'y'), MS_REDRAW_ACT);
+	assert_string_equal(t->act_verb, "online");
+	assert_string_equal(t->act_target, "17");
+	/* no dax device over a boot section; no block over an absent one */
+	t->cursor = 2;
+	ms_tui_key(t, 'U');
+	assert_string_equal(t->msg, "unplug: no dax device at section 2");
+	t->cursor = 20;
+	ms_tui_key(t, 'o');
+	assert_string_equal(t->msg, "online: no memory block at section 20");
+	assert_false(t->confirming);
+}
+
 static void test_grid(void **state)
 {
 	struct ms_grid g;
@@ -495,6 +582,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_changed_and_failed_refresh, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_mouse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_actions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vmemmap_view, setup, teardown),
 		cmocka_unit_test(test_grid),
 		cmocka_unit_test_setup_teardown(test_redraw_1tib, setup, teardown),
 	};

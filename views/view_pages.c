@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Pages view: one row per pfn with its struct page decoded (kind, order,
+ * head, refcount, mapcount, pincount, type, flags). Each render reads only
+ * the rows on screen, in one ms_pages_read() per run of initialised
+ * sections, so memory and reads follow the screen, never all pages.
+ * Sections neither online nor ZONE_DEVICE have no initialised memmap:
+ * their rows say so instead of decoding garbage.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui_int.h"
+
+#define MAX_ROWS 512
+
+struct rows {
+	uint64_t top;
+	int n;
+	struct ms_page *p;	/* n entries */
+	bool *ok;		/* decoded */
+};
+
+static int keep_page(void *ctx, const struct ms_page *p)
+{
+	struct rows *r = ctx;
+
+	if (p->pfn >= r->top && p->pfn < r->top + (uint64_t)r->n) {
+		r->p[p->pfn - r->top] = *p;
+		r->ok[p->pfn - r->top] = true;
+	}
+	return 0;
+}
+
+/* Struct pages exist (are initialised) for online and ZONE_DEVICE sections. */
+bool ms_tui_initialised(const struct ms_sparse *sp, const struct ms_section *s)
+{
+	return ms_section_has(sp, s, MS_SECTION_ONLINE) ||
+	       ms_section_is_device(sp, s);
+}
+
+/* One read per run of contiguous initialised sections within the rows. */
+static struct ms_error *read_rows(struct ms_tui *t, struct rows *r)
+{
+	const struct ms_sparse *sp = t->data.sp;
+	uint64_t end = r->top + (uint64_t)r->n;
+	struct ms_error *err = NULL;
+	size_t i = 0;
+
+	while (i < sp->nr_sections && !err) {
+		const struct ms_section *s = &sp->sections[i];
+		uint64_t lo, hi;
+		size_t j = i;
+
+		if (!ms_tui_initialised(sp, s) || s->start_pfn + s->nr_pages <= r->top ||
+		    s->start_pfn >= end) {
+			i++;
+			continue;
+		}
+		while (j + 1 < sp->nr_sections && ms_tui_initialised(sp, &sp->sections[j + 1]) &&
+		       sp->sections[j + 1].start_pfn ==
+		       sp->sections[j].start_pfn + sp->sections[j].nr_pages)
+			j++;
+		lo = s->start_pfn > r->top ? s->start_pfn : r->top;
+		hi = sp->sections[j].start_pfn + sp->sections[j].nr_pages;
+		if (hi > end)
+			hi = end;
+		err = ms_pages_read(t->opts->target, sp, &t->pl, lo, hi - lo,
+				    keep_page, NULL, r, NULL);
+		i = j + 1;
+	}
+	return err;
+}
+
+/* The layout is resolved once, on first use; a failure is kept and shown. */
+bool ms_tui_page_layout(struct ms_tui *t)
+{
+	struct ms_error *err;
+
+	if (t->pl_state)
+		return t->pl_state > 0;
+	err = ms_page_layout_resolve(t->opts->kinfo, &t->pl);
+	t->pl_state = err ? -1 : 1;
+	if (err) {
+		ms_tui_message(t, true, "pages: %s", err->msg);
+		ms_error_free(err);
+	}
+	return t->pl_state > 0;
+}
+
+static void page_row(struct ms_tui *t, struct ms_canvas *c, int y,
+		     const struct ms_page *p, bool ok, uint64_t pfn)
+{
+	char flags[200], type[32], head[24], pin[12] = "-";
+	int attr = pfn == t->pfn ? MS_ATTR_CURSOR : 0;
+
+	if (!ok) {
+		ms_canvas_text(c, 0, y, MS_ROLE_DIM, attr, "0x%09" PRIx64
+			       "  -     no initialised struct page", pfn);
+		return;
+	}
+	ms_page_flags_format(&t->pl, p->flags, flags, sizeof(flags));
+	ms_page_type_format(&t->pl, p, type, sizeof(type));
+	if (p->kind == MS_PAGE_TAIL)
+		snprintf(head, sizeof(head), "0x%" PRIx64, p->head_pfn);
+	else
+		snprintf(head, sizeof(head), "-");
+	/* pincount lives in page[1]: heads only, -1 elsewhere */
+	if (p->pincount >= 0)
+		snprintf(pin, sizeof(pin), "%d", p->pincount);
+	ms_canvas_text(c, 0, y, p->kind == MS_PAGE_BASE ? MS_ROLE_TEXT : MS_ROLE_OVERLAY,
+		       attr, "0x%09" PRIx64 "  %-4s  %5u  %-11s %4d %4d %4s  %-8s %s%s%s",
+		       pfn, ms_page_kind_name(p->kind), p->order, head, p->refcount,
+		       p->mapcount, pin, type[0] ? type : "-",
+		       p->kind == MS_PAGE_HEAD ? ms_compound_kind_name(p->ckind) : "",
+		       p->kind == MS_PAGE_HEAD ? " " : "", flags);
+}
+
+static void pages_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
+{
+	struct rows r = { 0 };
+	struct ms_error *err;
+	int n = h - 2;
+
+	if (!t->data.sp || n <= 0 || !ms_tui_page_layout(t)) {
+		ms_canvas_text(c, 0, y, MS_ROLE_TEXT, 0, "no struct page layout");
+		return;
+	}
+	if (n > MAX_ROWS)
+		n = MAX_ROWS;
+	if (t->pfn < t->pfn_top)
+		t->pfn_top = t->pfn;
+	if (t->pfn >= t->pfn_top + (uint64_t)n)
+		t->pfn_top = t->pfn - (uint64_t)n + 1;
+	r.top = t->pfn_top;
+	r.n = n;
+	r.p = calloc((size_t)n, sizeof(*r.p));
+	r.ok = calloc((size_t)n, sizeof(*r.ok));
+	if (!r.p || !r.ok) {
+		ms_tui_message(t, true, "pages: out of memory");
+		goto out;
+	}
+	err = read_rows(t, &r);
+	if (err) {
+		ms_tui_message(t, true, "pages: %s", err->msg);
+		ms_error_free(err);
+	}
+	ms_canvas_text(c, 0, y, MS_ROLE_TITLE, 0,
+		       "Pages from pfn 0x%" PRIx64 "  (Esc: back to the section)",
+		       r.top);
+	ms_canvas_text(c, 0, y + 1, MS_ROLE_DIM, 0,
+		       "pfn          kind  order  head         ref  map  pin  type     flags");
+	for (int i = 0; i < n; i++)
+		page_row(t, c, y + 2 + i, &r.p[i], r.ok[i], r.top + (uint64_t)i);
+out:
+	free(r.p);
+	free(r.ok);
+}
+
+static void pages_status(struct ms_tui *t, char *buf, size_t len)
+{
+	const struct ms_layout *l = t->data.sp ? t->data.sp->layout : NULL;
+
+	if (!l) {
+		snprintf(buf, len, "pfn 0x%" PRIx64, t->pfn);
+		return;
+	}
+	snprintf(buf, len, "pfn 0x%" PRIx64 "  0x%" PRIx64 "  section %" PRIu64
+		 "  struct page 0x%" PRIx64, t->pfn, t->pfn << l->page_shift,
+		 t->pfn >> (l->section_size_bits - l->page_shift),
+		 t->pl_state > 0 ? ms_page_vaddr(&t->pl, t->pfn) : 0);
+}
+
+static int pages_move(struct ms_tui *t, int dx, int dy)
+{
+	int64_t step = dy ? dy : dx;
+	uint64_t last = t->data.nr_cells && t->data.sp ?
+			(t->data.nr_cells << (t->data.sp->layout->section_size_bits -
+					      t->data.sp->layout->page_shift)) - 1 : 0;
+
+	if (step < 0 && (uint64_t)-step > t->pfn)
+		t->pfn = 0;
+	else if (step > 0 && t->pfn + (uint64_t)step > last)
+		t->pfn = last;
+	else
+		t->pfn += (uint64_t)step;
+	return MS_REDRAW_VIEW;
+}
+
+/* Out: the section view, on the sub-section holding the cursor pfn. */
+static int pages_zoom(struct ms_tui *t, int dir)
+{
+	const struct ms_layout *l = t->data.sp ? t->data.sp->layout : NULL;
+
+	if (dir > 0 || !l)
+		return MS_REDRAW_NONE;
+	t->cursor = t->pfn >> (l->section_size_bits - l->page_shift);
+	t->sub = (unsigned int)((t->pfn << l->page_shift) >> l->subsection_shift) &
+		 (t->data.per_section - 1);
+	t->view = MS_VIEW_SECTION;
+	return MS_REDRAW_VIEW;
+}
+
+int ms_pages_open(struct ms_tui *t, uint64_t pfn)
+{
+	t->pfn = pfn;
+	t->pfn_top = pfn;
+	t->view = MS_VIEW_PAGES;
+	return MS_REDRAW_VIEW;
+}
+
+const struct ms_view ms_view_pages = {
+	.name = "Pages",
+	.render = pages_render,
+	.status = pages_status,
+	.move = pages_move,
+	.zoom = pages_zoom,
+};
