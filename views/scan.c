@@ -53,33 +53,15 @@ static void screen_sections(const struct ms_tui *t, uint64_t *lo, uint64_t *hi)
 		*hi = t->data.nr_cells;
 }
 
+/* Heads in the sections [lo, hi), one read per run of initialised ones. */
 static struct ms_error *scan_runs(struct ms_tui *t, struct scan *sc,
 				  uint64_t lo, uint64_t hi)
 {
-	const struct ms_sparse *sp = t->data.sp;
-	struct ms_error *err = NULL;
-	size_t i = 0;
+	uint64_t pps = 1ULL << (t->data.sp->layout->section_size_bits -
+				t->data.sp->layout->page_shift);
 
-	while (i < sp->nr_sections && !err) {
-		const struct ms_section *s = &sp->sections[i];
-		size_t j = i;
-
-		if (s->nr < lo || s->nr >= hi || !ms_tui_initialised(sp, s)) {
-			i++;
-			continue;
-		}
-		while (j + 1 < sp->nr_sections && sp->sections[j + 1].nr < hi &&
-		       ms_tui_initialised(sp, &sp->sections[j + 1]) &&
-		       sp->sections[j + 1].start_pfn ==
-		       sp->sections[j].start_pfn + sp->sections[j].nr_pages)
-			j++;
-		err = ms_pages_read_heads(t->opts->target, sp, &t->pl, s->start_pfn,
-					  sp->sections[j].start_pfn +
-					  sp->sections[j].nr_pages - s->start_pfn,
-					  mark_head, NULL, sc, NULL);
-		i = j + 1;
-	}
-	return err;
+	return ms_pages_walk(t->opts->target, t->data.sp, &t->pl, lo * pps,
+			     (hi - lo) * pps, true, mark_head, NULL, sc, NULL);
 }
 
 struct ms_error *ms_tui_scan(struct ms_tui *t)

@@ -192,7 +192,6 @@ extern const struct ms_view ms_view_map, ms_view_section, ms_view_devices,
 int ms_pages_open(struct ms_tui *t, uint64_t pfn);
 /* The page layout, resolved once; false (and a message) when it cannot be. */
 bool ms_tui_page_layout(struct ms_tui *t);
-bool ms_tui_initialised(const struct ms_sparse *sp, const struct ms_section *s);
 const struct ms_view *ms_tui_view(enum ms_view_id id);
 
 /* map grid geometry for the current screen (view_map.c) */

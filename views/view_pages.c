@@ -34,44 +34,11 @@ static int keep_page(void *ctx, const struct ms_page *p)
 	return 0;
 }
 
-/* Struct pages exist (are initialised) for online and ZONE_DEVICE sections. */
-bool ms_tui_initialised(const struct ms_sparse *sp, const struct ms_section *s)
-{
-	return ms_section_has(sp, s, MS_SECTION_ONLINE) ||
-	       ms_section_is_device(sp, s);
-}
-
 /* One read per run of contiguous initialised sections within the rows. */
 static struct ms_error *read_rows(struct ms_tui *t, struct rows *r)
 {
-	const struct ms_sparse *sp = t->data.sp;
-	uint64_t end = r->top + (uint64_t)r->n;
-	struct ms_error *err = NULL;
-	size_t i = 0;
-
-	while (i < sp->nr_sections && !err) {
-		const struct ms_section *s = &sp->sections[i];
-		uint64_t lo, hi;
-		size_t j = i;
-
-		if (!ms_tui_initialised(sp, s) || s->start_pfn + s->nr_pages <= r->top ||
-		    s->start_pfn >= end) {
-			i++;
-			continue;
-		}
-		while (j + 1 < sp->nr_sections && ms_tui_initialised(sp, &sp->sections[j + 1]) &&
-		       sp->sections[j + 1].start_pfn ==
-		       sp->sections[j].start_pfn + sp->sections[j].nr_pages)
-			j++;
-		lo = s->start_pfn > r->top ? s->start_pfn : r->top;
-		hi = sp->sections[j].start_pfn + sp->sections[j].nr_pages;
-		if (hi > end)
-			hi = end;
-		err = ms_pages_read(t->opts->target, sp, &t->pl, lo, hi - lo,
-				    keep_page, NULL, r, NULL);
-		i = j + 1;
-	}
-	return err;
+	return ms_pages_walk(t->opts->target, t->data.sp, &t->pl, r->top,
+			     (uint64_t)r->n, false, keep_page, NULL, r, NULL);
 }
 
 /* The layout is resolved once, on first use; a failure is kept and shown. */

@@ -203,6 +203,20 @@ struct ms_error *ms_pages_read_heads(struct ms_target *t,
 				     ms_page_fn fn, ms_hole_fn hole, void *ctx,
 				     struct ms_pages_stats *stats);
 
+/* Struct pages are initialised for online and ZONE_DEVICE sections. */
+bool ms_section_has_pages(const struct ms_sparse *sp,
+			  const struct ms_section *s);
+/*
+ * [start_pfn, start_pfn + nr) where struct pages are initialised: one
+ * ms_pages_read (or _heads) per run of contiguous such sections; pfns of
+ * absent, offline or uninitialised sections are skipped, not reported.
+ */
+struct ms_error *ms_pages_walk(struct ms_target *t, const struct ms_sparse *sp,
+			       const struct ms_page_layout *pl,
+			       uint64_t start_pfn, uint64_t nr, bool heads_only,
+			       ms_page_fn fn, ms_hole_fn hole, void *ctx,
+			       struct ms_pages_stats *stats);
+
 /*
  * Deduplicated vmemmap frames (HVO, devdax compound devmaps) only behind
  * tails: over the vmemmap pages of the compound page at head_pfn (and one

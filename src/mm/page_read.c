@@ -355,3 +355,46 @@ static struct ms_error *walk(struct reader *rp, uint64_t start_pfn,
 	free(r.buf);
 	return err;
 }
+
+bool ms_section_has_pages(const struct ms_sparse *sp,
+			  const struct ms_section *s)
+{
+	return ms_section_has(sp, s, MS_SECTION_ONLINE) ||
+	       ms_section_is_device(sp, s);
+}
+
+struct ms_error *ms_pages_walk(struct ms_target *t, const struct ms_sparse *sp,
+			       const struct ms_page_layout *pl,
+			       uint64_t start_pfn, uint64_t nr, bool heads_only,
+			       ms_page_fn fn, ms_hole_fn hole, void *ctx,
+			       struct ms_pages_stats *stats)
+{
+	uint64_t end = start_pfn + nr;
+	struct ms_error *err = NULL;
+	size_t i = 0;
+
+	while (i < sp->nr_sections && !err) {
+		const struct ms_section *s = &sp->sections[i];
+		uint64_t lo, hi;
+		size_t j = i;
+
+		if (!ms_section_has_pages(sp, s) ||
+		    s->start_pfn + s->nr_pages <= start_pfn || s->start_pfn >= end) {
+			i++;
+			continue;
+		}
+		while (j + 1 < sp->nr_sections &&
+		       ms_section_has_pages(sp, &sp->sections[j + 1]) &&
+		       sp->sections[j + 1].start_pfn ==
+		       sp->sections[j].start_pfn + sp->sections[j].nr_pages)
+			j++;
+		lo = s->start_pfn > start_pfn ? s->start_pfn : start_pfn;
+		hi = sp->sections[j].start_pfn + sp->sections[j].nr_pages;
+		if (hi > end)
+			hi = end;
+		err = (heads_only ? ms_pages_read_heads : ms_pages_read)(
+			t, sp, pl, lo, hi - lo, fn, hole, ctx, stats);
+		i = j + 1;
+	}
+	return err;
+}
