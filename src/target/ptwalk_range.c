@@ -10,14 +10,6 @@
 
 #include "internal.h"
 
-#define PT_ENTRIES	512
-#define PT_PAGE_SIZE	4096ULL
-#define PTE_PRESENT	(1ULL << 0)
-#define PTE_RW		(1ULL << 1)
-#define PTE_PS		(1ULL << 7)
-/* Frame bits 12..51, as in pagewalk.c (NX and software bits masked). */
-#define PTE_ADDR_MASK	0x000ffffffffff000ULL
-
 struct range_walk {
 	struct ms_target *t;
 	ms_pt_range_fn fn;
