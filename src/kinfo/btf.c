@@ -28,6 +28,7 @@ struct ms_btf {
 	struct enum_slot *enums;	/* open addressing, nr_enums slots */
 	size_t nr_enums;
 	bool enums_failed;
+	struct ms_error *enums_err;	/* a corrupt enumerator name */
 };
 
 struct ms_error *ms_btf_open(const char *path, struct ms_btf **out)
@@ -60,6 +61,7 @@ void ms_btf_close(struct ms_btf *b)
 		return;
 	btf__free(b->btf);
 	free(b->enums);
+	ms_error_free(b->enums_err);
 	free(b);
 }
 
@@ -117,38 +119,92 @@ struct found {
 	__u32 bitfield_size;
 };
 
-/* Looks for name (len bytes) in struct/union type_id, recursing into
- * anonymous members; bit offsets accumulate from base. */
-static bool find_member(const struct btf *btf, __u32 type_id, const char *name,
-			size_t len, __u64 base, struct found *f, int depth)
+/* Anonymous members nest a few levels in real kernels (struct page: 3). */
+#define MAX_ANON_DEPTH 32
+
+/*
+ * One member search through anonymous members. A type is marked ON_PATH
+ * while its members are searched (meeting it again is a cycle: a hostile
+ * BTF whose anonymous members are of their own type) and SEARCHED once it
+ * is known not to hold the name: the answer depends on the type alone,
+ * not on where it sits, so no type is searched twice and the work is
+ * linear in the types, not members^depth.
+ */
+enum { UNSEEN, ON_PATH, SEARCHED };
+
+struct search {
+	const struct btf *btf;
+	uint8_t *mark;			/* one per type id */
+	__u32 nr_types;
+	const char *name;
+	size_t len;
+	struct found *f;
+	struct ms_error *err;
+};
+
+static const char *type_name(const struct btf *btf, __u32 id)
 {
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const char *n = t ? btf__name_by_offset(btf, t->name_off) : NULL;
+
+	return n && *n ? n : "(anonymous)";
+}
+
+/* Looks for s->name in struct/union type_id, recursing into anonymous
+ * members; bit offsets accumulate from base. false with s->err set: the
+ * BTF is corrupt. */
+static bool find_member(struct search *s, __u32 type_id, __u64 base,
+			int depth)
+{
+	const struct btf *btf = s->btf;
 	const struct btf_type *t;
 	const struct btf_member *m;
 	int id = btf__resolve_type(btf, type_id);
 
-	if (id < 0 || depth > 32)
+	if (id < 0 || (__u32)id >= s->nr_types)
 		return false;
 	t = btf__type_by_id(btf, id);
-	if (!t || !btf_is_composite(t))
+	if (!t || !btf_is_composite(t) || s->mark[id] == SEARCHED)
 		return false;
+	if (s->mark[id] == ON_PATH) {
+		s->err = ms_error_new(MS_ERR_FORMAT,
+				      "BTF: %s (type id %d) contains itself through anonymous members",
+				      type_name(btf, id), id);
+		return false;
+	}
+	if (depth > MAX_ANON_DEPTH) {
+		s->err = ms_error_new(MS_ERR_FORMAT,
+				      "BTF: anonymous members nest deeper than %d levels at %s (type id %d)",
+				      MAX_ANON_DEPTH, type_name(btf, id), id);
+		return false;
+	}
+	s->mark[id] = ON_PATH;
 	m = btf_members(t);
 	for (int i = 0; i < btf_vlen(t); i++, m++) {
 		const char *mname = btf__name_by_offset(btf, m->name_off);
 		__u64 off = base + btf_member_bit_offset(t, i);
 
-		if (!mname || !*mname) {
-			if (find_member(btf, m->type, name, len, off, f,
-					depth + 1))
+		if (!mname) {
+			s->err = ms_error_new(MS_ERR_FORMAT,
+					      "BTF: member %d of %s (type id %d) has a name outside the string table",
+					      i, type_name(btf, id), id);
+			return false;
+		}
+		if (!*mname) {
+			if (find_member(s, m->type, off, depth + 1))
 				return true;
+			if (s->err)
+				return false;
 			continue;
 		}
-		if (strlen(mname) == len && !memcmp(mname, name, len)) {
-			f->type_id = m->type;
-			f->bit_offset = off;
-			f->bitfield_size = btf_member_bitfield_size(t, i);
+		if (strlen(mname) == s->len && !memcmp(mname, s->name, s->len)) {
+			s->f->type_id = m->type;
+			s->f->bit_offset = off;
+			s->f->bitfield_size = btf_member_bitfield_size(t, i);
 			return true;
 		}
 	}
+	s->mark[id] = SEARCHED;
 	return false;
 }
 
@@ -176,51 +232,92 @@ struct ms_error *ms_btf_member(const struct ms_btf *b, enum ms_type_kind kind,
 {
 	int id = find_type(b->btf, kind, name);
 	struct found f = { .bit_offset = 0 };
+	struct search s = { .btf = b->btf, .f = &f };
 	const char *p = member;
+	bool ok;
 
 	if (id < 0)
 		return ms_type_missing(kind, name, NULL);
+	s.nr_types = btf__type_cnt(b->btf);
+	s.mark = malloc(s.nr_types);
+	if (!s.mark)
+		return ms_error_new(MS_ERR_NOMEM, "out of memory");
 	f.type_id = id;
 	for (;;) {
-		size_t len = strcspn(p, ".");
-
-		if (!find_member(b->btf, f.type_id, p, len, f.bit_offset, &f,
-				 0))
-			return ms_type_missing(kind, name, member);
-		if (!p[len])
+		s.name = p;
+		s.len = strcspn(p, ".");
+		memset(s.mark, UNSEEN, s.nr_types);
+		ok = find_member(&s, f.type_id, f.bit_offset, 0);
+		if (!ok || !p[s.len])
 			break;
-		p += len + 1;
+		p += s.len + 1;
 	}
+	free(s.mark);
+	if (s.err)
+		return ms_error_wrap(s.err, "%s%s.%s", ms_type_kind_prefix(kind),
+				     name, member);
+	if (!ok)
+		return ms_type_missing(kind, name, member);
 	fill_member(b->btf, &f, out);
 	return NULL;
 }
 
-static bool enum_lookup(const struct btf *btf, const struct btf_type *t,
-			const char *name, int64_t *val)
+/* An enumerator whose name lies outside the string table: corrupt BTF. */
+static struct ms_error *bad_enumerator(const struct btf *btf, __u32 id, int i)
 {
-	bool is_signed = btf_kflag(t);	/* pahole 1.24+ sets it */
+	return ms_error_new(MS_ERR_FORMAT,
+			    "BTF: enumerator %d of %s (type id %u) has a name outside the string table",
+			    i, type_name(btf, id), id);
+}
 
-	if (btf_is_enum(t)) {
-		const struct btf_enum *e = btf_enum(t);
+/* Calls fn for each enumerator of type id (not an enum: none); stops
+ * when fn returns non-zero and returns that, or -1 with *err set on a
+ * name outside the string table. */
+static int enum_each(const struct btf *btf, __u32 id,
+		     int (*fn)(void *arg, const char *name, int64_t val),
+		     void *arg, struct ms_error **err)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	bool is_signed, is64;
+	int r = 0;
 
-		for (int i = 0; i < btf_vlen(t); i++, e++)
-			if (!strcmp(btf__name_by_offset(btf, e->name_off),
-				    name)) {
-				*val = is_signed ? (int64_t)e->val :
-					(int64_t)(uint32_t)e->val;
-				return true;
-			}
-	} else if (btf_is_enum64(t)) {
-		const struct btf_enum64 *e = btf_enum64(t);
+	if (!t || !(btf_is_enum(t) || btf_is_enum64(t)))
+		return 0;
+	is_signed = btf_kflag(t);	/* pahole 1.24+ sets it */
+	is64 = btf_is_enum64(t);	/* BTF_KIND_ENUM64: pahole 1.24, 6.0+ */
+	for (int i = 0; i < btf_vlen(t) && !r; i++) {
+		const struct btf_enum *e = is64 ? NULL : btf_enum(t) + i;
+		const struct btf_enum64 *e64 = is64 ? btf_enum64(t) + i : NULL;
+		const char *n = btf__name_by_offset(btf, is64 ? e64->name_off :
+						    e->name_off);
+		int64_t v;
 
-		for (int i = 0; i < btf_vlen(t); i++, e++)
-			if (!strcmp(btf__name_by_offset(btf, e->name_off),
-				    name)) {
-				*val = (int64_t)btf_enum64_value(e);
-				return true;
-			}
+		if (!n) {
+			*err = bad_enumerator(btf, id, i);
+			return -1;
+		}
+		if (is64)
+			v = (int64_t)btf_enum64_value(e64);
+		else
+			v = is_signed ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
+		r = fn(arg, n, v);
 	}
-	return false;
+	return r;
+}
+
+struct enum_want {
+	const char *name;
+	int64_t *val;
+};
+
+static int enum_match(void *arg, const char *name, int64_t val)
+{
+	struct enum_want *w = arg;
+
+	if (strcmp(name, w->name))
+		return 0;
+	*w->val = val;
+	return 1;
 }
 
 static size_t name_hash(const char *s)
@@ -246,11 +343,18 @@ static void enum_put(struct ms_btf *b, const char *name, int64_t val)
 	b->enums[i] = (struct enum_slot){ name, val };
 }
 
+static int enum_add(void *arg, const char *name, int64_t val)
+{
+	enum_put(arg, name, val);
+	return 0;
+}
+
 /*
  * Every enumerator of the kernel's BTF (about 40k on 6.12) in a hash
  * table, built once: the layouts ask for dozens, and a linear search of
  * all types per name costs more than the rest of start-up under
- * emulation. On allocation failure the linear search remains.
+ * emulation. On allocation failure the linear search remains; a corrupt
+ * name makes every later lookup fail with b->enums_err.
  */
 static bool enum_index(struct ms_btf *b)
 {
@@ -273,29 +377,15 @@ static bool enum_index(struct ms_btf *b)
 		return false;
 	}
 	b->nr_enums = slots;
-	for (__u32 id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(b->btf, id);
-		bool is_signed;
-
-		if (!t)
-			continue;
-		is_signed = btf_kflag(t);
-		if (btf_is_enum(t)) {
-			const struct btf_enum *e = btf_enum(t);
-
-			for (int i = 0; i < btf_vlen(t); i++, e++)
-				enum_put(b, btf__name_by_offset(b->btf, e->name_off),
-					 is_signed ? (int64_t)e->val :
-					 (int64_t)(uint32_t)e->val);
-		} else if (btf_is_enum64(t)) {
-			const struct btf_enum64 *e = btf_enum64(t);
-
-			for (int i = 0; i < btf_vlen(t); i++, e++)
-				enum_put(b, btf__name_by_offset(b->btf, e->name_off),
-					 (int64_t)btf_enum64_value(e));
-		}
-	}
+	for (__u32 id = 1; id < n; id++)
+		if (enum_each(b->btf, id, enum_add, b, &b->enums_err) < 0)
+			break;
 	return true;
+}
+
+static struct ms_error *copy_error(const struct ms_error *e)
+{
+	return ms_error_new(e->code, "%s", e->msg);
 }
 
 /* Enumerators of every enum, named or not (SECTION_*_BIT live in an
@@ -304,11 +394,14 @@ struct ms_error *ms_btf_enumerator(const struct ms_btf *b, const char *name,
 				   int64_t *val)
 {
 	__u32 n = btf__type_cnt(b->btf);
+	struct ms_error *err = NULL;
 
 	/* the index is a cache: b stays logically const */
 	if (enum_index((struct ms_btf *)b)) {
 		size_t i = name_hash(name) & (b->nr_enums - 1);
 
+		if (b->enums_err)
+			return copy_error(b->enums_err);
 		for (; b->enums[i].name; i = (i + 1) & (b->nr_enums - 1)) {
 			if (!strcmp(b->enums[i].name, name)) {
 				*val = b->enums[i].val;
@@ -320,10 +413,13 @@ struct ms_error *ms_btf_enumerator(const struct ms_btf *b, const char *name,
 				    name);
 	}
 	for (__u32 id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(b->btf, id);
+		struct enum_want w = { name, val };
+		int r = enum_each(b->btf, id, enum_match, &w, &err);
 
-		if (t && enum_lookup(b->btf, t, name, val))
+		if (r > 0)
 			return NULL;
+		if (r < 0)
+			return err;
 	}
 	return ms_error_new(MS_ERR_MISSING,
 			    "kernel type information lacks enumerator %s",
