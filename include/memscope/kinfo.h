@@ -19,6 +19,10 @@
 
 #define MS_ABSENT UINT64_MAX	/* an optional member the kernel does not have */
 
+/* Bounds of VMCOREINFO's NUMBER(SECTION_SIZE_BITS) (see layout.c). */
+#define MS_MIN_SECTION_SIZE_BITS 21
+#define MS_MAX_SECTION_SIZE_BITS 30
+
 struct ms_kinfo_opts {
 	const char *sysroot;	/* prefix for /proc and /sys paths; NULL = "/" */
 	const char *btf_path;	/* explicit BTF blob; NULL = sysroot's vmlinux BTF */
@@ -60,6 +64,7 @@ struct ms_layout {
 	uint64_t nr_mem_sections;	/* 1 << (max_physmem_bits - section_size_bits) */
 	uint64_t sections_per_root;	/* page_size / sizeof(struct mem_section) */
 	uint64_t nr_section_roots;	/* LENGTH(mem_section) */
+	uint64_t max_pfn;		/* max_pfn, 0 when unknown */
 	struct {
 		uint64_t size;
 		uint64_t section_mem_map;

@@ -141,9 +141,11 @@ static struct ms_error *resolve_basics(struct resolver *r)
 	err = ms_vmcoreinfo_u64(r->vi, "PAGESIZE", 10, &lay->page_size);
 	if (err)
 		return err;
-	if (!is_pow2(lay->page_size) || lay->page_size < 4096)
+	/* 4K to 64K: every page size Linux builds (arm64, ppc64 go to 64K) */
+	if (!is_pow2(lay->page_size) || lay->page_size < 4096 ||
+	    lay->page_size > 65536)
 		return ms_error_new(MS_ERR_FORMAT,
-				    "VMCOREINFO PAGESIZE=%llu is not a page size",
+				    "VMCOREINFO PAGESIZE=%llu is not a page size (4096..65536, a power of 2)",
 				    (unsigned long long)lay->page_size);
 	lay->page_shift = log2_u64(lay->page_size);
 	/* x86_64 writes KERNELOFFSET (0 without KASLR) since 4.x. */
@@ -212,8 +214,18 @@ static struct ms_error *resolve_sparse(struct resolver *r)
 	err = ms_vmcoreinfo_s64(r->vi, "NUMBER(SECTION_SIZE_BITS)", &v);
 	if (err)
 		return err;
-	if (v < 12 || v > 40)
-		return ms_error_new(MS_ERR_FORMAT, "VMCOREINFO NUMBER(SECTION_SIZE_BITS)=%lld is implausible", (long long)v);
+	/*
+	 * A section holds whole sub-sections (SUBSECTION_SHIFT 21, 5.3) and
+	 * a whole MAX_PAGE_ORDER block; no architecture goes past 30 (ia64;
+	 * x86_64 has 27, arm64 27 or 29). Past that a section's memmap alone
+	 * would be gigabytes.
+	 */
+	if (v < MS_MIN_SECTION_SIZE_BITS || v > MS_MAX_SECTION_SIZE_BITS ||
+	    v <= lay->page_shift)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "VMCOREINFO NUMBER(SECTION_SIZE_BITS)=%lld is outside %d..%d",
+				    (long long)v, MS_MIN_SECTION_SIZE_BITS,
+				    MS_MAX_SECTION_SIZE_BITS);
 	lay->section_size_bits = v;
 	/* x86_64: MAX_PHYSMEM_BITS is (pgtable_l5_enabled() ? 52 : 46),
 	 * evaluated when VMCOREINFO is written. */
@@ -288,6 +300,12 @@ static struct ms_error *resolve_usage(struct resolver *r)
 				    (unsigned long long)bits);
 	lay->subsections_per_section = bits;
 	lay->subsection_shift = lay->section_size_bits - log2_u64(bits);
+	/* a sub-section is whole pages (2 MiB, SUBSECTION_SHIFT, 5.3) */
+	if (lay->subsection_shift < lay->page_shift)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "%llu sub-sections of a %u-bit section are smaller than a page",
+				    (unsigned long long)bits,
+				    lay->section_size_bits);
 	return NULL;
 }
 
@@ -491,6 +509,23 @@ static struct ms_error *resolve_zone(struct resolver *r)
 }
 
 /*
+ * max_pfn bounds the sections a kernel can have present: x86_64 raises it
+ * for every hot-added range, device memory included (add_pages() ->
+ * update_end_of_memory_vars(), 4.x). Optional: a snapshot taken before
+ * memscope read it, or a dump without kallsyms, has none (0: unknown).
+ */
+static struct ms_error *resolve_limits(struct resolver *r)
+{
+	struct ms_error *err = read_var(r, "max_pfn", &r->lay->max_pfn);
+
+	if (err) {
+		ms_error_free(err);
+		r->lay->max_pfn = 0;
+	}
+	return NULL;
+}
+
+/*
  * The page tables, before the first read: in a dump with physical
  * addresses only (QEMU dump-guest-memory) every kernel variable is reached
  * through them.
@@ -506,7 +541,7 @@ struct ms_error *ms_layout_resolve(struct ms_kinfo *ki, struct ms_target *t,
 	static struct ms_error *(*const steps[])(struct resolver *) = {
 		resolve_basics, resolve_paging, resolve_sparse, resolve_usage,
 		resolve_section_bits, resolve_bases, resolve_nodes,
-		resolve_pgdat, resolve_zone,
+		resolve_pgdat, resolve_zone, resolve_limits,
 	};
 	struct resolver r = { .ki = ki, .t = t, .lay = lay,
 			      .vi = ms_kinfo_vi(ki) };

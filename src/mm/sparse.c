@@ -108,6 +108,87 @@ static struct ms_error *load_root(struct ms_target *t, struct ms_sparse *sp,
 	return NULL;
 }
 
+struct addr_idx {
+	uint64_t addr, idx;
+};
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct addr_idx *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Kernel objects of size bytes at v[i].addr (0: none) must be disjoint:
+ * each root is its own page of mem_sections (sparse_index_alloc()), each
+ * section its own mem_section_usage. Two alike pointers would count the
+ * same memory twice (all roots aliased to one: millions of "present"
+ * sections). On overlap, *a and *b get the indices of the two.
+ */
+static bool disjoint(struct addr_idx *v, size_t n, uint64_t size,
+		     uint64_t *a, uint64_t *b)
+{
+	qsort(v, n, sizeof(*v), by_addr);
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (v[i + 1].addr - v[i].addr >= size)
+			continue;
+		*a = v[i].idx;
+		*b = v[i + 1].idx;
+		return false;
+	}
+	return true;
+}
+
+static struct ms_error *check_roots(const struct ms_layout *lay,
+				    const uint64_t *roots)
+{
+	uint64_t size = lay->sections_per_root * lay->mem_section.size, a, b;
+	struct addr_idx *v;
+	struct ms_error *err = NULL;
+	size_t n = 0;
+
+	v = malloc(lay->nr_section_roots * sizeof(*v));
+	if (!v)
+		return ms_error_new(MS_ERR_NOMEM, "out of memory");
+	for (uint64_t r = 0; r < lay->nr_section_roots && !err; r++) {
+		uint64_t end;
+
+		if (!roots[r])
+			continue;
+		if (__builtin_add_overflow(roots[r], size, &end))
+			err = ms_error_new(MS_ERR_FORMAT,
+					   "mem_section root %" PRIu64 " at 0x%" PRIx64 " wraps the address space",
+					   r, roots[r]);
+		v[n++] = (struct addr_idx){ roots[r], r };
+	}
+	if (!err && !disjoint(v, n, size, &a, &b))
+		err = ms_error_new(MS_ERR_FORMAT,
+				   "mem_section roots %" PRIu64 " and %" PRIu64 " overlap (0x%" PRIx64 " and 0x%" PRIx64 ")",
+				   a, b, roots[a], roots[b]);
+	free(v);
+	return err;
+}
+
+/*
+ * max_pfn (when the kernel's is known) bounds the sections that can be
+ * present: a table claiming more is not this kernel's, or forged.
+ */
+static struct ms_error *check_count(const struct ms_sparse *sp)
+{
+	const struct ms_layout *lay = sp->layout;
+	uint64_t pps = 1ULL << (lay->section_size_bits - lay->page_shift);
+	uint64_t most = lay->max_pfn / pps + !!(lay->max_pfn % pps);
+
+	if (!lay->max_pfn || sp->nr_sections <= most)
+		return NULL;
+	return ms_error_new(MS_ERR_FORMAT,
+			    "%zu present sections, but max_pfn %#" PRIx64 " allows at most %" PRIu64,
+			    sp->nr_sections, lay->max_pfn, most);
+}
+
 static struct ms_error *load_sections(struct ms_target *t, struct ms_sparse *sp)
 {
 	const struct ms_layout *lay = sp->layout;
@@ -130,9 +211,12 @@ static struct ms_error *load_sections(struct ms_target *t, struct ms_sparse *sp)
 		err = ms_error_wrap(err, "reading the mem_section roots");
 		goto out;
 	}
+	err = check_roots(lay, roots);
 	for (uint64_t r = 0; r < lay->nr_section_roots && !err; r++)
 		if (roots[r])
 			err = load_root(t, sp, r, roots[r], buf, &cap);
+	if (!err)
+		err = check_count(sp);
 out:
 	free(roots);
 	free(buf);
@@ -162,9 +246,18 @@ static struct ms_error *read_usage_run(struct ms_target *t,
 	struct ms_error *err;
 	uint8_t *buf;
 
-	for (size_t i = first; i <= last; i++)
-		if (sp->sections[i].usage + lay->mem_section_usage.size > end)
-			end = sp->sections[i].usage + lay->mem_section_usage.size;
+	/* ascending within a run (load_usage), so base is the lowest */
+	for (size_t i = first; i <= last; i++) {
+		uint64_t e;
+
+		if (__builtin_add_overflow(sp->sections[i].usage,
+					   lay->mem_section_usage.size, &e))
+			return ms_error_new(MS_ERR_FORMAT,
+					    "section %" PRIu64 ": mem_section.usage 0x%" PRIx64 " wraps the address space",
+					    sp->sections[i].nr, sp->sections[i].usage);
+		if (e > end)
+			end = e;
+	}
 	buf = malloc(end - base);
 	if (!buf)
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
@@ -185,10 +278,35 @@ static struct ms_error *read_usage_run(struct ms_target *t,
  * Boot sections' usage structs sit in one array per node, in section order,
  * so runs of ascending, nearby addresses cover most of them.
  */
+static struct ms_error *check_usage(const struct ms_sparse *sp)
+{
+	uint64_t usize = sp->layout->mem_section_usage.size, a, b;
+	struct addr_idx *v = malloc((sp->nr_sections + 1) * sizeof(*v));
+	struct ms_error *err = NULL;
+	size_t n = 0;
+
+	if (!v)
+		return ms_error_new(MS_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < sp->nr_sections; i++)
+		if (sp->sections[i].usage)
+			v[n++] = (struct addr_idx){ sp->sections[i].usage, i };
+	if (!disjoint(v, n, usize, &a, &b))
+		err = ms_error_new(MS_ERR_FORMAT,
+				   "sections %" PRIu64 " and %" PRIu64 " share mem_section_usage at 0x%" PRIx64,
+				   sp->sections[a].nr, sp->sections[b].nr,
+				   sp->sections[b].usage);
+	free(v);
+	return err;
+}
+
 static struct ms_error *load_usage(struct ms_target *t, struct ms_sparse *sp)
 {
 	uint64_t usize = sp->layout->mem_section_usage.size;
+	struct ms_error *cerr = check_usage(sp);
 	size_t i = 0;
+
+	if (cerr)
+		return cerr;
 
 	while (i < sp->nr_sections) {
 		size_t j = i;

@@ -35,6 +35,23 @@ static struct ms_error *read_zone_name(struct ms_target *t, uint64_t addr,
 	return NULL;
 }
 
+/* A span of pfns from kernel data: it must not wrap, nor hold fewer
+ * pages than are present in it. */
+static struct ms_error *check_span(const struct ms_layout *lay,
+				   const char *what, int nid, unsigned int i,
+				   uint64_t start, uint64_t spanned,
+				   uint64_t present)
+{
+	uint64_t end;
+
+	if (__builtin_add_overflow(start, spanned, &end) ||
+	    end > 1ULL << (64 - lay->page_shift) || present > spanned)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "node %d %s %u: pfn %#" PRIx64 " + %" PRIu64 " spanned, %" PRIu64 " present is no span",
+				    nid, what, i, start, spanned, present);
+	return NULL;
+}
+
 static struct ms_error *load_zones(struct ms_target *t, struct ms_sparse *sp,
 				   const uint8_t *pgdat, int nid)
 {
@@ -60,6 +77,10 @@ static struct ms_error *load_zones(struct ms_target *t, struct ms_sparse *sp,
 		zs->present = get_u64(z, lay->zone.present_pages);
 		if (!zs->spanned)
 			continue;
+		err = check_span(lay, "zone", nid, i, zs->start_pfn, zs->spanned,
+				 zs->present);
+		if (err)
+			return err;
 		err = read_zone_name(t, get_u64(z, lay->zone.name), zs->name,
 				     sizeof(zs->name));
 		if (err)
@@ -70,7 +91,8 @@ static struct ms_error *load_zones(struct ms_target *t, struct ms_sparse *sp,
 }
 
 static struct ms_error *load_node(struct ms_target *t, struct ms_sparse *sp,
-				  uint64_t pgdat_addr, uint8_t *buf)
+				  unsigned int idx, uint64_t pgdat_addr,
+				  uint8_t *buf)
 {
 	const struct ms_layout *lay = sp->layout;
 	struct ms_node *n;
@@ -88,6 +110,11 @@ static struct ms_error *load_node(struct ms_target *t, struct ms_sparse *sp,
 	sp->nodes = p;
 	n = &sp->nodes[sp->nr_nodes++];
 	memcpy(&nid, buf + lay->pglist_data.node_id, sizeof(nid));
+	/* node_data[nid]->node_id == nid (free_area_init_node()) */
+	if (lay->node_data_is_array ? nid != (int32_t)idx : nid != 0)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "node_data[%u] at 0x%" PRIx64 " says it is node %d",
+				    idx, pgdat_addr, nid);
 	n->nid = nid;
 	n->pgdat = pgdat_addr;
 	n->start_pfn = get_u64(buf, lay->pglist_data.node_start_pfn);
@@ -95,6 +122,9 @@ static struct ms_error *load_node(struct ms_target *t, struct ms_sparse *sp,
 	n->spanned = get_u64(buf, lay->pglist_data.node_spanned_pages);
 	n->first_deferred_pfn = lay->pglist_data.first_deferred_pfn == MS_ABSENT ?
 		MS_ABSENT : get_u64(buf, lay->pglist_data.first_deferred_pfn);
+	err = check_span(lay, "span", nid, 0, n->start_pfn, n->spanned, n->present);
+	if (err)
+		return err;
 	return load_zones(t, sp, buf, nid);
 }
 
@@ -124,7 +154,12 @@ struct ms_error *ms_sparse_load_nodes(struct ms_target *t, struct ms_sparse *sp)
 	}
 	for (unsigned int i = 0; i < nr && !err; i++)
 		if (pgdats[i])
-			err = load_node(t, sp, pgdats[i], buf);
+			err = load_node(t, sp, i, pgdats[i], buf);
+	/* a kernel has node 0 at least: an empty table is not one */
+	if (!err && !sp->nr_nodes)
+		err = ms_error_new(MS_ERR_FORMAT,
+				   "node_data[] at 0x%" PRIx64 " holds no node (all %u entries are NULL)",
+				   lay->sym_node_data, nr);
 out:
 	free(buf);
 	free(pgdats);

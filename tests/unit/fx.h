@@ -113,7 +113,17 @@ struct fx_kernel_opts {
 	const struct fx_zone *zones;	/* node 0's zones, index order */
 	size_t nr_zones;
 	bool corrupt_memmap;		/* plant a wrong memmap encoding */
+	const char *vi_extra;		/* VMCOREINFO lines placed first
+					 * (the first of a key wins) */
+	unsigned int hostile;		/* FX_HOSTILE_* damage (issue 10) */
+	uint64_t max_pfn;		/* the max_pfn variable; 0: none */
 };
+
+/* Damage planted in the kernel data of fx_kernel_build(). */
+#define FX_HOSTILE_USAGE_WRAP	(1U << 0) /* last section's usage = ~0 */
+#define FX_HOSTILE_USAGE_SHARED	(1U << 1) /* section 1 uses section 0's */
+#define FX_HOSTILE_ROOTS_ALIASED (1U << 2) /* every root = the first */
+#define FX_HOSTILE_NODE_DATA_ZERO (1U << 3) /* node_data[] all NULL */
 
 struct fx_kernel {
 	char dir[256];			/* temporary directory holding it all */

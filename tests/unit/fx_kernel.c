@@ -27,7 +27,7 @@ struct build {
 	const struct fx_kernel_opts *o;
 	struct fx_kernel *k;
 	struct fx_mem mem;
-	uint64_t mem_section_var, node_data, pob_var, vmb_var;
+	uint64_t mem_section_var, node_data, pob_var, vmb_var, max_pfn_var;
 	uint64_t roots_va;	/* what VMCOREINFO's SYMBOL(mem_section) holds */
 	unsigned int max_physmem_bits;
 	uint64_t nr_roots, per_root;
@@ -91,6 +91,16 @@ static void build_sections(struct build *b)
 		put_u64(&b->mem, ms + lay->ms_section_mem_map,
 			memmap_enc | encode_flags(lay, s->flags));
 		put_u64(&b->mem, ms + lay->ms_usage, va(b, usage));
+		if ((o->hostile & FX_HOSTILE_USAGE_WRAP) && i == o->nr_sections - 1)
+			put_u64(&b->mem, ms + lay->ms_usage, UINT64_MAX);
+		if ((o->hostile & FX_HOSTILE_USAGE_SHARED) && i == 1)
+			put_u64(&b->mem, ms + lay->ms_usage, va(b, usage_array));
+	}
+	if (o->hostile & FX_HOSTILE_ROOTS_ALIASED) {
+		uint64_t first = *(uint64_t *)fx_mem_ptr(&b->mem, roots);
+
+		for (uint64_t r = 0; r < b->nr_roots; r++)
+			put_u64(&b->mem, roots + r * 8, first);
 	}
 }
 
@@ -124,7 +134,8 @@ static void build_nodes(struct build *b)
 	uint64_t lo = UINT64_MAX, hi = 0, present = 0;
 
 	b->node_data = fx_mem_alloc(&b->mem, MAX_NUMNODES * 8, 64);
-	put_u64(&b->mem, b->node_data, va(b, pgdat));
+	if (!(o->hostile & FX_HOSTILE_NODE_DATA_ZERO))
+		put_u64(&b->mem, b->node_data, va(b, pgdat));
 	/* a variant with fewer zones (no ZONE_DEVICE) drops the last ones */
 	for (size_t i = 0; i < o->nr_zones && i < lay->max_nr_zones; i++) {
 		const struct fx_zone *z = &o->zones[i];
@@ -183,11 +194,11 @@ static int mkdirs(const char *path)
 
 static int write_vmcoreinfo(struct build *b, struct fx_core *core)
 {
-	char text[2048];
+	char text[4096];
 	int n;
 
 	n = snprintf(text, sizeof(text),
-		"OSRELEASE=%s\nPAGESIZE=4096\n"
+		"%sOSRELEASE=%s\nPAGESIZE=4096\n"
 		"SYMBOL(mem_section)=%" PRIx64 "\nLENGTH(mem_section)=%" PRIu64 "\n"
 		"SIZE(mem_section)=%" PRIu64 "\nOFFSET(mem_section.section_mem_map)=%" PRIu64 "\n"
 		"SIZE(page)=%" PRIu64 "\n"
@@ -201,6 +212,7 @@ static int write_vmcoreinfo(struct build *b, struct fx_core *core)
 		"OFFSET(pglist_data.node_spanned_pages)=%" PRIu64 "\n"
 		"OFFSET(pglist_data.node_id)=%" PRIu64 "\n"
 		"OFFSET(zone.spanned_pages)=%" PRIu64 "\n",
+		b->o->vi_extra ? b->o->vi_extra : "",
 		b->o->variant == FX_KERNEL_6_1 ? "6.1.0-fx" :
 		b->o->variant == FX_KERNEL_6_12 ? "6.12.0-fx" : "7.3.0-fx",
 		b->roots_va, b->nr_roots,
@@ -221,14 +233,17 @@ static int write_vmcoreinfo(struct build *b, struct fx_core *core)
 
 static int write_kallsyms(struct build *b)
 {
-	char path[512], text[1024];
+	char path[512], text[1024], max_pfn[64] = "";
 
+	if (b->o->max_pfn)
+		snprintf(max_pfn, sizeof(max_pfn), "%016" PRIx64 " B max_pfn\n",
+			 va(b, b->max_pfn_var));
 	snprintf(text, sizeof(text),
 		 "%016" PRIx64 " D page_offset_base\n%016" PRIx64 " D vmemmap_base\n"
 		 "%016" PRIx64 " B mem_section\n%016" PRIx64 " D node_data\n"
-		 "%016" PRIx64 " D init_top_pgt\n%s",
+		 "%016" PRIx64 " D init_top_pgt\n%s%s",
 		 va(b, b->pob_var), va(b, b->vmb_var), va(b, b->mem_section_var),
-		 va(b, b->node_data), va(b, b->mem.pgd), b->vm_syms);
+		 va(b, b->node_data), va(b, b->mem.pgd), max_pfn, b->vm_syms);
 	snprintf(path, sizeof(path), "%s/proc", b->k->sysroot);
 	if (mkdirs(path))
 		return -errno;
@@ -329,6 +344,8 @@ int fx_kernel_build_in(const struct fx_kernel_opts *o, const char *dir,
 	b.vmb_var = fx_mem_alloc(&b.mem, 8, 8);
 	put_u64(&b.mem, b.pob_var, k->page_offset_base);
 	put_u64(&b.mem, b.vmb_var, k->vmemmap_base);
+	b.max_pfn_var = fx_mem_alloc(&b.mem, 8, 8);
+	put_u64(&b.mem, b.max_pfn_var, o->max_pfn);
 	build_sections(&b);
 	build_nodes(&b);
 	build_vmemmap(&b);

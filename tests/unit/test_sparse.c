@@ -24,21 +24,17 @@ struct loaded {
 	struct ms_sparse *sp;
 };
 
-static struct ms_error *load(struct loaded *l, enum fx_variant v, int levels,
-			     bool corrupt)
+static struct ms_error *load_opts(struct loaded *l, struct fx_kernel_opts *o)
 {
-	struct fx_kernel_opts o = {
-		.variant = v, .levels = levels,
-		.sections = fx_machine_sections,
-		.nr_sections = fx_machine_nr_sections,
-		.zones = fx_machine_zones, .nr_zones = fx_machine_nr_zones,
-		.corrupt_memmap = corrupt,
-	};
 	struct ms_kinfo_opts ko;
 	struct ms_error *err;
 
 	memset(l, 0, sizeof(*l));
-	assert_int_equal(fx_kernel_build(&o, &l->k), 0);
+	o->sections = fx_machine_sections;
+	o->nr_sections = fx_machine_nr_sections;
+	o->zones = fx_machine_zones;
+	o->nr_zones = fx_machine_nr_zones;
+	assert_int_equal(fx_kernel_build(o, &l->k), 0);
 	ko = (struct ms_kinfo_opts){ .sysroot = l->k.sysroot, .btf_path = l->k.btf };
 	err = ms_target_open(l->k.core, &l->t);
 	if (!err)
@@ -46,6 +42,16 @@ static struct ms_error *load(struct loaded *l, enum fx_variant v, int levels,
 	if (!err)
 		err = ms_sparse_load(l->t, l->ki, &l->sp);
 	return err;
+}
+
+static struct ms_error *load(struct loaded *l, enum fx_variant v, int levels,
+			     bool corrupt)
+{
+	struct fx_kernel_opts o = {
+		.variant = v, .levels = levels, .corrupt_memmap = corrupt,
+	};
+
+	return load_opts(l, &o);
 }
 
 static void unload(struct loaded *l)
@@ -132,6 +138,87 @@ static void wrong_memmap_is_an_error(void **state)
 	unload(&l);
 }
 
+/* ---- hostile kernel data (issue 10): one clear error, never a figure ---- */
+
+static void expect_load_error(struct fx_kernel_opts *o, const char *want)
+{
+	struct loaded l;
+	struct ms_error *err = load_opts(&l, o);
+
+	if (!err)
+		fail_msg("loaded %zu sections; want an error with \"%s\"",
+			 l.sp ? l.sp->nr_sections : 0, want);
+	if (err->code != MS_ERR_FORMAT || !strstr(err->msg, want))
+		fail_msg("got code %d \"%s\", want \"%s\"", err->code,
+			 err->msg, want);
+	assert_null(l.sp);
+	ms_error_free(err);
+	unload(&l);
+}
+
+static void usage_wraps(void **state)
+{
+	struct fx_kernel_opts o = { .variant = FX_KERNEL_6_12, .levels = 4,
+				    .hostile = FX_HOSTILE_USAGE_WRAP };
+
+	expect_load_error(&o, "section 41: mem_section.usage 0xffffffffffffffff wraps the address space");
+}
+
+static void usage_shared(void **state)
+{
+	struct fx_kernel_opts o = { .variant = FX_KERNEL_7_3, .levels = 5,
+				    .hostile = FX_HOSTILE_USAGE_SHARED };
+
+	expect_load_error(&o, "sections 0 and 1 share mem_section_usage at 0x");
+}
+
+static void roots_aliased(void **state)
+{
+	struct fx_kernel_opts o = { .variant = FX_KERNEL_6_1, .levels = 4,
+				    .hostile = FX_HOSTILE_ROOTS_ALIASED };
+
+	expect_load_error(&o, "mem_section roots 0 and 1 overlap");
+}
+
+static void node_data_zero(void **state)
+{
+	struct fx_kernel_opts o = { .variant = FX_KERNEL_6_12, .levels = 4,
+				    .hostile = FX_HOSTILE_NODE_DATA_ZERO };
+
+	expect_load_error(&o, "holds no node (all 64 entries are NULL)");
+}
+
+/* max_pfn bounds the present sections: 42 sections' worth holds the
+ * machine (sections up to 41), 4 sections' worth does not. */
+static void max_pfn_bound(void **state)
+{
+	struct fx_kernel_opts o = { .variant = FX_KERNEL_6_12, .levels = 4,
+				    .max_pfn = 42 * PAGES_PER_SECTION };
+	struct loaded l;
+	struct ms_error *err = load_opts(&l, &o);
+
+	if (err)
+		fail_msg("%s", err->msg);
+	assert_int_equal(l.sp->layout->max_pfn, 42 * PAGES_PER_SECTION);
+	assert_int_equal(l.sp->nr_sections, fx_machine_nr_sections);
+	unload(&l);
+	o.max_pfn = 4 * PAGES_PER_SECTION - 7;
+	expect_load_error(&o, "8 present sections, but max_pfn 0x1fff9 allows at most 4");
+}
+
+/* VMCOREINFO constants outside what any kernel has: one line naming it. */
+static void vmcoreinfo_bounds(void **state)
+{
+	struct fx_kernel_opts o = { .variant = FX_KERNEL_6_12, .levels = 4 };
+
+	o.vi_extra = "NUMBER(SECTION_SIZE_BITS)=40\n";
+	expect_load_error(&o, "VMCOREINFO NUMBER(SECTION_SIZE_BITS)=40 is outside 21..30");
+	o.vi_extra = "NUMBER(SECTION_SIZE_BITS)=12\n";
+	expect_load_error(&o, "VMCOREINFO NUMBER(SECTION_SIZE_BITS)=12 is outside 21..30");
+	o.vi_extra = "PAGESIZE=1099511627776\n";
+	expect_load_error(&o, "VMCOREINFO PAGESIZE=1099511627776 is not a page size");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +229,12 @@ int main(void)
 		cmocka_unit_test(sections_7_3_l4),
 		cmocka_unit_test(sections_7_3_l5),
 		cmocka_unit_test(wrong_memmap_is_an_error),
+		cmocka_unit_test(usage_wraps),
+		cmocka_unit_test(usage_shared),
+		cmocka_unit_test(roots_aliased),
+		cmocka_unit_test(node_data_zero),
+		cmocka_unit_test(max_pfn_bound),
+		cmocka_unit_test(vmcoreinfo_bounds),
 	};
 
 	return cmocka_run_group_tests_name("sparse", tests, NULL, NULL);
