@@ -104,6 +104,18 @@ struct ms_layout {
 	} zone;
 };
 
+/*
+ * The largest compound order: x86_64's PUD_SHIFT is 30 under 4- and
+ * 5-level paging, and no compound page (1G HugeTLB, 1G-aligned device-dax)
+ * is larger; the buddy allocator's MAX_PAGE_ORDER (10) is below it. An
+ * order read from kernel data above this is garbage.
+ */
+#define MS_PUD_SHIFT 30
+static inline unsigned int ms_layout_max_order(const struct ms_layout *lay)
+{
+	return MS_PUD_SHIFT - lay->page_shift;
+}
+
 struct ms_member {
 	uint64_t offset;	/* bytes from the start of the type */
 	uint64_t size;		/* bytes */

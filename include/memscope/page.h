@@ -63,6 +63,7 @@ enum ms_pgty_encoding {
 struct ms_page_layout {
 	uint64_t size;			/* sizeof(struct page) */
 	unsigned int size_shift;	/* log2(size) when a power of 2, else 0 */
+	unsigned int max_order;		/* larger compound orders are garbage */
 	unsigned int page_shift;
 	uint64_t vmemmap_base;
 	/* offsets within struct page */

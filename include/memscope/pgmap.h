@@ -50,6 +50,9 @@ struct ms_pgmap {
 struct ms_pgmaps {
 	struct ms_pgmap *v;		/* ascending by first range */
 	size_t nr;
+	/* without pgmap_array: active device sub-sections whose struct page
+	 * names no readable dev_pagemap over it (counted, not guessed) */
+	size_t nr_undecoded;
 };
 
 struct ms_error *ms_pgmap_load(struct ms_target *t, const struct ms_kinfo *ki,

@@ -49,6 +49,7 @@ struct census {
 	size_t n;
 	struct bucket *last;
 	bool overflow;
+	uint64_t invalid;		/* heads that failed the sanity check */
 };
 
 static bool same(const struct bucket *b, const struct ms_page *p,
@@ -65,7 +66,15 @@ static int census_page(void *ctx, const struct ms_page *p)
 	const char *dev = "";
 	struct bucket *b;
 
-	if (p->kind != MS_PAGE_HEAD || !p->order || p->unstable)
+	if (p->kind != MS_PAGE_HEAD || p->unstable)
+		return 0;
+	/* a head inside another compound page, misaligned, or of an
+	 * impossible order (garbage, maybe >= 64): no figure from it */
+	if (p->problem) {
+		x->invalid++;
+		return 0;
+	}
+	if (!p->order)
 		return 0;
 	if (p->zone == x->zdev && x->iomem) {
 		uint64_t pa = p->pfn << x->c->sparse->layout->page_shift;
@@ -187,6 +196,11 @@ int ms_cmd_compound(struct ms_cli *c, int argc, char **argv)
 		ms_table_add_row(t, &x.b[i]);
 	rc = ms_table_print(t);
 	free(x.b);
+	if (x.invalid) {
+		fprintf(stderr, "memscope: %" PRIu64 " compound heads are invalid (inside another compound page, misaligned or of an impossible order; see memscope check) and were not counted\n",
+			x.invalid);
+		return rc ? rc : MS_EXIT_PARTIAL;
+	}
 	if (x.overflow) {
 		fprintf(stderr, "memscope: more than %d kinds of compound page; the census is partial\n",
 			MAX_BUCKETS);

@@ -151,7 +151,7 @@ static void decode_words(const struct ms_page_layout *pl, const uint8_t *raw,
 	out->page_type_raw = rd32(raw, pl->page_type);
 	out->type = decode_type(pl, out->page_type_raw);
 	out->mapcount = out->type == MS_PGTY_NONE ?
-			(int32_t)rd32(raw, pl->mapcount) + 1 : 0;
+			(int32_t)(rd32(raw, pl->mapcount) + 1U) : 0;
 	out->mapping = rd64(raw, pl->mapping);
 	/* a free block's order is the private word of its first page
 	 * (buddy_order(), set_buddy_order()) */

@@ -5,6 +5,7 @@
  * release's quirk is a question to the type information, with the release
  * that introduced it named next to it.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "memscope/page.h"
@@ -282,6 +283,27 @@ static struct ms_error *resolve_node_zone(const struct ms_layout *lay,
 	return NULL;
 }
 
+/*
+ * The PUD order, or the buddy allocator's top order when the kernel says
+ * it is higher: VMCOREINFO LENGTH(zone.free_area) is NR_PAGE_ORDERS
+ * (MAX_ORDER before 6.4, exclusive then).
+ */
+static unsigned int max_order(const struct ms_kinfo *ki,
+			      const struct ms_layout *lay)
+{
+	const char *v = ms_kinfo_vmcoreinfo(ki, "LENGTH(zone.free_area)");
+	unsigned int order = ms_layout_max_order(lay);
+	char *end;
+	unsigned long n;
+
+	if (!v)
+		return order;
+	n = strtoul(v, &end, 10);
+	if (!*end && n > order + 1 && n <= 64)
+		order = n - 1;
+	return order;
+}
+
 struct ms_error *ms_page_layout_resolve(const struct ms_kinfo *ki,
 					struct ms_page_layout *pl)
 {
@@ -297,6 +319,7 @@ struct ms_error *ms_page_layout_resolve(const struct ms_kinfo *ki,
 				    (unsigned long long)pl->size);
 	if (!(pl->size & (pl->size - 1)))
 		pl->size_shift = __builtin_ctzll(pl->size);
+	pl->max_order = max_order(ki, lay);
 	err = resolve_words(ki, pl);
 	if (!err)
 		err = resolve_first_tail(ki, pl);

@@ -14,9 +14,6 @@
 
 #include "memscope/page.h"
 
-/* Orders beyond this are not orders (MAX_PAGE_ORDER is 10, PUD 18). */
-#define MS_MAX_SANE_ORDER 30
-
 struct reader {
 	struct ms_target *t;
 	const struct ms_sparse *sp;
@@ -91,7 +88,7 @@ static void load_head(struct reader *r, uint64_t head_pfn)
 		ms_error_free(err);
 		return;
 	}
-	if (h.kind == MS_PAGE_HEAD && h.order <= MS_MAX_SANE_ORDER)
+	if (h.kind == MS_PAGE_HEAD && h.order <= r->pl->max_order)
 		set_head(r, &h);
 }
 
@@ -119,7 +116,7 @@ static enum ms_page_problem classify(struct reader *r, struct ms_page *p,
 	case MS_PAGE_HEAD:
 		if (r->have_head)
 			return MS_PROBLEM_NOT_TAIL;
-		if (p->order > MS_MAX_SANE_ORDER || p->order_mismatch)
+		if (p->order > r->pl->max_order || p->order_mismatch)
 			return MS_PROBLEM_BAD_ORDER;
 		set_head(r, p);
 		if (pfn & ((1ULL << p->order) - 1))

@@ -171,7 +171,8 @@ struct ms_error *ms_hugetlb_folios(struct ms_target *t,
 			err = ms_target_read(t, base + l.name, buf, l.name_len);
 		if (err)
 			break;
-		if (!h->order || h->order >= 64 || memcmp(buf, "hugepages-", 10))
+		if (!h->order || h->order > ms_layout_max_order(ms_kinfo_layout(ki)) ||
+		    memcmp(buf, "hugepages-", 10))
 			break;
 		err = ms_target_read_u64(t, base + l.nr_huge_pages, &h->nr_huge_pages);
 		if (err)

@@ -124,6 +124,10 @@ struct fx_kernel_opts {
 #define FX_HOSTILE_USAGE_SHARED	(1U << 1) /* section 1 uses section 0's */
 #define FX_HOSTILE_ROOTS_ALIASED (1U << 2) /* every root = the first */
 #define FX_HOSTILE_NODE_DATA_ZERO (1U << 3) /* node_data[] all NULL */
+/* no pgmap_array symbol (pgmaps are probed from struct pages), and the
+ * device sections' memmap is one frame of 0xff bytes: every pgmap
+ * pointer is ~0, which reads nothing */
+#define FX_HOSTILE_DEVICE_GARBAGE (1U << 4)
 
 struct fx_kernel {
 	char dir[256];			/* temporary directory holding it all */

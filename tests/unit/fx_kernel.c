@@ -112,8 +112,12 @@ static void build_sections(struct build *b)
 static void build_vmemmap(struct build *b)
 {
 	const struct fx_kernel_opts *o = b->o;
-	uint64_t boot_frames = 1ULL << 40;
+	uint64_t boot_frames = 1ULL << 40, garbage = 0;
 
+	if (o->hostile & FX_HOSTILE_DEVICE_GARBAGE) {
+		garbage = fx_mem_alloc(&b->mem, 2ULL << 20, 2ULL << 20);
+		memset(fx_mem_ptr(&b->mem, garbage), 0xff, 2ULL << 20);
+	}
 	for (size_t i = 0; i < o->nr_sections; i++) {
 		const struct fx_section *s = &o->sections[i];
 		uint64_t start_pfn = s->nr * PAGES_PER_SECTION;
@@ -121,6 +125,13 @@ static void build_vmemmap(struct build *b)
 		uint64_t size = PAGES_PER_SECTION * b->k->lay.page_size;
 		uint64_t paddr = s->memmap_on_memory ? start_pfn << 12 :
 				 boot_frames + i * size;
+
+		if (garbage && (s->flags & (1U << MS_SECTION_ZONE_DEVICE))) {
+			for (uint64_t off = 0; off < size; off += 2ULL << 20)
+				fx_mem_map(&b->mem, vaddr + off, garbage,
+					   2ULL << 20, 2ULL << 20, true);
+			continue;
+		}
 
 		fx_mem_map(&b->mem, vaddr, paddr, size, 2ULL << 20, true);
 	}
@@ -350,6 +361,8 @@ int fx_kernel_build_in(const struct fx_kernel_opts *o, const char *dir,
 	build_nodes(&b);
 	build_vmemmap(&b);
 	fx_vmemmap_build(&b.mem, k->page_offset_base, o, b.vm_syms, sizeof(b.vm_syms));
+	if ((o->hostile & FX_HOSTILE_DEVICE_GARBAGE) && strstr(b.vm_syms, " b pgmap_array"))
+		strchr(b.vm_syms, '\n')[1] = '\0';	/* hstates only */
 	ret = build_core(&b);
 	if (!ret)
 		ret = write_kallsyms(&b);

@@ -29,7 +29,7 @@ static struct ms_layout lay;
 static struct ms_section secs[4];
 static struct ms_sparse sp;
 static struct ms_pgmap pgmap;
-static struct ms_pgmaps pgmaps = { &pgmap, 1 };
+static struct ms_pgmaps pgmaps = { .v = &pgmap, .nr = 1 };
 static struct ms_vm_record rec[NREC];
 static size_t nrec;
 
@@ -181,7 +181,7 @@ static void test_totals(void **state)
  */
 static void test_altmap(void **state)
 {
-	struct ms_pgmaps none = { NULL, 0 };
+	struct ms_pgmaps none = { .v = NULL, .nr = 0 };
 	struct ms_vmemmap *vm;
 
 	nrec = 3 * VPS;
