@@ -197,8 +197,8 @@ int ms_cmd_compound(struct ms_cli *c, int argc, char **argv)
 	rc = ms_table_print(t);
 	free(x.b);
 	if (x.invalid) {
-		fprintf(stderr, "memscope: %" PRIu64 " compound heads are invalid (inside another compound page, misaligned or of an impossible order; see memscope check) and were not counted\n",
-			x.invalid);
+		fprintf(stderr, "memscope: %" PRIu64 " compound head%s invalid (inside another compound page, misaligned or of an impossible order; see memscope check): not counted\n",
+			x.invalid, x.invalid == 1 ? " is" : "s are");
 		return rc ? rc : MS_EXIT_PARTIAL;
 	}
 	if (x.overflow) {

@@ -30,6 +30,17 @@ struct reader {
 	uint64_t head_pfn, head_end;
 	unsigned int head_order;
 	uint64_t tail_ptr, tail_mask;	/* what its tails hold, both forms */
+	/*
+	 * The last head a tail sent us to (load_head()), kept whatever it
+	 * was: the tails of a compound page that does not cover them, or
+	 * that name garbage, ask for it once, not once each.
+	 */
+	uint64_t looked_pfn;		/* UINT64_MAX: none yet */
+	bool looked_ok;			/* a head of sane order */
+	unsigned int looked_order;
+	/* the run of alike problems being walked: one re-read per run */
+	enum ms_page_problem run_problem;
+	uint64_t run_key, run_next;
 };
 
 static inline uint64_t rd64(const uint8_t *p, uint64_t off)
@@ -63,33 +74,42 @@ static struct ms_error *read_one(struct reader *r, uint64_t pfn,
 	return NULL;
 }
 
-static void set_head(struct reader *r, const struct ms_page *h)
+/* order <= pl->max_order (callers check): the shifts stay below 64. */
+static void set_head(struct reader *r, uint64_t pfn, unsigned int order)
 {
 	const struct ms_page_layout *pl = r->pl;
 
 	r->have_head = true;
-	r->head_pfn = h->pfn;
-	r->head_order = h->order;
-	r->head_end = h->pfn + (1ULL << h->order);
-	r->tail_ptr = ms_page_vaddr(pl, h->pfn) + 1;
+	r->head_pfn = pfn;
+	r->head_order = order;
+	r->head_end = pfn + (1ULL << order);
+	r->tail_ptr = ms_page_vaddr(pl, pfn) + 1;
 	r->tail_mask = pl->compound_info && pl->size_shift ?
-		       (~0ULL << (h->order + pl->size_shift)) | 1 : r->tail_ptr;
+		       (~0ULL << (order + pl->size_shift)) | 1 : r->tail_ptr;
 }
 
-/* A tail whose head is not the one being walked: fetch that head. */
-static void load_head(struct reader *r, uint64_t head_pfn)
+/*
+ * A tail whose head is not the one being walked: fetch that head, unless
+ * it is the one fetched last (fresh: a re-read, which always reads).
+ * An unreadable page or one that is no sane head is remembered as such.
+ */
+static void load_head(struct reader *r, uint64_t head_pfn, bool fresh)
 {
 	uint8_t raw[2 * 1024];
 	struct ms_page h;
-	struct ms_error *err = read_one(r, head_pfn, raw, &h);
+	struct ms_error *err;
 
 	r->have_head = false;
-	if (err) {
+	if (fresh || r->looked_pfn != head_pfn) {
+		err = read_one(r, head_pfn, raw, &h);
+		r->looked_pfn = head_pfn;
+		r->looked_ok = !err && h.kind == MS_PAGE_HEAD &&
+			       h.order <= r->pl->max_order;
+		r->looked_order = r->looked_ok ? h.order : 0;
 		ms_error_free(err);
-		return;
 	}
-	if (h.kind == MS_PAGE_HEAD && h.order <= r->pl->max_order)
-		set_head(r, &h);
+	if (r->looked_ok)
+		set_head(r, head_pfn, r->looked_order);
 }
 
 /* Checks p against the compound being walked; updates it. */
@@ -105,7 +125,7 @@ static enum ms_page_problem classify(struct reader *r, struct ms_page *p,
 		if (p->head_pfn >= pfn)	/* its word names no head below it */
 			return MS_PROBLEM_TAIL_UNCOVERED;
 		if (fresh || !r->have_head || r->head_pfn != p->head_pfn)
-			load_head(r, p->head_pfn);
+			load_head(r, p->head_pfn, fresh);
 		if (!r->have_head || r->head_pfn != p->head_pfn ||
 		    pfn >= r->head_end)
 			return MS_PROBLEM_TAIL_UNCOVERED;
@@ -118,7 +138,7 @@ static enum ms_page_problem classify(struct reader *r, struct ms_page *p,
 			return MS_PROBLEM_NOT_TAIL;
 		if (p->order > r->pl->max_order || p->order_mismatch)
 			return MS_PROBLEM_BAD_ORDER;
-		set_head(r, p);
+		set_head(r, pfn, p->order);
 		if (pfn & ((1ULL << p->order) - 1))
 			return MS_PROBLEM_HEAD_MISALIGNED;
 		return MS_PROBLEM_NONE;
@@ -156,6 +176,29 @@ static void recheck(struct reader *r, struct ms_page *p, const uint8_t *first)
 	*p = again;
 }
 
+/* What makes problems alike: the head they name (none: UINT64_MAX). */
+static uint64_t run_key(const struct ms_page *p)
+{
+	return p->head_pfn < p->pfn ? p->head_pfn : UINT64_MAX;
+}
+
+/*
+ * A problem is re-read once per run of alike ones: the page right after a
+ * page that kept the same problem, naming the same head, on a re-read is
+ * taken as read. So an inconsistent memmap (every tail of a device range
+ * uncovered) costs the chunk reads plus two small reads per run, not per
+ * page.
+ */
+static void settle(struct reader *r, struct ms_page *p, const uint8_t *raw)
+{
+	if (r->run_problem != p->problem || r->run_next != p->pfn ||
+	    r->run_key != run_key(p))
+		recheck(r, p, raw);
+	r->run_problem = p->unstable ? MS_PROBLEM_NONE : p->problem;
+	r->run_key = run_key(p);
+	r->run_next = p->pfn + 1;
+}
+
 static int emit(struct reader *r, const uint8_t *raw, const uint8_t *next,
 		uint64_t pfn)
 {
@@ -170,7 +213,7 @@ static int emit(struct reader *r, const uint8_t *raw, const uint8_t *next,
 	} else {
 		p.problem = classify(r, &p, false);
 		if (p.problem != MS_PROBLEM_NONE)
-			recheck(r, &p, raw);
+			settle(r, &p, raw);
 	}
 	r->st->pages++;
 	if (r->heads_only && p.kind != MS_PAGE_HEAD && !p.problem)
@@ -290,6 +333,7 @@ struct ms_error *ms_pages_read(struct ms_target *t, const struct ms_sparse *sp,
 	struct reader r = {
 		.t = t, .sp = sp, .pl = pl, .fn = fn, .hole = hole, .ctx = ctx,
 		.st = stats ? stats : &local, .zdev = sp->zone_device_idx,
+		.looked_pfn = UINT64_MAX,
 	};
 
 	return walk(&r, start_pfn, nr);
@@ -306,7 +350,7 @@ struct ms_error *ms_pages_read_heads(struct ms_target *t,
 	struct reader r = {
 		.t = t, .sp = sp, .pl = pl, .fn = fn, .hole = hole, .ctx = ctx,
 		.st = stats ? stats : &local, .zdev = sp->zone_device_idx,
-		.heads_only = true,
+		.heads_only = true, .looked_pfn = UINT64_MAX,
 	};
 
 	return walk(&r, start_pfn, nr);

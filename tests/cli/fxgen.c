@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Writes a synthetic kernel (core, BTF, sysroot) for the CLI golden tests:
- *   fxgen DIR 6.1|6.12|7.3 4|5 [corrupt]
- * The machine is fx_machine.c's, the one test_sparse checks.
+ *   fxgen DIR 6.1|6.12|7.3 4|5 [corrupt|devdax-uncovered|devdax-big]
+ * The machine is fx_machine.c's, the one test_sparse checks. devdax-*
+ * give the device sections a readable memmap of 2 MiB device-dax compound
+ * pages that do not cover their tails (issue 10), plus one garbage head
+ * of order 200; devdax-big has 16 device sections (524288 pfns).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,9 @@
 #include "../unit/fx.h"
 #include "memscope/kinfo.h"
 
+#define F(bit) (1U << MS_SECTION_##bit)
+#define BIG 16
+
 int main(int argc, char **argv)
 {
 	struct fx_kernel_opts o = {
@@ -18,18 +24,40 @@ int main(int argc, char **argv)
 		.nr_sections = fx_machine_nr_sections,
 		.zones = fx_machine_zones, .nr_zones = fx_machine_nr_zones,
 	};
+	struct fx_devdax dd = { .order = 9, .bad_head_order = 200 };
+	struct fx_section big[16 + BIG];
+	struct fx_zone zones[8];
+	const char *mode = argc > 4 ? argv[4] : "";
 	struct fx_kernel k;
+	size_t n = 0;
 	int ret;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: fxgen DIR 6.1|6.12|7.3 4|5 [corrupt]\n");
+		fprintf(stderr, "usage: fxgen DIR 6.1|6.12|7.3 4|5 [corrupt|devdax-uncovered|devdax-big]\n");
 		return 2;
 	}
 	o.variant = !strcmp(argv[2], "6.1") ? FX_KERNEL_6_1 :
 		    !strcmp(argv[2], "6.12") ? FX_KERNEL_6_12 : FX_KERNEL_7_3;
 	o.levels = atoi(argv[3]);
-	o.corrupt_memmap = argc > 4 && !strcmp(argv[4], "corrupt");
-	ret = fx_kernel_build_in(&o, argv[1], &k);
+	o.corrupt_memmap = !strcmp(mode, "corrupt");
+	if (!strcmp(mode, "devdax-big")) {
+		for (size_t i = 0; i < fx_machine_nr_sections; i++)
+			if (!(fx_machine_sections[i].flags & F(ZONE_DEVICE)))
+				big[n++] = fx_machine_sections[i];
+		for (int i = 0; i < BIG; i++)
+			big[n++] = (struct fx_section){
+				40 + i, F(PRESENT) | F(HAS_MEM_MAP) | F(ZONE_DEVICE),
+				~0ULL, true, NULL, NULL, false };
+		o.sections = big;
+		o.nr_sections = n;
+		memcpy(zones, fx_machine_zones, fx_machine_nr_zones * sizeof(*zones));
+		zones[4].spanned = BIG * FX_PAGES_PER_SECTION;
+		o.zones = zones;
+	}
+	if (!strncmp(mode, "devdax-", 7))
+		ret = fx_kernel_build_memmap(&o, argv[1], fx_memmap_devdax, &dd, &k);
+	else
+		ret = fx_kernel_build_in(&o, argv[1], &k);
 	if (ret) {
 		fprintf(stderr, "fxgen: %s\n", strerror(-ret));
 		return 1;

@@ -117,6 +117,9 @@ struct fx_kernel_opts {
 					 * (the first of a key wins) */
 	unsigned int hostile;		/* FX_HOSTILE_* damage (issue 10) */
 	uint64_t max_pfn;		/* the max_pfn variable; 0: none */
+	/* struct pages of the device sections (contiguous, from the first
+	 * one's start pfn), mapped on frames of their own; NULL: none */
+	const uint8_t *device_memmap;
 };
 
 /* Damage planted in the kernel data of fx_kernel_build(). */
@@ -155,5 +158,30 @@ void fx_kernel_remove(struct fx_kernel *k);
  * device sections of o) in m; writes their kallsyms lines to buf. */
 size_t fx_vmemmap_build(struct fx_mem *m, uint64_t page_offset_base,
 			const struct fx_kernel_opts *o, char *buf, size_t len);
+
+/* ---- fx_memmap.c: kernels with a readable device memmap (issue 10) ---- */
+struct ms_page_layout;
+/* Fills the struct pages of pfns [start, start + nr) into buf. */
+typedef void (*fx_memmap_fn)(void *arg, const struct ms_page_layout *pl,
+			     int zone_device, uint64_t start, uint64_t nr,
+			     uint8_t *buf);
+/* Builds o into dir twice: once to resolve the page layout from its own
+ * BTF and VMCOREINFO, then with the device memmap fill() wrote. */
+int fx_kernel_build_memmap(const struct fx_kernel_opts *o, const char *dir,
+			   fx_memmap_fn fill, void *arg, struct fx_kernel *k);
+/*
+ * fill() for device-dax compound pages of 1 << order pages that do not
+ * cover their tails, as a 7.3 guest showed (issue 10): every head claims
+ * order 0, every tail names its head. bad_head_order > 0 also plants, at
+ * the first head, a head inside it claiming that order (garbage).
+ */
+struct fx_devdax {
+	unsigned int order;
+	bool covered;			/* true: consistent compound pages */
+	unsigned int bad_head_order;
+};
+void fx_memmap_devdax(void *arg, const struct ms_page_layout *pl,
+		      int zone_device, uint64_t start, uint64_t nr,
+		      uint8_t *buf);
 
 #endif

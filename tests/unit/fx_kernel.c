@@ -32,6 +32,7 @@ struct build {
 	unsigned int max_physmem_bits;
 	uint64_t nr_roots, per_root;
 	char vm_syms[256];	/* kallsyms of fx_vmemmap_build */
+	uint64_t device_start_pfn; /* of o->device_memmap */
 };
 
 static void put_u64(struct fx_mem *m, uint64_t paddr, uint64_t v)
@@ -126,6 +127,15 @@ static void build_vmemmap(struct build *b)
 		uint64_t paddr = s->memmap_on_memory ? start_pfn << 12 :
 				 boot_frames + i * size;
 
+		if (o->device_memmap && (s->flags & (1U << MS_SECTION_ZONE_DEVICE))) {
+			uint64_t f = fx_mem_alloc(&b->mem, size, 2ULL << 20);
+
+			memcpy(fx_mem_ptr(&b->mem, f), o->device_memmap +
+			       (start_pfn - b->device_start_pfn) * b->k->lay.page_size,
+			       size);
+			fx_mem_map(&b->mem, vaddr, f, size, 2ULL << 20, true);
+			continue;
+		}
 		if (garbage && (s->flags & (1U << MS_SECTION_ZONE_DEVICE))) {
 			for (uint64_t off = 0; off < size; off += 2ULL << 20)
 				fx_mem_map(&b->mem, vaddr + off, garbage,
@@ -328,6 +338,7 @@ int fx_kernel_build_in(const struct fx_kernel_opts *o, const char *dir,
 		       struct fx_kernel *k)
 {
 	struct build b = { .o = o, .k = k };
+	uint64_t mem_size;
 	int ret;
 
 	memset(k, 0, sizeof(*k));
@@ -349,7 +360,16 @@ int fx_kernel_build_in(const struct fx_kernel_opts *o, const char *dir,
 	b.per_root = 4096 / k->lay.mem_section_size;
 	b.nr_roots = ((1ULL << (b.max_physmem_bits - SECTION_SIZE_BITS)) +
 		      b.per_root - 1) / b.per_root;
-	fx_mem_init(&b.mem, 0, MEM_SIZE, TABLE_BASE, o->levels);
+	mem_size = MEM_SIZE;
+	b.device_start_pfn = UINT64_MAX;
+	for (size_t i = 0; o->device_memmap && i < o->nr_sections; i++) {
+		if (!(o->sections[i].flags & (1U << MS_SECTION_ZONE_DEVICE)))
+			continue;
+		mem_size += PAGES_PER_SECTION * k->lay.page_size;
+		if (b.device_start_pfn == UINT64_MAX)
+			b.device_start_pfn = o->sections[i].nr * PAGES_PER_SECTION;
+	}
+	fx_mem_init(&b.mem, 0, mem_size, TABLE_BASE, o->levels);
 	b.mem_section_var = fx_mem_alloc(&b.mem, 8, 8);
 	b.pob_var = fx_mem_alloc(&b.mem, 8, 8);
 	b.vmb_var = fx_mem_alloc(&b.mem, 8, 8);
