@@ -17,6 +17,10 @@ struct ms_error *ms_vm_model_load(struct ms_cli *c, bool with_vmemmap,
 		err = ms_cli_iomem(c, &m->iomem);
 	if (!err)
 		err = ms_pgmap_load(c->target, c->kinfo, c->sparse, &m->pgmaps);
+	/* counted, never a silent gap (issue 10) */
+	if (!err && m->pgmaps->nr_undecoded)
+		fprintf(stderr, "memscope: %zu active device sub-sections name no readable dev_pagemap: their pgmap is unknown\n",
+			m->pgmaps->nr_undecoded);
 	if (!err && with_vmemmap)
 		err = ms_vmemmap_load(c->target, c->kinfo, c->sparse, m->pgmaps,
 				      &m->vm);

@@ -126,6 +126,21 @@ static struct ms_error *read_var(struct resolver *r, const char *sym,
 	return NULL;
 }
 
+/*
+ * Each member the model reads lies inside its struct: type information
+ * that says otherwise (hostile or foreign) would read past the buffer.
+ */
+static struct ms_error *fits(const char *type, const char *member,
+			     uint64_t off, uint64_t len, uint64_t size)
+{
+	if (off <= size && len <= size - off)
+		return NULL;
+	return ms_error_new(MS_ERR_FORMAT,
+			    "%s.%s at offset %llu does not fit in its %llu bytes",
+			    type, member, (unsigned long long)off,
+			    (unsigned long long)size);
+}
+
 /* ---- the groups of fields ---- */
 
 static struct ms_error *resolve_basics(struct resolver *r)
@@ -251,6 +266,13 @@ static struct ms_error *resolve_sparse(struct resolver *r)
 	if (!lay->mem_section.size || lay->mem_section.size > lay->page_size)
 		return ms_error_new(MS_ERR_FORMAT, "sizeof(struct mem_section) is %llu",
 				    (unsigned long long)lay->mem_section.size);
+	err = fits("struct mem_section", "section_mem_map",
+		   lay->mem_section.section_mem_map, 8, lay->mem_section.size);
+	if (!err)
+		err = fits("struct mem_section", "usage", lay->mem_section.usage,
+			   8, lay->mem_section.size);
+	if (err)
+		return err;
 	lay->sections_per_root = lay->page_size / lay->mem_section.size;
 	want = (lay->nr_mem_sections + lay->sections_per_root - 1) /
 	       lay->sections_per_root;
@@ -292,6 +314,10 @@ static struct ms_error *resolve_usage(struct resolver *r)
 				    "struct mem_section_usage.subsection_map is not an array of unsigned long");
 	lay->mem_section_usage.subsection_map = m.offset;
 	lay->mem_section_usage.subsection_map_longs = m.nelems;
+	err = fits("struct mem_section_usage", "subsection_map", m.offset,
+		   m.size, lay->mem_section_usage.size);
+	if (err)
+		return err;
 	/* DECLARE_BITMAP(subsection_map, SUBSECTIONS_PER_SECTION) */
 	bits = m.nelems * 64;
 	if (!is_pow2(bits) || log2_u64(bits) > lay->section_size_bits)
@@ -481,13 +507,53 @@ static struct ms_error *resolve_pgdat(struct resolver *r)
 		nr = zones.nelems;
 	if (err)
 		return err;
-	if (nr < 1 || (zones.nelems && (uint64_t)nr != zones.nelems))
+	/* ZONES_SHIFT is at most 3 (include/linux/page-flags-layout.h) */
+	if (nr < 1 || nr > 8 || (zones.nelems && (uint64_t)nr != zones.nelems))
 		return ms_error_new(MS_ERR_FORMAT,
 				    "MAX_NR_ZONES is %lld but pglist_data.node_zones has %llu",
 				    (long long)nr,
 				    (unsigned long long)zones.nelems);
 	lay->max_nr_zones = nr;
 	return NULL;
+}
+
+/* After resolve_zone: the members read from each pglist_data and zone. */
+static struct ms_error *check_node_fits(struct resolver *r)
+{
+	static const char pg[] = "struct pglist_data", z[] = "struct zone";
+	const struct ms_layout *lay = r->lay;
+	uint64_t psz = lay->pglist_data.size, zsz = lay->zone.size;
+	struct ms_error *err;
+
+	if (zsz > psz / lay->max_nr_zones)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "%u zones of %llu bytes do not fit in pglist_data of %llu",
+				    lay->max_nr_zones, (unsigned long long)zsz,
+				    (unsigned long long)psz);
+	err = fits(pg, "node_zones", lay->pglist_data.node_zones,
+		   lay->max_nr_zones * zsz, psz);
+	if (!err)
+		err = fits(pg, "node_id", lay->pglist_data.node_id, 4, psz);
+	if (!err)
+		err = fits(pg, "node_start_pfn", lay->pglist_data.node_start_pfn, 8, psz);
+	if (!err)
+		err = fits(pg, "node_present_pages",
+			   lay->pglist_data.node_present_pages, 8, psz);
+	if (!err)
+		err = fits(pg, "node_spanned_pages",
+			   lay->pglist_data.node_spanned_pages, 8, psz);
+	if (!err && lay->pglist_data.first_deferred_pfn != MS_ABSENT)
+		err = fits(pg, "first_deferred_pfn",
+			   lay->pglist_data.first_deferred_pfn, 8, psz);
+	if (!err)
+		err = fits(z, "zone_start_pfn", lay->zone.zone_start_pfn, 8, zsz);
+	if (!err)
+		err = fits(z, "spanned_pages", lay->zone.spanned_pages, 8, zsz);
+	if (!err)
+		err = fits(z, "present_pages", lay->zone.present_pages, 8, zsz);
+	if (!err)
+		err = fits(z, "name", lay->zone.name, 8, zsz);
+	return err;
 }
 
 static struct ms_error *resolve_zone(struct resolver *r)
@@ -541,7 +607,7 @@ struct ms_error *ms_layout_resolve(struct ms_kinfo *ki, struct ms_target *t,
 	static struct ms_error *(*const steps[])(struct resolver *) = {
 		resolve_basics, resolve_paging, resolve_sparse, resolve_usage,
 		resolve_section_bits, resolve_bases, resolve_nodes,
-		resolve_pgdat, resolve_zone, resolve_limits,
+		resolve_pgdat, resolve_zone, check_node_fits, resolve_limits,
 	};
 	struct resolver r = { .ki = ki, .t = t, .lay = lay,
 			      .vi = ms_kinfo_vi(ki) };

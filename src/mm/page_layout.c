@@ -189,6 +189,10 @@ static struct ms_error *resolve_flags(const struct ms_kinfo *ki,
 		pl->pg[i] = enum_opt(ki, needed[i], &err);
 		if (err)
 			return err;
+		/* a bit of page->flags, below __NR_PAGEFLAGS */
+		if (pl->pg[i] >= nr)
+			return ms_error_new(MS_ERR_FORMAT, "%s is %d, not below __NR_PAGEFLAGS %lld",
+					    needed[i], pl->pg[i], (long long)nr);
 	}
 	if (pl->pg[MS_PG_HEAD] < 0)
 		return ms_error_new(MS_ERR_MISSING,
@@ -284,6 +288,38 @@ static struct ms_error *resolve_node_zone(const struct ms_layout *lay,
 }
 
 /*
+ * Every word the decoder reads lies inside struct page (page[1]'s too): a
+ * type information that says otherwise would read past the buffer.
+ */
+static struct ms_error *check_offsets(const struct ms_page_layout *pl)
+{
+	const struct { const char *name; uint64_t off; uint64_t len; } f[] = {
+		{ "flags", pl->flags, 8 },
+		{ "compound_head", pl->compound_head, 8 },
+		{ "mapping", pl->mapping, 8 },
+		{ "private", pl->private_, 8 },
+		{ "_mapcount", pl->mapcount, 4 },
+		{ "page_type", pl->page_type, 4 },
+		{ "_refcount", pl->refcount, 4 },
+		{ "pgmap", pl->pgmap, 8 },
+		{ "folio order", pl->order,
+		  pl->order_store == MS_ORDER_PAGE1_BYTE ? 1 : 8 },
+		{ "folio nr_pages", pl->nr_pages, 4 },
+		{ "folio _pincount", pl->pincount, 4 },
+		{ "folio _folio_dtor", pl->dtor, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(*f); i++)
+		if (f[i].off != MS_ABSENT &&
+		    (f[i].off > pl->size || f[i].len > pl->size - f[i].off))
+			return ms_error_new(MS_ERR_FORMAT,
+					    "%s at offset %llu does not fit in a struct page of %llu bytes",
+					    f[i].name, (unsigned long long)f[i].off,
+					    (unsigned long long)pl->size);
+	return NULL;
+}
+
+/*
  * The PUD order, or the buddy allocator's top order when the kernel says
  * it is higher: VMCOREINFO LENGTH(zone.free_area) is NR_PAGE_ORDERS
  * (MAX_ORDER before 6.4, exclusive then).
@@ -329,6 +365,8 @@ struct ms_error *ms_page_layout_resolve(const struct ms_kinfo *ki,
 		err = resolve_page_type(ki, pl);
 	if (!err)
 		err = resolve_node_zone(lay, pl);
+	if (!err)
+		err = check_offsets(pl);
 	if (err)
 		return ms_error_wrap(err, "struct page layout");
 	return NULL;

@@ -173,20 +173,25 @@ static struct ms_error *check_roots(const struct ms_layout *lay,
 }
 
 /*
- * max_pfn (when the kernel's is known) bounds the sections that can be
- * present: a table claiming more is not this kernel's, or forged.
+ * max_pfn (when the kernel's is known) bounds the boot sections: they come
+ * from memblock, which holds the e820 RAM that max_pfn ends. A table
+ * claiming more early sections is not this kernel's, or forged. Device
+ * and hot-added sections may lie above it (7.3 keeps max_pfn at the end
+ * of boot RAM with a devdax namespace above: the lab's pages boot).
  */
 static struct ms_error *check_count(const struct ms_sparse *sp)
 {
 	const struct ms_layout *lay = sp->layout;
 	uint64_t pps = 1ULL << (lay->section_size_bits - lay->page_shift);
-	uint64_t most = lay->max_pfn / pps + !!(lay->max_pfn % pps);
+	uint64_t most = lay->max_pfn / pps + !!(lay->max_pfn % pps), early = 0;
 
-	if (!lay->max_pfn || sp->nr_sections <= most)
+	for (size_t i = 0; i < sp->nr_sections; i++)
+		early += ms_section_has(sp, &sp->sections[i], MS_SECTION_EARLY);
+	if (!lay->max_pfn || early <= most)
 		return NULL;
 	return ms_error_new(MS_ERR_FORMAT,
-			    "%zu present sections, but max_pfn %#" PRIx64 " allows at most %" PRIu64,
-			    sp->nr_sections, lay->max_pfn, most);
+			    "%" PRIu64 " boot (early) sections, but max_pfn %#" PRIx64 " allows at most %" PRIu64,
+			    early, lay->max_pfn, most);
 }
 
 static struct ms_error *load_sections(struct ms_target *t, struct ms_sparse *sp)
