@@ -312,10 +312,32 @@ static bool in_device_sections(const struct ms_sparse *sp,
  */
 #define XA_INTERNAL(e)	(((e) & 3) == 2)
 #define XA_DEPTH_MAX	12
+/* A few nodes hold every pgmap of a machine; a node met twice is a cycle
+ * (slots^depth work before it was caught by the depth alone). */
+#define XA_NODES_MAX	4096
+
+struct xa_seen {
+	uint64_t node[XA_NODES_MAX];
+	size_t nr;
+};
+
+static struct ms_error *xa_visit(struct xa_seen *seen, uint64_t node)
+{
+	for (size_t i = 0; i < seen->nr; i++)
+		if (seen->node[i] == node)
+			return ms_error_fault(node, "pgmap_array: xarray node 0x%" PRIx64 " is reached twice",
+					      node);
+	if (seen->nr == XA_NODES_MAX)
+		return ms_error_fault(node, "pgmap_array: more than %d xarray nodes",
+				      XA_NODES_MAX);
+	seen->node[seen->nr++] = node;
+	return NULL;
+}
 
 static struct ms_error *xa_walk(struct ms_target *t, const struct pgmap_layout *l,
 				const struct ms_sparse *sp, uint64_t entry,
-				int depth, struct ms_pgmaps *pm, size_t *cap)
+				int depth, struct xa_seen *seen,
+				struct ms_pgmaps *pm, size_t *cap)
 {
 	uint64_t slots[256];
 	struct ms_pgmap g;
@@ -330,12 +352,15 @@ static struct ms_error *xa_walk(struct ms_target *t, const struct pgmap_layout *
 		if (depth >= XA_DEPTH_MAX)
 			return ms_error_fault(node, "pgmap_array: xarray deeper than %d levels at 0x%" PRIx64,
 					      XA_DEPTH_MAX, node);
+		err = xa_visit(seen, node);
+		if (err)
+			return err;
 		err = ms_target_read(t, node + l->node_slots, slots,
 				     l->nr_slots * sizeof(uint64_t));
 		if (err)
 			return ms_error_wrap(err, "reading a pgmap_array node");
 		for (uint64_t i = 0; i < l->nr_slots; i++) {
-			err = xa_walk(t, l, sp, slots[i], depth + 1, pm, cap);
+			err = xa_walk(t, l, sp, slots[i], depth + 1, seen, pm, cap);
 			if (err)
 				return err;
 		}
@@ -360,13 +385,20 @@ static struct ms_error *from_xarray(struct ms_target *t,
 				    const struct ms_sparse *sp,
 				    struct ms_pgmaps *pm, size_t *cap)
 {
+	struct xa_seen *seen;
 	uint64_t head;
 	struct ms_error *err;
 
 	err = ms_target_read_u64(t, l->sym_pgmap_array + l->xa_head, &head);
 	if (err)
 		return ms_error_wrap(err, "reading pgmap_array");
-	return xa_walk(t, l, sp, head, 0, pm, cap);
+	seen = malloc(sizeof(*seen));
+	if (!seen)
+		return ms_error_new(MS_ERR_NOMEM, "out of memory listing pgmaps");
+	seen->nr = 0;
+	err = xa_walk(t, l, sp, head, 0, seen, pm, cap);
+	free(seen);
+	return err;
 }
 
 static int by_start(const void *a, const void *b)

@@ -131,6 +131,8 @@ struct fx_kernel_opts {
  * device sections' memmap is one frame of 0xff bytes: every pgmap
  * pointer is ~0, which reads nothing */
 #define FX_HOSTILE_DEVICE_GARBAGE (1U << 4)
+/* every slot of pgmap_array's top xarray node points back to it */
+#define FX_HOSTILE_XA_CYCLE	(1U << 5)
 
 struct fx_kernel {
 	char dir[256];			/* temporary directory holding it all */

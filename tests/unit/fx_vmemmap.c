@@ -167,6 +167,9 @@ size_t fx_vmemmap_build(struct fx_mem *m, uint64_t pob,
 		put(m, top + XA_SLOTS + 8 * i, 2, 8);	/* xa_mk_sibling(0) */
 	put(m, top + XA_SLOTS + 8 * 5, pob + child + 2, 8);
 	put(m, child + XA_SLOTS + 8 * 7, pob + pg, 8);
+	if (o->hostile & FX_HOSTILE_XA_CYCLE)
+		for (int i = 0; i < 64; i++)
+			put(m, top + XA_SLOTS + 8 * i, pob + top + 2, 8);
 	return (size_t)snprintf(kallsyms, len,
 				"%016" PRIx64 " B hstates\n%016" PRIx64 " b pgmap_array\n",
 				pob + hs, pob + xa);

@@ -250,6 +250,28 @@ static void device_garbage_pgmaps(enum fx_variant v)
 /* (7.x: folio.pgmap; the older fixtures have no pgmap member) */
 static void device_garbage_7_3(void **state) { device_garbage_pgmaps(FX_KERNEL_7_3); }
 
+/* pgmap_array's xarray node whose slots all point back to it: one error,
+ * not 64^12 visits. */
+static void pgmap_xarray_cycle(void **state)
+{
+	struct fx_kernel_opts o = { .variant = FX_KERNEL_7_3, .levels = 4,
+				    .hostile = FX_HOSTILE_XA_CYCLE };
+	struct ms_pgmaps *pm = NULL;
+	struct ms_error *err;
+	struct loaded l;
+
+	err = load_opts(&l, &o);
+	if (err)
+		fail_msg("%s", err->msg);
+	err = ms_pgmap_load(l.t, l.ki, l.sp, &pm);
+	assert_non_null(err);
+	assert_null(pm);
+	assert_non_null(strstr(err->msg, "pgmap_array: xarray node 0x"));
+	assert_non_null(strstr(err->msg, "is reached twice"));
+	ms_error_free(err);
+	unload(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +289,7 @@ int main(void)
 		cmocka_unit_test(max_pfn_bound),
 		cmocka_unit_test(vmcoreinfo_bounds),
 		cmocka_unit_test(device_garbage_7_3),
+		cmocka_unit_test(pgmap_xarray_cycle),
 	};
 
 	return cmocka_run_group_tests_name("sparse", tests, NULL, NULL);
