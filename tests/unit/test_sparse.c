@@ -221,23 +221,33 @@ static void vmcoreinfo_bounds(void **state)
 	expect_load_error(&o, "VMCOREINFO PAGESIZE=1099511627776 is not a page size");
 }
 
+/* Loads the 7.3 machine with damage, then its pgmaps. */
+static struct ms_error *load_pgmaps(struct loaded *l, unsigned int hostile,
+				    struct ms_pgmaps **pm)
+{
+	/* (7.x: folio.pgmap; the older fixtures have no pgmap member) */
+	struct fx_kernel_opts o = { .variant = FX_KERNEL_7_3, .levels = 4,
+				    .hostile = hostile };
+	struct ms_error *err = load_opts(l, &o);
+
+	if (err)
+		fail_msg("%s", err->msg);
+	*pm = NULL;
+	return ms_pgmap_load(l->t, l->ki, l->sp, pm);
+}
+
 /*
  * No pgmap_array and device struct pages whose pgmap pointers read
  * nothing: no pgmap, each probed sub-section counted as undecoded (it
  * leaked an error object per probe, then sorted a NULL array).
  */
-static void device_garbage_pgmaps(enum fx_variant v)
+static void device_garbage_7_3(void **state)
 {
-	struct fx_kernel_opts o = { .variant = v, .levels = 4,
-				    .hostile = FX_HOSTILE_DEVICE_GARBAGE };
-	struct ms_pgmaps *pm = NULL;
+	struct ms_pgmaps *pm;
 	struct ms_error *err;
 	struct loaded l;
 
-	err = load_opts(&l, &o);
-	if (err)
-		fail_msg("%s", err->msg);
-	err = ms_pgmap_load(l.t, l.ki, l.sp, &pm);
+	err = load_pgmaps(&l, FX_HOSTILE_DEVICE_GARBAGE, &pm);
 	if (err)
 		fail_msg("%s", err->msg);
 	assert_int_equal(pm->nr, 0);
@@ -247,23 +257,15 @@ static void device_garbage_pgmaps(enum fx_variant v)
 	unload(&l);
 }
 
-/* (7.x: folio.pgmap; the older fixtures have no pgmap member) */
-static void device_garbage_7_3(void **state) { device_garbage_pgmaps(FX_KERNEL_7_3); }
-
-/* pgmap_array's xarray node whose slots all point back to it: one error,
- * not 64^12 visits. */
+/* pgmap_array's xarray node whose slots all point back to it: one error
+ * naming it. */
 static void pgmap_xarray_cycle(void **state)
 {
-	struct fx_kernel_opts o = { .variant = FX_KERNEL_7_3, .levels = 4,
-				    .hostile = FX_HOSTILE_XA_CYCLE };
-	struct ms_pgmaps *pm = NULL;
+	struct ms_pgmaps *pm;
 	struct ms_error *err;
 	struct loaded l;
 
-	err = load_opts(&l, &o);
-	if (err)
-		fail_msg("%s", err->msg);
-	err = ms_pgmap_load(l.t, l.ki, l.sp, &pm);
+	err = load_pgmaps(&l, FX_HOSTILE_XA_CYCLE, &pm);
 	assert_non_null(err);
 	assert_null(pm);
 	assert_non_null(strstr(err->msg, "pgmap_array: xarray node 0x"));
