@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <bpf/btf.h>
+
 #include "fx.h"
 #include "memscope/pgmap.h"
 #include "memscope/sparse.h"
@@ -274,6 +276,73 @@ static void pgmap_xarray_cycle(void **state)
 	unload(&l);
 }
 
+/* Moves member of struct type to byte offset off in the BTF file path. */
+static void move_member(const char *path, const char *type, const char *member,
+			uint32_t off)
+{
+	struct btf *b = btf__parse(path, NULL);
+	struct btf_member *m;
+	struct btf_type *t;
+	const void *raw;
+	__u32 size;
+	FILE *f;
+	int id;
+
+	assert_non_null(b);
+	id = btf__find_by_name_kind(b, type, BTF_KIND_STRUCT);
+	assert_true(id > 0);
+	/* adding a type makes the parsed BTF writable in place */
+	assert_true(btf__add_int(b, "fx_writable", 4, 0) > 0);
+	t = (struct btf_type *)btf__type_by_id(b, id);
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(b, m->name_off), member))
+			m->offset = off * 8;
+	raw = btf__raw_data(b, &size);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(raw, 1, size, f), size);
+	assert_int_equal(fclose(f), 0);
+	btf__free(b);
+}
+
+/* Type information whose member lies outside its struct: one error naming
+ * it, not a read past the buffer. */
+static void member_outside(const char *type, const char *member,
+			   uint64_t off_of_size, const char *want)
+{
+	struct fx_kernel_opts o = { .variant = FX_KERNEL_6_1, .levels = 4,
+				    .sections = fx_machine_sections,
+				    .nr_sections = fx_machine_nr_sections,
+				    .zones = fx_machine_zones,
+				    .nr_zones = fx_machine_nr_zones };
+	struct ms_kinfo_opts ko;
+	struct ms_error *err;
+	struct loaded l;
+
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(fx_kernel_build(&o, &l.k), 0);
+	move_member(l.k.btf, type, member, (uint32_t)off_of_size);
+	ko = (struct ms_kinfo_opts){ .sysroot = l.k.sysroot, .btf_path = l.k.btf };
+	assert_null(ms_target_open(l.k.core, &l.t));
+	err = ms_kinfo_open(l.t, &ko, &l.ki);
+	if (!err)
+		fail_msg("opened; want \"%s\"", want);
+	if (err->code != MS_ERR_FORMAT || !strstr(err->msg, want))
+		fail_msg("got \"%s\", want \"%s\"", err->msg, want);
+	ms_error_free(err);
+	unload(&l);
+}
+
+static void members_outside(void **state)
+{
+	/* the 6.1 fixture: struct zone of 1664 bytes, mem_section of 32 */
+	member_outside("zone", "name", 1664,
+		       "struct zone.name at offset 1664 does not fit in its 1664 bytes");
+	member_outside("mem_section", "usage", 28,
+		       "struct mem_section.usage at offset 28 does not fit in its 32 bytes");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +361,7 @@ int main(void)
 		cmocka_unit_test(vmcoreinfo_bounds),
 		cmocka_unit_test(device_garbage_7_3),
 		cmocka_unit_test(pgmap_xarray_cycle),
+		cmocka_unit_test(members_outside),
 	};
 
 	return cmocka_run_group_tests_name("sparse", tests, NULL, NULL);
