@@ -148,9 +148,12 @@ static struct ms_error *check_roots(const struct ms_layout *lay,
 	uint64_t size = lay->sections_per_root * lay->mem_section.size, a, b;
 	struct addr_idx *v;
 	struct ms_error *err = NULL;
-	size_t n = 0;
+	size_t n = 0, used = 0;
 
-	v = malloc(lay->nr_section_roots * sizeof(*v));
+	/* a few roots are used of 131072 (5-level): allocate for those */
+	for (uint64_t r = 0; r < lay->nr_section_roots; r++)
+		used += !!roots[r];
+	v = malloc((used + 1) * sizeof(*v));
 	if (!v)
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
 	for (uint64_t r = 0; r < lay->nr_section_roots && !err; r++) {
