@@ -318,6 +318,11 @@ static struct ms_error *resolve_usage(struct resolver *r)
 		   m.size, lay->mem_section_usage.size);
 	if (err)
 		return err;
+	/* a few words: usage structs are read in runs sized by it */
+	if (lay->mem_section_usage.size > lay->page_size)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "sizeof(struct mem_section_usage) is %llu, more than a page",
+				    (unsigned long long)lay->mem_section_usage.size);
 	/* DECLARE_BITMAP(subsection_map, SUBSECTIONS_PER_SECTION) */
 	bits = m.nelems * 64;
 	if (!is_pow2(bits) || log2_u64(bits) > lay->section_size_bits)
@@ -517,6 +522,8 @@ static struct ms_error *resolve_pgdat(struct resolver *r)
 	return NULL;
 }
 
+#define MAX_PGDAT_SIZE (16 << 20)
+
 /* After resolve_zone: the members read from each pglist_data and zone. */
 static struct ms_error *check_node_fits(struct resolver *r)
 {
@@ -525,6 +532,11 @@ static struct ms_error *check_node_fits(struct resolver *r)
 	uint64_t psz = lay->pglist_data.size, zsz = lay->zone.size;
 	struct ms_error *err;
 
+	/* one pread each: a few hundred KiB at most (MAX_NUMNODES 1024) */
+	if (psz > MAX_PGDAT_SIZE)
+		return ms_error_new(MS_ERR_FORMAT,
+				    "sizeof(struct pglist_data) is %llu, more than %d",
+				    (unsigned long long)psz, MAX_PGDAT_SIZE);
 	if (zsz > psz / lay->max_nr_zones)
 		return ms_error_new(MS_ERR_FORMAT,
 				    "%u zones of %llu bytes do not fit in pglist_data of %llu",
