@@ -147,10 +147,10 @@ struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
 
 	if (!sp)
 		err = ms_sparse_load(o->target, o->kinfo, &sp);
-	if (!err && o->has_sysfs)
-		err = ms_blocks_load(o->sysroot, &bl);
-	if (!err && o->has_sysfs)
-		err = ms_iomem_load(o->sysroot, &io);
+	if (!err && o->fs)
+		err = ms_blocks_load(o->fs, &bl);
+	if (!err && o->fs)
+		err = ms_iomem_load(o->fs, &io);
 	/* the vmemmap walk is the costly part: only while an overlay shows it */
 	if (!err && (d->want_vmemmap || d->want_pgmaps))
 		err = load_pgmaps(d, o, sp, &pm);

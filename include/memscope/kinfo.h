@@ -23,9 +23,13 @@
 #define MS_MIN_SECTION_SIZE_BITS 21
 #define MS_MAX_SECTION_SIZE_BITS 30
 
+struct ms_fs;
+
 struct ms_kinfo_opts {
-	const char *sysroot;	/* prefix for /proc and /sys paths; NULL = "/" */
-	const char *btf_path;	/* explicit BTF blob; NULL = sysroot's vmlinux BTF */
+	/* where /proc/kallsyms and /sys/kernel/btf/vmlinux are (fs.h) */
+	const struct ms_fs *fs;
+	const char *sysroot;	/* without fs: a directory; NULL = "/" */
+	const char *btf_path;	/* explicit BTF file; NULL = the fs's vmlinux BTF */
 	const char *vmlinux_path; /* vmlinux with DWARF; NULL = none */
 };
 
@@ -158,11 +162,11 @@ struct ms_error *ms_kinfo_enumerator(const struct ms_kinfo *ki,
 
 /*
  * For snapshots: the kallsyms lines of every symbol looked up so far
- * (malloc'd, /proc/kallsyms format), and the BTF file in use (NULL when
- * types come from DWARF only).
+ * (malloc'd, /proc/kallsyms format), and the raw BTF in use, owned by ki
+ * (NULL when types come from DWARF only).
  */
 struct ms_error *ms_kinfo_kallsyms_used(const struct ms_kinfo *ki, char **text,
 					size_t *len);
-const char *ms_kinfo_btf_path(const struct ms_kinfo *ki);
+const void *ms_kinfo_btf_raw(const struct ms_kinfo *ki, size_t *len);
 
 #endif

@@ -11,8 +11,8 @@
  * The files are what the kinfo and sysfs readers read under a sysroot:
  * sys/kernel/btf/vmlinux, the kallsyms lines the model used, /proc/iomem,
  * the memory block tree, the kernel log lines memscope parses. On open they
- * are written back into a private directory that serves as the sysroot, so
- * every reader works unchanged.
+ * become an in-memory tree (fs.h) that the readers read instead of the
+ * live system; nothing is written to disk, links are never followed.
  */
 #ifndef MEMSCOPE_SNAPSHOT_H
 #define MEMSCOPE_SNAPSHOT_H
@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "fs.h"
 #include "target.h"
 
 #define MS_SNAPSHOT_VERSION	1
@@ -61,9 +62,10 @@ struct ms_error *ms_snapshot_write(struct ms_target *t, const char *path,
 /* Whether t is a memscope snapshot (has the version note). */
 bool ms_snapshot_is(const struct ms_target *t);
 /*
- * Checks the version and writes the files below dir (which must exist and
- * be empty). A newer version, or a malformed file note, is MS_ERR_FORMAT.
+ * Checks the version and reads the files into an in-memory tree (*out,
+ * ms_fs_free() it). A newer version, or a malformed file note (a bad or
+ * repeated path, a path below a file or a symlink), is MS_ERR_FORMAT.
  */
-struct ms_error *ms_snapshot_unpack(const struct ms_target *t, const char *dir);
+struct ms_error *ms_snapshot_fs(const struct ms_target *t, struct ms_fs **out);
 
 #endif

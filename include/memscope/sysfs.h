@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * sysfs: the live system's memory blocks (/sys/devices/system/memory) and
- * /proc/iomem, both read under --sysroot so tests can replay captured trees.
+ * /proc/iomem, read through fs.h: live, under --sysroot (tests replay
+ * captured trees) or from a snapshot's tree.
  */
 #ifndef MEMSCOPE_SYSFS_H
 #define MEMSCOPE_SYSFS_H
@@ -10,6 +11,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "fs.h"
 
 struct ms_block {
 	uint64_t nr;			/* memoryN */
@@ -29,7 +31,7 @@ struct ms_blocks {
 	size_t nr;
 };
 
-struct ms_error *ms_blocks_load(const char *sysroot, struct ms_blocks **out);
+struct ms_error *ms_blocks_load(const struct ms_fs *fs, struct ms_blocks **out);
 void ms_blocks_free(struct ms_blocks *b);
 const struct ms_block *ms_blocks_find(const struct ms_blocks *b, uint64_t paddr);
 
@@ -44,7 +46,7 @@ struct ms_iomem {
 	size_t nr;
 };
 
-struct ms_error *ms_iomem_load(const char *sysroot, struct ms_iomem **out);
+struct ms_error *ms_iomem_load(const struct ms_fs *fs, struct ms_iomem **out);
 void ms_iomem_free(struct ms_iomem *io);
 /* Who owns [start, end]: the deepest overlapping range named after an
  * owner (System RAM, Persistent Memory, namespaceX.Y, daxX.Y, ...). */

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "error.h"
+#include "fs.h"
 #include "kinfo.h"
 #include "sparse.h"
 #include "target.h"
@@ -17,8 +18,8 @@
 struct ms_tui_opts {
 	struct ms_target *target;
 	const struct ms_kinfo *kinfo;
-	const char *sysroot;		/* for memory blocks and /proc/iomem */
-	bool has_sysfs;			/* false for a core without --sysroot */
+	/* memory blocks and /proc/iomem; NULL for a core without --sysroot */
+	const struct ms_fs *fs;
 	bool readonly;
 	bool demo;			/* --demo: a shipped snapshot, not live */
 	double delay;			/* seconds between refreshes */

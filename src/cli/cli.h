@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "memscope/error.h"
+#include "memscope/fs.h"
 #include "memscope/kinfo.h"
 #include "memscope/sparse.h"
 #include "memscope/sysfs.h"
@@ -51,7 +52,7 @@ struct ms_cli {
 	 * NULL not given, "" a flag given, else the argument */
 	const char *opt[MS_MAX_CMDOPTS];
 	const char *vmcoreinfo_path;	/* --vmcoreinfo CORE: its VMCOREINFO */
-	char *snapshot_root;		/* a snapshot's files, unpacked: the sysroot */
+	struct ms_fs *fs;		/* the system's files (ms_cli_fs) */
 	bool demo;			/* --demo: the shipped snapshot */
 };
 
@@ -81,25 +82,28 @@ const struct ms_cmdopt *ms_command_opts(const struct ms_command *cmd);
 /* Loads target, kinfo and the sparse model; NULL on success. */
 struct ms_error *ms_cli_kernel(struct ms_cli *c);
 /*
- * Memory blocks and /proc/iomem come from the live system or --sysroot;
- * for a core file without --sysroot there are none (NULL, no error).
+ * The system's files: --sysroot DIR, else the live system's, else a
+ * snapshot's in-memory tree; a core file alone has none (NULL, no error).
+ */
+struct ms_error *ms_cli_fs(struct ms_cli *c, const struct ms_fs **out);
+/*
+ * Memory blocks and /proc/iomem come from those files; for a core file
+ * without --sysroot there are none (NULL, no error).
  */
 struct ms_error *ms_cli_blocks(struct ms_cli *c, const struct ms_blocks **out);
 struct ms_error *ms_cli_iomem(struct ms_cli *c, const struct ms_iomem **out);
 void ms_cli_release(struct ms_cli *c);
 /*
  * Opens the target (live or -c FILE) without the model; a memscope snapshot
- * has its files unpacked into a private directory that becomes the sysroot
- * unless --sysroot was given (snapshot_root.c).
+ * has its files read into an in-memory tree, the system's files unless
+ * --sysroot was given.
  */
 struct ms_error *ms_cli_target(struct ms_cli *c);
-struct ms_error *ms_cli_snapshot_unpack(struct ms_cli *c);
 /*
  * --demo: -c the snapshot shipped with memscope (share/memscope), read-only,
  * with a banner on stderr; non-zero (already reported) when it is missing.
  */
 int ms_cli_demo(struct ms_cli *c);
-void ms_cli_snapshot_release(struct ms_cli *c);
 
 /* One line on stderr ("memscope: ..."); returns MS_EXIT_FAILURE. */
 int ms_cli_fail(struct ms_error *err);

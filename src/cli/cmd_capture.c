@@ -6,15 +6,10 @@
  * include/memscope/snapshot.h). Reading it back with -c FILE gives every
  * command the same rows, on any machine.
  */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "commands.h"
 #include "vm_fmt.h"
@@ -23,7 +18,6 @@
 #include "memscope/deferred.h"
 #include "memscope/kmsg.h"
 #include "memscope/snapshot.h"
-#include "memscope/syspath.h"
 
 #define MAX_SYSFS_FILE (64 * 1024)
 
@@ -128,109 +122,72 @@ static const char *const capture_trees[] = {
 	"/sys/devices/system/memory",
 };
 
-static int read_file(const char *path, uint8_t **out, size_t *len, size_t max)
+static struct ms_error *add_file(struct ms_snapshot_files *fs,
+				 const struct ms_fs *root, const char *rel,
+				 size_t max, bool required)
 {
-	size_t cap = 4096, n = 0;
-	uint8_t *buf = malloc(cap);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-
-	if (fd < 0 || !buf) {
-		int e = fd < 0 ? errno : ENOMEM;
-
-		if (fd >= 0)
-			close(fd);
-		free(buf);
-		return -e;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			uint8_t *p = cap * 2 <= max ? realloc(buf, cap * 2) : NULL;
-
-			if (!p) {
-				close(fd);
-				free(buf);
-				return -EFBIG;
-			}
-			buf = p;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			close(fd);
-			free(buf);
-			return -e;
-		}
-		if (!r)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
-static struct ms_error *add_file(struct ms_snapshot_files *fs, const char *root,
-				 const char *rel, size_t max, bool required)
-{
-	char path[PATH_MAX];
+	char name[PATH_MAX];
 	struct ms_error *err;
-	uint8_t *data;
+	char *data;
 	size_t len;
 	int ret;
 
-	ms_syspath(path, sizeof(path), root, rel);
-	ret = read_file(path, &data, &len, max);
-	if (ret)
-		return required ? ms_error_errno(-ret, "reading %s", path) : NULL;
+	ret = ms_fs_read(root, rel, max, &data, &len);
+	if (ret) {
+		if (!required)
+			return NULL;
+		ms_fs_name(root, rel, name, sizeof(name));
+		return ms_error_errno(-ret, "reading %s", name);
+	}
 	err = ms_snapshot_files_add(fs, rel, MS_SNAPSHOT_REGULAR, data, len);
 	free(data);
 	return err;
 }
 
-static struct ms_error *add_tree(struct ms_snapshot_files *fs, const char *root,
-				 const char *rel, int depth)
+struct tree_walk {
+	struct ms_snapshot_files *fs;
+	const struct ms_fs *root;
+	const char *rel;
+	int depth;
+	struct ms_error *err;
+};
+
+static struct ms_error *add_tree(struct ms_snapshot_files *fs,
+				 const struct ms_fs *root, const char *rel,
+				 int depth);
+
+static int tree_entry(void *arg, const char *name, enum ms_fs_kind kind)
 {
-	char path[PATH_MAX], sub[PATH_MAX], link[PATH_MAX];
-	struct ms_error *err = NULL;
-	struct dirent *de;
-	DIR *d;
+	struct tree_walk *w = arg;
+	char sub[PATH_MAX], link[PATH_MAX];
 
-	ms_syspath(path, sizeof(path), root, rel);
-	d = opendir(path);
-	if (!d)
-		return NULL;	/* a tree the kernel does not have */
-	while (!err && (de = readdir(d))) {
-		struct stat st;
-		ssize_t n;
-
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "power"))
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", rel, de->d_name);
-		ms_syspath(path, sizeof(path), root, sub);
-		if (lstat(path, &st))
-			continue;
-		if (S_ISLNK(st.st_mode)) {
-			n = readlink(path, link, sizeof(link) - 1);
-			if (n > 0)
-				err = ms_snapshot_files_add(fs, sub, MS_SNAPSHOT_SYMLINK, link, (size_t)n);
-		} else if (S_ISDIR(st.st_mode)) {
-			err = ms_snapshot_files_add(fs, sub, MS_SNAPSHOT_DIR, "", 0);
-			if (!err && depth > 0)
-				err = add_tree(fs, root, sub, depth - 1);
-		} else if (S_ISREG(st.st_mode)) {
-			/* write-only attributes (probe, uevent's writes) fail: skip */
-			err = add_file(fs, root, sub, MAX_SYSFS_FILE, false);
-		}
+	if (name[0] == '.' || !strcmp(name, "power"))
+		return 0;
+	snprintf(sub, sizeof(sub), "%s/%s", w->rel, name);
+	if (kind == MS_FS_LINK) {
+		if (!ms_fs_readlink(w->root, sub, link, sizeof(link)))
+			w->err = ms_snapshot_files_add(w->fs, sub, MS_SNAPSHOT_SYMLINK,
+						       link, strlen(link));
+	} else if (kind == MS_FS_DIR) {
+		w->err = ms_snapshot_files_add(w->fs, sub, MS_SNAPSHOT_DIR, "", 0);
+		if (!w->err && w->depth > 0)
+			w->err = add_tree(w->fs, w->root, sub, w->depth - 1);
+	} else if (kind == MS_FS_FILE) {
+		/* write-only attributes (probe, uevent's writes) fail: skip */
+		w->err = add_file(w->fs, w->root, sub, MAX_SYSFS_FILE, false);
 	}
-	closedir(d);
-	return err;
+	return w->err != NULL;
+}
+
+static struct ms_error *add_tree(struct ms_snapshot_files *fs,
+				 const struct ms_fs *root, const char *rel,
+				 int depth)
+{
+	struct tree_walk w = { .fs = fs, .root = root, .rel = rel, .depth = depth };
+
+	/* a tree the kernel does not have is left out */
+	ms_fs_list(root, rel, tree_entry, &w);
+	return w.err;
 }
 
 /*
@@ -238,52 +195,37 @@ static struct ms_error *add_tree(struct ms_snapshot_files *fs, const char *root,
  * is a symlink into the device tree, which is not captured, so the
  * attributes are stored under the bus path itself, read through the link.
  */
-static struct ms_error *add_dax_devices(struct ms_snapshot_files *fs,
-					const char *root)
+static int dax_entry(void *arg, const char *name, enum ms_fs_kind kind)
 {
 	static const char *const attrs[] = { "align", "size", "resource",
 					     "target_node" };
-	const char *bus = "/sys/bus/dax/devices";
-	char path[PATH_MAX], sub[PATH_MAX];
-	struct ms_error *err = NULL;
-	struct dirent *de;
-	DIR *d;
+	static const char *const bus = "/sys/bus/dax/devices";
+	struct tree_walk *w = arg;
+	char sub[PATH_MAX];
 
-	ms_syspath(path, sizeof(path), root, bus);
-	d = opendir(path);
-	if (!d)
-		return NULL;	/* no dax devices on this machine */
-	while (!err && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", bus, de->d_name);
-		err = ms_snapshot_files_add(fs, sub, MS_SNAPSHOT_DIR, "", 0);
-		for (size_t i = 0; !err && i < sizeof(attrs) / sizeof(*attrs); i++) {
-			snprintf(sub, sizeof(sub), "%s/%s/%s", bus, de->d_name, attrs[i]);
-			err = add_file(fs, root, sub, MAX_SYSFS_FILE, false);
-		}
+	if (name[0] == '.')
+		return 0;
+	snprintf(sub, sizeof(sub), "%s/%s", bus, name);
+	w->err = ms_snapshot_files_add(w->fs, sub, MS_SNAPSHOT_DIR, "", 0);
+	for (size_t i = 0; !w->err && i < sizeof(attrs) / sizeof(*attrs); i++) {
+		snprintf(sub, sizeof(sub), "%s/%s/%s", bus, name, attrs[i]);
+		w->err = add_file(w->fs, w->root, sub, MAX_SYSFS_FILE, false);
 	}
-	closedir(d);
-	return err;
+	return w->err != NULL;
 }
 
 static struct ms_error *collect_files(struct ms_cli *c, struct ms_snapshot_files *fs)
 {
-	const char *btf = ms_kinfo_btf_path(c->kinfo);
-	struct ms_error *err = NULL;
+	struct tree_walk dax = { .fs = fs };
+	const struct ms_fs *root;
+	struct ms_error *err;
+	const void *btf;
 	char *text = NULL;
 	size_t len;
 
-	if (btf) {
-		uint8_t *data;
-		int ret = read_file(btf, &data, &len, SIZE_MAX / 2);
-
-		if (ret)
-			return ms_error_errno(-ret, "reading %s", btf);
-		err = ms_snapshot_files_add(fs, "sys/kernel/btf/vmlinux",
-					    MS_SNAPSHOT_REGULAR, data, len);
-		free(data);
-	}
+	btf = ms_kinfo_btf_raw(c->kinfo, &len);
+	err = btf ? ms_snapshot_files_add(fs, "sys/kernel/btf/vmlinux",
+					  MS_SNAPSHOT_REGULAR, btf, len) : NULL;
 	if (!err)
 		err = ms_kinfo_kallsyms_used(c->kinfo, &text, &len);
 	if (!err)
@@ -291,13 +233,19 @@ static struct ms_error *collect_files(struct ms_cli *c, struct ms_snapshot_files
 	free(text);
 	text = NULL;
 	if (!err)
-		err = add_file(fs, c->sysroot, "/proc/iomem", MAX_SYSFS_FILE * 16, false);
+		err = ms_cli_fs(c, &root);
+	/* a core file without a sysroot: no files of its machine */
+	if (err || !root)
+		return err;
+	err = add_file(fs, root, "/proc/iomem", MAX_SYSFS_FILE * 16, false);
 	for (size_t i = 0; !err && i < sizeof(capture_trees) / sizeof(*capture_trees); i++)
-		err = add_tree(fs, c->sysroot, capture_trees[i], 2);
+		err = add_tree(fs, root, capture_trees[i], 2);
+	dax.root = root;
 	if (!err)
-		err = add_dax_devices(fs, c->sysroot);
+		ms_fs_list(root, "/sys/bus/dax/devices", dax_entry, &dax);
+	err = err ? err : dax.err;
 	if (!err)
-		err = ms_kmsg_grep(c->sysroot, "deferred pages initialised", &text, &len);
+		err = ms_kmsg_grep(root, "deferred pages initialised", &text, &len);
 	if (!err && len)
 		err = ms_snapshot_files_add(fs, "dev/kmsg", MS_SNAPSHOT_REGULAR, text, len);
 	free(text);

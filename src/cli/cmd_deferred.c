@@ -94,17 +94,20 @@ static void deferred_cell(const struct ms_cli *c, int id, const void *row,
 
 struct ms_error *ms_cli_deferred_load(struct ms_cli *c, struct ms_deferred **out)
 {
+	const struct ms_fs *fs = NULL;
 	struct ms_error *err;
 	char *kmsg = NULL;
 	size_t len;
 
 	*out = NULL;
 	err = ms_cli_kernel(c);
+	if (!err)
+		err = ms_cli_fs(c, &fs);
 	if (err)
 		return err;
 	/* A dump without a snapshot's files has no log of its own. */
-	if (!c->core_path || c->sysroot || c->snapshot_root)
-		err = ms_kmsg_grep(c->sysroot, KMSG_DEFERRED, &kmsg, &len);
+	if (fs)
+		err = ms_kmsg_grep(fs, KMSG_DEFERRED, &kmsg, &len);
 	if (!err)
 		err = ms_deferred_load(c->target, c->kinfo, c->sparse, kmsg, out);
 	free(kmsg);

@@ -13,7 +13,6 @@
 
 #include "columns.h"
 #include "commands.h"
-#include "memscope/syspath.h"
 #include "vm_fmt.h"
 
 enum {
@@ -128,15 +127,21 @@ static void devices_cell(const struct ms_cli *c, int id, const void *row,
 }
 
 /* The dax device's alignment from sysfs; 0 when there is none. */
-static uint64_t dax_align(const struct ms_cli *c, const char *dax)
+static uint64_t dax_align(struct ms_cli *c, const char *dax)
 {
-	char rel[128], path[512], text[64];
+	char rel[128], text[64];
+	const struct ms_fs *fs;
+	struct ms_error *err;
 
-	if (!dax[0])
+	if (!dax[0] || strchr(dax, '/'))
 		return 0;
+	err = ms_cli_fs(c, &fs);
+	if (err) {
+		ms_error_free(err);
+		return 0;
+	}
 	snprintf(rel, sizeof(rel), "/sys/bus/dax/devices/%s/align", dax);
-	ms_syspath(path, sizeof(path), c->sysroot, rel);
-	if (ms_read_text(path, text, sizeof(text)) < 0)
+	if (!fs || ms_fs_read_text(fs, rel, text, sizeof(text)) < 0)
 		return 0;
 	return strtoull(text, NULL, 0);
 }

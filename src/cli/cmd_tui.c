@@ -38,10 +38,6 @@ static int tui_act(void *ctx, const char *verb, const char *target)
 int ms_cmd_tui(struct ms_cli *c, int argc, char **argv)
 {
 	struct ms_tui_opts o = {
-		.sysroot = c->sysroot,
-		/* a core file describes another machine: its sysfs is not ours */
-		.has_sysfs = !c->core_path || !strcmp(c->core_path, "/proc/kcore") ||
-			     c->sysroot,
 		.readonly = c->readonly,
 		.demo = c->demo,
 		.delay = c->delay,
@@ -53,6 +49,9 @@ int ms_cmd_tui(struct ms_cli *c, int argc, char **argv)
 	if (argc > 1)
 		return ms_cli_usage_error("tui takes no arguments");
 	err = ms_cli_kernel(c);
+	/* a core file describes another machine: its sysfs is not ours */
+	if (!err)
+		err = ms_cli_fs(c, &o.fs);
 	if (err)
 		return ms_cli_fail(err);
 	o.target = c->target;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The model behind the commands, loaded once on first use: target, kinfo
- * and the sparse model; memory blocks and /proc/iomem from the live system
- * or --sysroot. Errors become one line on stderr.
+ * and the sparse model; memory blocks and /proc/iomem from the system's
+ * files (fs.h): live, --sysroot, or a snapshot's in-memory tree. Errors
+ * become one line on stderr.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 
 #include "cli.h"
 #include "memscope/privilege.h"
+#include "memscope/snapshot.h"
 
 #define LIVE_CORE "/proc/kcore"
 
@@ -69,6 +71,27 @@ static struct ms_error *borrow_vmcoreinfo(struct ms_cli *c)
 	return err;
 }
 
+/*
+ * A snapshot's files become an in-memory tree, checked even when
+ * --sysroot wins (tests replay another tree): a bad snapshot is refused.
+ */
+static struct ms_error *snapshot_fs(struct ms_cli *c)
+{
+	struct ms_error *err;
+	struct ms_fs *tree;
+
+	if (!ms_snapshot_is(c->target))
+		return NULL;
+	err = ms_snapshot_fs(c->target, &tree);
+	if (err)
+		return err;
+	if (c->sysroot || c->fs)
+		ms_fs_free(tree);
+	else
+		c->fs = tree;
+	return NULL;
+}
+
 struct ms_error *ms_cli_target(struct ms_cli *c)
 {
 	struct ms_error *err;
@@ -86,48 +109,65 @@ struct ms_error *ms_cli_target(struct ms_cli *c)
 		err = borrow_vmcoreinfo(c);
 	if (err)
 		return err;
-	return ms_cli_snapshot_unpack(c);
+	return snapshot_fs(c);
+}
+
+struct ms_error *ms_cli_fs(struct ms_cli *c, const struct ms_fs **out)
+{
+	struct ms_error *err = NULL;
+
+	*out = NULL;
+	if (!c->fs && !c->sysroot && !is_live(c)) {
+		err = ms_cli_target(c);	/* a snapshot has files */
+		if (err)
+			return err;
+	}
+	if (!c->fs && (c->sysroot || is_live(c)))
+		err = ms_fs_open_dir(c->sysroot, &c->fs);
+	*out = c->fs;
+	return err;
 }
 
 struct ms_error *ms_cli_kernel(struct ms_cli *c)
 {
 	struct ms_kinfo_opts opts = {
-		.sysroot = c->sysroot,
 		.btf_path = c->btf_path,
 		.vmlinux_path = c->vmlinux_path,
 	};
+	const struct ms_fs *fs;
 	struct ms_error *err;
 
 	if (c->sparse)
 		return NULL;
 	err = ms_cli_target(c);
+	if (!err)
+		err = ms_cli_fs(c, &fs);
 	if (err)
 		return err;
-	opts.sysroot = c->sysroot;	/* a snapshot's, perhaps */
+	/*
+	 * A dump without a sysroot borrows this machine's kallsyms and BTF
+	 * (kdump: the same kernel); kinfo checks that _stext agrees.
+	 */
+	opts.fs = fs ? fs : ms_fs_live();
 	err = ms_kinfo_open(c->target, &opts, &c->kinfo);
 	if (err)
 		return err;
 	return ms_sparse_load(c->target, c->kinfo, &c->sparse);
 }
 
-/* A core file describes another machine: its sysfs is not ours. */
-static bool has_sysfs(const struct ms_cli *c)
-{
-	return is_live(c) || c->sysroot;
-}
-
+/* A core file describes another machine: its sysfs is not ours (no fs). */
 struct ms_error *ms_cli_blocks(struct ms_cli *c, const struct ms_blocks **out)
 {
 	struct ms_error *err = NULL;
+	const struct ms_fs *fs;
 
-	if (!c->blocks_tried && !is_live(c) && !c->sysroot) {
-		err = ms_cli_target(c);
+	if (!c->blocks_tried) {
+		err = ms_cli_fs(c, &fs);
 		if (err)
 			return err;
-	}
-	if (!c->blocks_tried && has_sysfs(c)) {
 		c->blocks_tried = true;
-		err = ms_blocks_load(c->sysroot, &c->blocks);
+		if (fs)
+			err = ms_blocks_load(fs, &c->blocks);
 	}
 	*out = c->blocks;
 	return err;
@@ -136,15 +176,15 @@ struct ms_error *ms_cli_blocks(struct ms_cli *c, const struct ms_blocks **out)
 struct ms_error *ms_cli_iomem(struct ms_cli *c, const struct ms_iomem **out)
 {
 	struct ms_error *err = NULL;
+	const struct ms_fs *fs;
 
-	if (!c->iomem_tried && !is_live(c) && !c->sysroot) {
-		err = ms_cli_target(c);
+	if (!c->iomem_tried) {
+		err = ms_cli_fs(c, &fs);
 		if (err)
 			return err;
-	}
-	if (!c->iomem_tried && has_sysfs(c)) {
 		c->iomem_tried = true;
-		err = ms_iomem_load(c->sysroot, &c->iomem);
+		if (fs)
+			err = ms_iomem_load(fs, &c->iomem);
 	}
 	*out = c->iomem;
 	return err;
@@ -157,7 +197,8 @@ void ms_cli_release(struct ms_cli *c)
 	ms_sparse_free(c->sparse);
 	ms_kinfo_close(c->kinfo);
 	ms_target_close(c->target);
-	ms_cli_snapshot_release(c);
+	ms_fs_free(c->fs);
+	c->fs = NULL;
 }
 
 void ms_cli_size(const struct ms_cli *c, uint64_t bytes, char *buf, size_t len)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * BTF type finder (libbpf): /sys/kernel/btf/vmlinux, --btf FILE, or the
- * BTF note of a snapshot written to a file. BTF exists when the kernel was
+ * BTF type finder (libbpf): /sys/kernel/btf/vmlinux (live, under a
+ * sysroot, or a snapshot's copy in memory), or --btf FILE. BTF exists when the kernel was
  * built with CONFIG_DEBUG_INFO_BTF (Debian: since 5.x, all our releases).
  *
  * Member paths ("usage.subsection_map") descend one name at a time; a name
@@ -10,10 +10,14 @@
  * struct page is mostly anonymous unions.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "internal.h"
 
@@ -31,28 +35,133 @@ struct ms_btf {
 	struct ms_error *enums_err;	/* a corrupt enumerator name */
 };
 
-struct ms_error *ms_btf_open(const char *path, struct ms_btf **out)
-{
-	struct ms_btf *b = calloc(1, sizeof(*b));
-	int saved;
+/* A raw blob larger than this is not a kernel's (vmlinux: about 5 MB). */
+#define MAX_BTF (1u << 30)
 
-	if (!b)
+/*
+ * libbpf's own diagnostics ("libbpf: ...") would be a second line on
+ * stderr: the last one is kept and becomes part of our error instead.
+ */
+static char libbpf_said[256];
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	size_t n;
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(libbpf_said, sizeof(libbpf_said), fmt, ap);
+	n = strlen(libbpf_said);
+	while (n && (libbpf_said[n - 1] == '\n' || libbpf_said[n - 1] == ' '))
+		libbpf_said[--n] = '\0';
+	return 0;
+}
+
+static void libbpf_quiet(void)
+{
+	libbpf_set_print(libbpf_print);
+	libbpf_said[0] = '\0';
+}
+
+static struct ms_error *btf_failed(const char *name, int saved)
+{
+	if (saved == ENOENT)
+		return ms_error_errno(saved, "opening %s", name);
+	if (saved == EPERM || saved == EACCES)
+		return ms_error_errno(saved, "reading %s", name);
+	if (libbpf_said[0])
+		return ms_error_new(MS_ERR_FORMAT, "%s is not valid BTF (%s)",
+				    name, libbpf_said);
+	return ms_error_new(MS_ERR_FORMAT, "%s is not valid BTF (%s)", name,
+			    strerror(saved));
+}
+
+static struct ms_error *btf_wrap(struct btf *btf, const char *name,
+				 struct ms_btf **out)
+{
+	int saved = errno;
+	struct ms_btf *b;
+
+	if (!btf)
+		return btf_failed(name, saved);
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		btf__free(btf);
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
-	/* btf__parse() takes a raw blob as well as an ELF file with .BTF. */
-	b->btf = btf__parse(path, NULL);
-	if (!b->btf) {
-		saved = errno;
-		free(b);
-		if (saved == ENOENT)
-			return ms_error_errno(saved, "opening %s", path);
-		if (saved == EPERM || saved == EACCES)
-			return ms_error_errno(saved, "reading %s", path);
-		return ms_error_new(MS_ERR_FORMAT,
-				    "%s is not valid BTF (%s)", path,
-				    strerror(saved));
 	}
+	b->btf = btf;
 	*out = b;
 	return NULL;
+}
+
+static struct ms_error *btf_from_blob(const char *data, size_t len,
+				      const char *name, struct ms_btf **out)
+{
+	libbpf_quiet();
+	if (len > MAX_BTF) {
+		errno = EFBIG;
+		return btf_failed(name, EFBIG);
+	}
+	return btf_wrap(btf__new(data, (uint32_t)len), name, out);
+}
+
+struct ms_error *ms_btf_open(const struct ms_fs *fs, const char *path,
+			     struct ms_btf **out)
+{
+	struct ms_error *err;
+	char name[4096], *data;
+	size_t len;
+	int ret;
+
+	ms_fs_name(fs, path, name, sizeof(name));
+	ret = ms_fs_read(fs, path, MAX_BTF, &data, &len);
+	if (ret)
+		return btf_failed(name, -ret);
+	err = btf_from_blob(data, len, name, out);
+	free(data);
+	return err;
+}
+
+/* A raw blob, or an ELF file (a vmlinux) with a .BTF section. */
+struct ms_error *ms_btf_open_file(const char *path, struct ms_btf **out)
+{
+	static const char elf_magic[4] = { 0x7f, 'E', 'L', 'F' };
+	struct ms_error *err;
+	char *data, self[64];
+	size_t len;
+	int fd, ret;
+
+	fd = ms_fs_open_file(path);
+	if (fd == -EINVAL)
+		return ms_error_new(MS_ERR_USAGE, "%s is not a regular file", path);
+	if (fd < 0)
+		return btf_failed(path, -fd);
+	ret = ms_fs_read_fd(fd, MAX_BTF, &data, &len);
+	if (ret) {
+		close(fd);
+		return btf_failed(path, -ret);
+	}
+	if (len >= 4 && !memcmp(data, elf_magic, 4)) {
+		/* the very file checked above, not whatever path names now */
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		libbpf_quiet();
+		err = btf_wrap(btf__parse_elf(self, NULL), path, out);
+	} else {
+		err = btf_from_blob(data, len, path, out);
+	}
+	free(data);
+	close(fd);
+	return err;
+}
+
+const void *ms_btf_raw(const struct ms_btf *b, size_t *len)
+{
+	uint32_t size = 0;
+	const void *raw = btf__raw_data(b->btf, &size);
+
+	*len = size;
+	return raw;
 }
 
 void ms_btf_close(struct ms_btf *b)

@@ -157,9 +157,11 @@ struct ms_error *ms_dwarf_open(const char *path, struct ms_dwarf **out)
 
 	if (!d)
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
-	d->fd = open(path, O_RDONLY | O_CLOEXEC);
+	d->fd = ms_fs_open_file(path);
 	if (d->fd < 0) {
-		err = ms_error_errno(errno, "opening %s", path);
+		err = d->fd == -EINVAL ?
+		      ms_error_new(MS_ERR_USAGE, "%s is not a regular file", path) :
+		      ms_error_errno(-d->fd, "opening %s", path);
 		free(d);
 		return err;
 	}

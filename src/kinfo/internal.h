@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "memscope/fs.h"
 #include "memscope/kinfo.h"
 
 /* ---- vmcoreinfo.c: the KEY=value lines of the VMCOREINFO note ---- */
@@ -32,7 +33,8 @@ struct ms_error *ms_vmcoreinfo_s64(const struct ms_vmcoreinfo *vi,
 /* ---- kallsyms.c: a sorted table of /proc/kallsyms ---- */
 struct ms_kallsyms;
 /* A missing file is not an error here: lookups say what is missing. */
-struct ms_error *ms_kallsyms_load(const char *path, struct ms_kallsyms **out);
+struct ms_error *ms_kallsyms_load(const struct ms_fs *fs, const char *path,
+				  struct ms_kallsyms **out);
 void ms_kallsyms_free(struct ms_kallsyms *ks);
 /* Marks the table as belonging to another kernel; lookups then fail. */
 void ms_kallsyms_set_foreign(struct ms_kallsyms *ks, const char *why);
@@ -67,7 +69,16 @@ const char *ms_type_kind_prefix(enum ms_type_kind kind);
  * ("kernel type information lacks struct zone.name").
  */
 struct ms_btf;
-struct ms_error *ms_btf_open(const char *path, struct ms_btf **out);
+/*
+ * BTF from fs (a raw blob, as /sys/kernel/btf/vmlinux is), or from a file
+ * given by the user (a raw blob or an ELF file with .BTF). Missing: an
+ * error with errnum ENOENT.
+ */
+struct ms_error *ms_btf_open(const struct ms_fs *fs, const char *path,
+			     struct ms_btf **out);
+struct ms_error *ms_btf_open_file(const char *path, struct ms_btf **out);
+/* The raw blob in use (for snapshots); owned by b. */
+const void *ms_btf_raw(const struct ms_btf *b, size_t *len);
 void ms_btf_close(struct ms_btf *b);
 struct ms_error *ms_btf_type_size(const struct ms_btf *b,
 				  enum ms_type_kind kind, const char *name,

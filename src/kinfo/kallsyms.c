@@ -10,11 +10,9 @@
  * is printed as zero; a lookup then says so instead of returning 0.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -37,39 +35,6 @@ struct ms_kallsyms {
 	bool hidden;		/* every address is zero */
 	char *foreign;		/* why the table is not this kernel's */
 };
-
-static int read_all(int fd, char **bufp, size_t *lenp)
-{
-	size_t len = 0, cap = 1 << 20;
-	char *buf = malloc(cap + 1), *nbuf;
-	ssize_t n;
-
-	if (!buf)
-		return -ENOMEM;
-	/* procfs reports size 0: read until EOF. */
-	while ((n = read(fd, buf + len, cap - len)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return -errno;
-		}
-		len += n;
-		if (len == cap) {
-			cap *= 2;
-			nbuf = realloc(buf, cap + 1);
-			if (!nbuf) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nbuf;
-		}
-	}
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-}
 
 static uint32_t name_hash(const char *name)
 {
@@ -165,31 +130,31 @@ static struct ms_error *index_lines(struct ms_kallsyms *ks, size_t len)
 	return build_hash(ks);
 }
 
-struct ms_error *ms_kallsyms_load(const char *path, struct ms_kallsyms **out)
+/* Far above any kernel's (about 10 MB for 200k symbols). */
+#define MAX_KALLSYMS (512u << 20)
+
+struct ms_error *ms_kallsyms_load(const struct ms_fs *fs, const char *path,
+				  struct ms_kallsyms **out)
 {
 	struct ms_kallsyms *ks = calloc(1, sizeof(*ks));
 	struct ms_error *err = NULL;
+	char name[4096];
 	size_t len = 0;
-	int fd, ret;
+	int ret;
 
-	if (!ks || !(ks->path = strdup(path))) {
+	ms_fs_name(fs, path, name, sizeof(name));
+	if (!ks || !(ks->path = strdup(name))) {
 		free(ks);
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno != ENOENT) {
-			err = ms_error_errno(errno, "opening %s", path);
-			goto fail;
-		}
+	ret = ms_fs_read(fs, path, MAX_KALLSYMS, &ks->buf, &len);
+	if (ret == -ENOENT) {
 		ks->missing = true;
 		*out = ks;
 		return NULL;
 	}
-	ret = read_all(fd, &ks->buf, &len);
-	close(fd);
 	if (ret) {
-		err = ms_error_errno(-ret, "reading %s", path);
+		err = ms_error_errno(-ret, "reading %s", name);
 		goto fail;
 	}
 	err = index_lines(ks, len);

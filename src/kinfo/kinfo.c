@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kinfo: opens the sources (VMCOREINFO from the target, kallsyms from the
- * sysroot, BTF and DWARF finders), resolves the layout once, and answers
+ * system's files (fs.h), BTF and DWARF finders), resolves the layout once, and answers
  * lookups: symbols from VMCOREINFO then kallsyms, types from BTF then
  * DWARF (the first finder that knows a name wins).
  */
@@ -15,7 +15,6 @@
 #include "internal.h"
 
 struct ms_kinfo {
-	char *btf_path;			/* the BTF file opened, for snapshots */
 	struct ms_vmcoreinfo *vi;
 	struct ms_kallsyms *ks;
 	struct ms_btf *btf;
@@ -80,38 +79,27 @@ static bool is_missing(struct ms_error *err)
 
 /* ---- sources ---- */
 
-static void sys_path(char *buf, size_t len, const char *sysroot,
-		     const char *rel)
-{
-	if (!sysroot || !*sysroot || !strcmp(sysroot, "/"))
-		snprintf(buf, len, "/%s", rel);
-	else
-		snprintf(buf, len, "%s/%s", sysroot, rel);
-}
+#define BTF_VMLINUX "/sys/kernel/btf/vmlinux"
 
-static struct ms_error *open_types(struct ms_kinfo *ki,
+static struct ms_error *open_types(struct ms_kinfo *ki, const struct ms_fs *fs,
 				   const struct ms_kinfo_opts *opts)
 {
-	char def[PATH_MAX];
-	const char *path = opts->btf_path;
 	struct ms_error *err;
+	char name[4096];
 
-	if (!path) {
-		sys_path(def, sizeof(def), opts->sysroot,
-			 "sys/kernel/btf/vmlinux");
-		path = def;
-	}
-	err = ms_btf_open(path, &ki->btf);
-	if (!err && !(ki->btf_path = strdup(path)))
-		err = ms_error_new(MS_ERR_NOMEM, "out of memory");
+	if (opts->btf_path)
+		err = ms_btf_open_file(opts->btf_path, &ki->btf);
+	else
+		err = ms_btf_open(fs, BTF_VMLINUX, &ki->btf);
 	/* Only the default path may be absent: an explicit file must exist. */
 	if (err && err->errnum == ENOENT && !opts->btf_path) {
 		ms_error_free(err);
 		err = NULL;
+		ms_fs_name(fs, BTF_VMLINUX, name, sizeof(name));
 		if (!opts->vmlinux_path)
 			return ms_error_new(MS_ERR_MISSING,
 					    "no kernel type information: %s is missing (CONFIG_DEBUG_INFO_BTF off?); pass -k VMLINUX with DWARF",
-					    path);
+					    name);
 	}
 	if (err)
 		return err;
@@ -151,10 +139,10 @@ static void check_kallsyms(struct ms_kinfo *ki)
 }
 
 static struct ms_error *open_sources(struct ms_kinfo *ki, struct ms_target *t,
+				     const struct ms_fs *fs,
 				     const struct ms_kinfo_opts *opts)
 {
 	const char *text = ms_target_vmcoreinfo(t);
-	char path[PATH_MAX];
 	struct ms_error *err;
 
 	if (!text)
@@ -163,12 +151,11 @@ static struct ms_error *open_sources(struct ms_kinfo *ki, struct ms_target *t,
 	err = ms_vmcoreinfo_parse(text, &ki->vi);
 	if (err)
 		return err;
-	sys_path(path, sizeof(path), opts->sysroot, "proc/kallsyms");
-	err = ms_kallsyms_load(path, &ki->ks);
+	err = ms_kallsyms_load(fs, "/proc/kallsyms", &ki->ks);
 	if (err)
 		return err;
 	check_kallsyms(ki);
-	return open_types(ki, opts);
+	return open_types(ki, fs, opts);
 }
 
 /*
@@ -206,9 +193,9 @@ struct ms_error *ms_kinfo_kallsyms_used(const struct ms_kinfo *ki, char **text,
 	return ms_kallsyms_used_text(ki->ks, text, len);
 }
 
-const char *ms_kinfo_btf_path(const struct ms_kinfo *ki)
+const void *ms_kinfo_btf_raw(const struct ms_kinfo *ki, size_t *len)
 {
-	return ki->btf_path;
+	return ki->btf ? ms_btf_raw(ki->btf, len) : NULL;
 }
 
 struct ms_error *ms_kinfo_open(struct ms_target *t,
@@ -217,11 +204,18 @@ struct ms_error *ms_kinfo_open(struct ms_target *t,
 {
 	static const struct ms_kinfo_opts no_opts;
 	struct ms_kinfo *ki = calloc(1, sizeof(*ki));
+	struct ms_fs *own = NULL;
 	struct ms_error *err;
 
 	if (!ki)
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
-	err = open_sources(ki, t, opts ? opts : &no_opts);
+	if (!opts)
+		opts = &no_opts;
+	/* the sources are read once, here: a sysroot's fs lives as long */
+	err = opts->fs ? NULL : ms_fs_open_dir(opts->sysroot, &own);
+	if (!err)
+		err = open_sources(ki, t, opts->fs ? opts->fs : own, opts);
+	ms_fs_free(own);
 	if (!err)
 		err = ms_layout_resolve(ki, t, &ki->layout);	/* sets paging */
 	if (err) {
@@ -240,7 +234,6 @@ void ms_kinfo_close(struct ms_kinfo *ki)
 	ms_kallsyms_free(ki->ks);
 	ms_btf_close(ki->btf);
 	ms_dwarf_close(ki->dwarf);
-	free(ki->btf_path);
 	free(ki);
 }
 

@@ -5,7 +5,6 @@
  * removable, and the node link.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "memscope/syspath.h"
+#include "memscope/fs.h"
 #include "memscope/sysfs.h"
 
 #define MEMORY_DIR "/sys/devices/system/memory"
@@ -44,55 +43,64 @@ static void format_zones(const char *valid_zones, char *out, size_t len)
 				 "%s%s", used ? "/" : "", zone_spelling(word));
 }
 
-static int block_node(const char *dir)
+static int node_entry(void *arg, const char *name, enum ms_fs_kind kind)
 {
-	struct dirent *de;
-	int nid = -1;
-	DIR *d;
+	int *nid = arg;
 
-	d = opendir(dir);
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		if (!strncmp(de->d_name, "node", 4) && isdigit(de->d_name[4])) {
-			nid = atoi(de->d_name + 4);
-			break;
-		}
-	}
-	closedir(d);
+	if (strncmp(name, "node", 4) || !isdigit((unsigned char)name[4]))
+		return 0;
+	*nid = atoi(name + 4);
+	return 1;
+}
+
+/* The block's node is the name of its nodeN link (never followed). */
+static int block_node(const struct ms_fs *fs, const char *dir)
+{
+	int nid = -1;
+
+	ms_fs_list(fs, dir, node_entry, &nid);
 	return nid;
 }
 
-static struct ms_error *block_read(const char *root, uint64_t nr,
+static struct ms_error *read_error(const struct ms_fs *fs, const char *path,
+				   int ret, const char *why)
+{
+	char name[4400];
+
+	ms_fs_name(fs, path, name, sizeof(name));
+	return ms_error_errno(-ret, "reading %s%s", name, why);
+}
+
+static struct ms_error *block_read(const struct ms_fs *fs, uint64_t nr,
 				   uint64_t block_size, struct ms_block *b)
 {
-	char dir[4200], path[4400], val[256];
+	char dir[256], path[320], val[256];
 	int ret;
 
-	snprintf(dir, sizeof(dir), "%s/memory%" PRIu64, root, nr);
+	snprintf(dir, sizeof(dir), MEMORY_DIR "/memory%" PRIu64, nr);
 	b->nr = nr;
 	b->size = block_size;
 	snprintf(path, sizeof(path), "%s/phys_index", dir);
-	ret = ms_read_text(path, val, sizeof(val));
+	ret = ms_fs_read_text(fs, path, val, sizeof(val));
 	if (ret)
-		return ms_error_errno(-ret, "reading %s", path);
+		return read_error(fs, path, ret, "");
 	b->start = strtoull(val, NULL, 16) * block_size;
 
 	snprintf(path, sizeof(path), "%s/state", dir);
-	ret = ms_read_text(path, b->state, sizeof(b->state));
+	ret = ms_fs_read_text(fs, path, b->state, sizeof(b->state));
 	if (ret)
-		return ms_error_errno(-ret, "reading %s", path);
+		return read_error(fs, path, ret, "");
 
 	snprintf(path, sizeof(path), "%s/valid_zones", dir);
-	if (!ms_read_text(path, val, sizeof(val)))
+	if (!ms_fs_read_text(fs, path, val, sizeof(val)))
 		format_zones(val, b->zones, sizeof(b->zones));
 
 	snprintf(path, sizeof(path), "%s/removable", dir);
-	if (!ms_read_text(path, val, sizeof(val))) {
+	if (!ms_fs_read_text(fs, path, val, sizeof(val))) {
 		b->has_removable = true;
 		b->removable = atoi(val) != 0;
 	}
-	b->nid = block_node(dir);
+	b->nid = block_node(fs, dir);
 	b->memmap_on_memory = -1;
 	return NULL;
 }
@@ -104,68 +112,82 @@ static int block_cmp(const void *a, const void *b)
 	return x->nr < y->nr ? -1 : x->nr > y->nr;
 }
 
-static struct ms_error *blocks_scan(const char *root, struct ms_blocks *bl)
+struct scan {
+	const struct ms_fs *fs;
+	struct ms_blocks *bl;
+	size_t cap;
+	struct ms_error *err;
+};
+
+static int block_entry(void *arg, const char *name, enum ms_fs_kind kind)
 {
-	struct ms_error *err = NULL;
-	size_t cap = 0;
-	struct dirent *de;
-	DIR *d;
+	struct scan *sc = arg;
+	struct ms_blocks *bl = sc->bl;
+	char *end;
+	uint64_t nr;
 
-	d = opendir(root);
-	if (!d)
-		return ms_error_errno(errno, "opening %s", root);
-	while (!err && (de = readdir(d))) {
-		char *end;
-		uint64_t nr;
+	if (strncmp(name, "memory", 6) || !isdigit((unsigned char)name[6]))
+		return 0;
+	nr = strtoull(name + 6, &end, 10);
+	if (*end)
+		return 0;
+	if (bl->nr == sc->cap) {
+		size_t cap = sc->cap ? sc->cap * 2 : 64;
+		void *p = realloc(bl->blocks, cap * sizeof(*bl->blocks));
 
-		if (strncmp(de->d_name, "memory", 6) || !isdigit(de->d_name[6]))
-			continue;
-		nr = strtoull(de->d_name + 6, &end, 10);
-		if (*end)
-			continue;
-		if (bl->nr == cap) {
-			void *p;
-
-			cap = cap ? cap * 2 : 64;
-			p = realloc(bl->blocks, cap * sizeof(*bl->blocks));
-			if (!p) {
-				err = ms_error_new(MS_ERR_NOMEM, "out of memory");
-				break;
-			}
-			bl->blocks = p;
+		if (!p) {
+			sc->err = ms_error_new(MS_ERR_NOMEM, "out of memory");
+			return 1;
 		}
-		memset(&bl->blocks[bl->nr], 0, sizeof(*bl->blocks));
-		err = block_read(root, nr, bl->block_size, &bl->blocks[bl->nr]);
-		if (!err)
-			bl->nr++;
+		bl->blocks = p;
+		sc->cap = cap;
 	}
-	closedir(d);
-	return err;
+	memset(&bl->blocks[bl->nr], 0, sizeof(*bl->blocks));
+	sc->err = block_read(sc->fs, nr, bl->block_size, &bl->blocks[bl->nr]);
+	if (sc->err)
+		return 1;
+	bl->nr++;
+	return 0;
 }
 
-struct ms_error *ms_blocks_load(const char *sysroot, struct ms_blocks **out)
+static struct ms_error *blocks_scan(const struct ms_fs *fs, struct ms_blocks *bl)
 {
-	char root[4096], path[4200], val[64];
+	struct scan sc = { .fs = fs, .bl = bl };
+	int ret = ms_fs_list(fs, MEMORY_DIR, block_entry, &sc);
+
+	if (sc.err)
+		return sc.err;
+	if (ret < 0) {
+		char name[4400];
+
+		ms_fs_name(fs, MEMORY_DIR, name, sizeof(name));
+		return ms_error_errno(-ret, "opening %s", name);
+	}
+	return NULL;
+}
+
+struct ms_error *ms_blocks_load(const struct ms_fs *fs, struct ms_blocks **out)
+{
+	const char *path = MEMORY_DIR "/block_size_bytes";
 	struct ms_blocks *bl;
 	struct ms_error *err;
+	char val[64], name[4400];
 	int ret;
 
-	ms_syspath(root, sizeof(root), sysroot, MEMORY_DIR);
-	snprintf(path, sizeof(path), "%s/block_size_bytes", root);
-	ret = ms_read_text(path, val, sizeof(val));
+	ret = ms_fs_read_text(fs, path, val, sizeof(val));
 	if (ret)
-		return ms_error_errno(-ret, "reading %s (no memory hotplug support?)",
-				      path);
+		return read_error(fs, path, ret, " (no memory hotplug support?)");
 	bl = calloc(1, sizeof(*bl));
 	if (!bl)
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
 	bl->block_size = strtoull(val, NULL, 16);
 	if (!bl->block_size) {
 		free(bl);
+		ms_fs_name(fs, path, name, sizeof(name));
 		return ms_error_new(MS_ERR_FORMAT, "%s: bad block size '%s'",
-				    path, val);
+				    name, val);
 	}
-	err = blocks_scan(root, bl);
+	err = blocks_scan(fs, bl);
 	if (err) {
 		ms_blocks_free(bl);
 		return err;

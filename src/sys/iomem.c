@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memscope/syspath.h"
 #include "memscope/sysfs.h"
 
 static int parse_line(const char *line, struct ms_iomem_range *r)
@@ -36,26 +35,32 @@ static int parse_line(const char *line, struct ms_iomem_range *r)
 	return 0;
 }
 
-struct ms_error *ms_iomem_load(const char *sysroot, struct ms_iomem **out)
+/* /proc/iomem is some 10 KB; a file far larger is not one. */
+#define MAX_IOMEM (16u << 20)
+
+struct ms_error *ms_iomem_load(const struct ms_fs *fs, struct ms_iomem **out)
 {
-	char path[4096], line[512];
+	char path[4096], line[512], *text, *next;
 	struct ms_iomem *io;
 	bool all_zero = true;
-	size_t cap = 0;
-	FILE *f;
+	size_t cap = 0, len;
+	int ret;
 
-	ms_syspath(path, sizeof(path), sysroot, "/proc/iomem");
-	f = fopen(path, "re");
-	if (!f)
-		return ms_error_errno(errno, "opening %s", path);
+	ms_fs_name(fs, "/proc/iomem", path, sizeof(path));
+	ret = ms_fs_read(fs, "/proc/iomem", MAX_IOMEM, &text, &len);
+	if (ret)
+		return ms_error_errno(-ret, "opening %s", path);
 	io = calloc(1, sizeof(*io));
 	if (!io) {
-		fclose(f);
+		free(text);
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
 	}
-	while (fgets(line, sizeof(line), f)) {
+	for (char *l = text; *l; l = next) {
 		struct ms_iomem_range r;
+		size_t n = strcspn(l, "\n");
 
+		next = l[n] ? l + n + 1 : l + n;
+		snprintf(line, sizeof(line), "%.*s", (int)n, l);
 		if (parse_line(line, &r))
 			continue;
 		if (io->nr == cap) {
@@ -64,7 +69,7 @@ struct ms_error *ms_iomem_load(const char *sysroot, struct ms_iomem **out)
 			cap = cap ? cap * 2 : 128;
 			p = realloc(io->ranges, cap * sizeof(*io->ranges));
 			if (!p) {
-				fclose(f);
+				free(text);
 				ms_iomem_free(io);
 				return ms_error_new(MS_ERR_NOMEM, "out of memory");
 			}
@@ -74,7 +79,7 @@ struct ms_error *ms_iomem_load(const char *sysroot, struct ms_iomem **out)
 			all_zero = false;
 		io->ranges[io->nr++] = r;
 	}
-	fclose(f);
+	free(text);
 	if (io->nr && all_zero) {
 		ms_iomem_free(io);
 		return ms_error_new(MS_ERR_PERM,

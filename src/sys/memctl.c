@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "memscope/memctl.h"
-#include "memscope/syspath.h"
+#include "memscope/fs.h"
 
 #define MEMORY_DIR "/sys/devices/system/memory"
 
@@ -38,39 +38,61 @@ const char *ms_zone_req_name(enum ms_zone_req z)
 	return z == MS_ZONE_MOVABLE ? "Movable" : z == MS_ZONE_NORMAL ? "Normal" : "";
 }
 
+/* Reads one attribute below sysroot (fs.h: no symlink followed out). */
+static struct ms_error *read_attr(const char *sysroot, const char *rel,
+				  char *buf, size_t len)
+{
+	struct ms_error *err;
+	struct ms_fs *fs;
+	char name[4400];
+	int ret;
+
+	err = ms_fs_open_dir(sysroot, &fs);
+	if (err)
+		return err;
+	ret = ms_fs_read_text(fs, rel, buf, len);
+	if (ret) {
+		ms_fs_name(fs, rel, name, sizeof(name));
+		err = ms_error_errno(-ret, "reading %s", name);
+	}
+	ms_fs_free(fs);
+	return err;
+}
+
+static void block_rel(char *buf, size_t len, uint64_t nr, const char *attr)
+{
+	snprintf(buf, len, MEMORY_DIR "/memory%" PRIu64 "/%s", nr, attr);
+}
+
 static void block_path(char *buf, size_t len, const char *sysroot,
 		       uint64_t nr, const char *attr)
 {
 	char rel[128];
 
-	snprintf(rel, sizeof(rel), MEMORY_DIR "/memory%" PRIu64 "/%s", nr, attr);
-	ms_syspath(buf, len, sysroot, rel);
+	block_rel(rel, sizeof(rel), nr, attr);
+	snprintf(buf, len, "%s%s", sysroot && strcmp(sysroot, "/") ? sysroot : "", rel);
 }
 
 struct ms_error *ms_block_state_read(const char *sysroot, uint64_t nr,
 				     char *buf, size_t len)
 {
-	char path[512];
-	int ret;
+	char rel[128];
 
-	block_path(path, sizeof(path), sysroot, nr, "state");
-	ret = ms_read_text(path, buf, len);
-	if (ret)
-		return ms_error_errno(-ret, "reading %s", path);
-	return NULL;
+	block_rel(rel, sizeof(rel), nr, "state");
+	return read_attr(sysroot, rel, buf, len);
 }
 
 struct ms_error *ms_block_zone_valid(const char *sysroot, uint64_t nr,
 				     enum ms_zone_req z, bool *valid,
 				     char *zones, size_t len)
 {
-	char path[512], copy[256], *save = NULL, *w;
-	int ret;
+	char rel[128], copy[256], *save = NULL, *w;
+	struct ms_error *err;
 
-	block_path(path, sizeof(path), sysroot, nr, "valid_zones");
-	ret = ms_read_text(path, zones, len);
-	if (ret)
-		return ms_error_errno(-ret, "reading %s", path);
+	block_rel(rel, sizeof(rel), nr, "valid_zones");
+	err = read_attr(sysroot, rel, zones, len);
+	if (err)
+		return err;
 	*valid = z == MS_ZONE_ANY;
 	snprintf(copy, sizeof(copy), "%s", zones);
 	for (w = strtok_r(copy, " \t", &save); w && !*valid;
@@ -166,12 +188,5 @@ struct ms_error *ms_block_offline(const char *sysroot, uint64_t nr,
 
 struct ms_error *ms_auto_online_read(const char *sysroot, char *buf, size_t len)
 {
-	char path[512];
-	int ret;
-
-	ms_syspath(path, sizeof(path), sysroot, MEMORY_DIR "/auto_online_blocks");
-	ret = ms_read_text(path, buf, len);
-	if (ret)
-		return ms_error_errno(-ret, "reading %s", path);
-	return NULL;
+	return read_attr(sysroot, MEMORY_DIR "/auto_online_blocks", buf, len);
 }

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "memscope/pin.h"
-#include "memscope/syspath.h"
+#include "memscope/fs.h"
 
 #ifndef AF_XDP
 #define AF_XDP 44
@@ -58,13 +58,13 @@ static struct ms_error *dax_geometry(const struct stat *st, uint64_t *size,
 
 	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/size",
 		 major(st->st_rdev), minor(st->st_rdev));
-	if (ms_read_text(path, buf, sizeof(buf)))
+	if (ms_fs_read_text(ms_fs_live(), path, buf, sizeof(buf)))
 		return ms_error_new(MS_ERR_USAGE, "not a device-dax device (no %s)", path);
 	*size = strtoull(buf, NULL, 0);
 	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/align",
 		 major(st->st_rdev), minor(st->st_rdev));
 	/* align is there since 5.10; devdax namespaces were 2 MiB before */
-	*align = ms_read_text(path, buf, sizeof(buf)) ? 2 << 20 : strtoull(buf, NULL, 0);
+	*align = ms_fs_read_text(ms_fs_live(), path, buf, sizeof(buf)) ? 2 << 20 : strtoull(buf, NULL, 0);
 	return NULL;
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "memscope/fs.h"
 
 #define KCORE_PATH "/proc/kcore"
 #define LOCKDOWN_PATH "/sys/kernel/security/lockdown"
@@ -380,9 +381,13 @@ struct ms_error *ms_target_open(const char *path, struct ms_target **out)
 		ms_target_close(t);
 		return ms_error_new(MS_ERR_NOMEM, "out of memory opening %s", path);
 	}
-	t->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* a FIFO or a device named by -c must neither block nor be read */
+	t->fd = ms_fs_open_file(path);
 	if (t->fd < 0) {
-		err = open_error(path, errno);
+		err = t->fd == -EINVAL ?
+		      ms_error_new(MS_ERR_USAGE, "%s is not a regular file", path) :
+		      open_error(path, -t->fd);
+		t->fd = -1;
 		ms_target_close(t);
 		return err;
 	}

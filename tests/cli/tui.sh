@@ -12,15 +12,7 @@ tui_fx=$(fixture 6.12-l4)
 
 tui_tmux() { tmux -L "$tui_sock" "$@"; }
 
-tui_result() {	# NAME OK DETAIL
-	if [ "$2" = 0 ]; then
-		echo "PASS $1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $1: $3"
-		failed=$((failed + 1))
-	fi
-}
+tui_result() { cli_result "$@"; }	# NAME OK DETAIL
 
 # tui_start W H ARGS...: a fresh tmux session running memscope ARGS.
 tui_start() {

@@ -791,8 +791,9 @@ static void real_kernel(const char *kernel)
 	snprintf(path, sizeof(path), "%s/proc", dir);
 	assert_int_equal(mkdir(path, 0755), 0);
 	strcat(path, "/kallsyms");
-	assert_non_null(realpath(src, abs));
-	assert_int_equal(symlink(abs, path), 0);
+	/* a copy: a sysroot's symlinks are never followed */
+	snprintf(abs, sizeof(abs), "cp '%s' '%s'", src, path);
+	assert_int_equal(system(abs), 0);
 	snprintf(src, sizeof(src), "%s/%s/btf-vmlinux", artifacts_dir(), kernel);
 	ko.sysroot = dir;
 	ko.btf_path = src;

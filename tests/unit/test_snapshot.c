@@ -22,10 +22,12 @@
 
 struct model {
 	struct ms_target *t;
+	struct ms_fs *fs;	/* a snapshot's files */
 	struct ms_kinfo *ki;
 	struct ms_sparse *sp;
 };
 
+/* sysroot NULL: the snapshot's own files, in memory. */
 static struct ms_error *model_open(struct model *m, const char *core,
 				   const char *sysroot, const char *btf,
 				   bool record)
@@ -37,6 +39,10 @@ static struct ms_error *model_open(struct model *m, const char *core,
 	err = ms_target_open(core, &m->t);
 	if (!err && record)
 		err = ms_target_record(m->t, true);
+	if (!err && !sysroot) {
+		err = ms_snapshot_fs(m->t, &m->fs);
+		ko.fs = m->fs;
+	}
 	if (!err)
 		err = ms_kinfo_open(m->t, &ko, &m->ki);
 	if (!err)
@@ -48,6 +54,7 @@ static void model_close(struct model *m)
 {
 	ms_sparse_free(m->sp);
 	ms_kinfo_close(m->ki);
+	ms_fs_free(m->fs);
 	ms_target_close(m->t);
 }
 
@@ -104,7 +111,7 @@ static void round_trip(enum fx_variant v, int levels, const char *suffix)
 		.zones = fx_machine_zones, .nr_zones = fx_machine_nr_zones,
 	};
 	struct ms_snapshot_files fs = { 0 };
-	char snap[400], root[400];
+	char snap[400];
 	struct model live, back;
 	struct ms_range *r;
 	struct fx_kernel k;
@@ -127,17 +134,8 @@ static void round_trip(enum fx_variant v, int levels, const char *suffix)
 	assert_true(size > 0);
 	ms_snapshot_files_free(&fs);
 
-	snprintf(root, sizeof(root), "%s/unpacked", k.dir);
-	assert_int_equal(mkdir(root, 0700), 0);
-	{
-		struct ms_target *t;
-
-		OK(ms_target_open(snap, &t));
-		assert_true(ms_snapshot_is(t));
-		OK(ms_snapshot_unpack(t, root));
-		ms_target_close(t);
-	}
-	OK(model_open(&back, snap, root, NULL, false));
+	OK(model_open(&back, snap, NULL, NULL, false));
+	assert_true(ms_snapshot_is(back.t));
 	same_model(live.sp, back.sp);
 	/* the snapshot holds what was read, far less than the core */
 	model_close(&back);
@@ -169,11 +167,12 @@ static void expect_unpack_error(const char *path, const char *want)
 {
 	char dir[] = "/tmp/ms-snap-test.XXXXXX";
 	struct ms_target *t;
+	struct ms_fs *fs;
 	struct ms_error *err;
 
 	assert_non_null(mkdtemp(dir));
 	OK(ms_target_open(path, &t));
-	err = ms_snapshot_unpack(t, dir);
+	err = ms_snapshot_fs(t, &fs);
 	assert_non_null(err);
 	assert_int_equal(err->code, MS_ERR_FORMAT);
 	if (!strstr(err->msg, want))
@@ -242,6 +241,7 @@ static void test_paging_phys(void **s)
 static void test_kmsg_grep(void **s)
 {
 	char dir[] = "/tmp/ms-kmsg.XXXXXX", path[256];
+	struct ms_fs *fs;
 	char *out;
 	size_t len;
 	FILE *f;
@@ -253,15 +253,17 @@ static void test_kmsg_grep(void **s)
 	f = fopen(path, "w");
 	fputs("6,1,2,-;hello\n6,2,3,-;node 0 deferred pages initialised in 36ms\n6,3,4,-;bye\n", f);
 	fclose(f);
-	OK(ms_kmsg_grep(dir, "deferred pages initialised", &out, &len));
+	OK(ms_fs_open_dir(dir, &fs));
+	OK(ms_kmsg_grep(fs, "deferred pages initialised", &out, &len));
 	assert_string_equal(out, "6,2,3,-;node 0 deferred pages initialised in 36ms\n");
 	free(out);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/dev", dir);
 	rmdir(path);
-	OK(ms_kmsg_grep(dir, "deferred", &out, &len));	/* missing: empty */
+	OK(ms_kmsg_grep(fs, "deferred", &out, &len));	/* missing: empty */
 	assert_int_equal(len, 0);
 	free(out);
+	ms_fs_free(fs);
 	rmdir(dir);
 }
 

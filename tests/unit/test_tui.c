@@ -24,6 +24,7 @@ struct loaded {
 	struct fx_kernel k;
 	struct ms_target *t;
 	struct ms_kinfo *ki;
+	struct ms_fs *fs;
 	struct ms_tui_opts o;
 	struct ms_tui tui;
 };
@@ -50,8 +51,12 @@ static int setup(void **state)
 		fprintf(stderr, "setup: %s\n", err->msg);
 		return -1;
 	}
-	l->o = (struct ms_tui_opts){ .target = l->t, .kinfo = l->ki,
-				     .sysroot = l->k.sysroot, .has_sysfs = true };
+	err = ms_fs_open_dir(l->k.sysroot, &l->fs);
+	if (err) {
+		fprintf(stderr, "setup: %s\n", err->msg);
+		return -1;
+	}
+	l->o = (struct ms_tui_opts){ .target = l->t, .kinfo = l->ki, .fs = l->fs };
 	ms_tui_init(&l->tui, &l->o);
 	err = ms_tui_data_reload(&l->tui.data, &l->o, NULL);
 	if (err) {
@@ -69,6 +74,7 @@ static int teardown(void **state)
 
 	ms_tui_fini(&l->tui);
 	ms_kinfo_close(l->ki);
+	ms_fs_free(l->fs);
 	ms_target_close(l->t);
 	fx_kernel_remove(&l->k);
 	free(l);
@@ -329,6 +335,7 @@ static void test_changed_and_failed_refresh(void **state)
 	struct loaded *l = *state;
 	struct ms_tui *t = &l->tui;
 	struct ms_tui_opts bad;
+	struct ms_fs *gone;
 
 	assert_int_equal(ms_tui_refresh(t), MS_REDRAW_VIEW);
 	assert_int_equal(t->data.nr_changed, 0);
@@ -342,13 +349,15 @@ static void test_changed_and_failed_refresh(void **state)
 	assert_int_equal(t->refreshes, 2);
 	/* a refresh that fails keeps the data and says why */
 	bad = l->o;
-	bad.sysroot = "/nonexistent/memscope";
+	assert_null(ms_fs_open_dir("/nonexistent/memscope", &gone));
+	bad.fs = gone;
 	t->opts = &bad;
 	assert_int_equal(ms_tui_refresh(t), MS_REDRAW_STATUS);
 	assert_true(t->msg_error);
 	assert_non_null(strstr(t->msg, "refresh failed: "));
 	assert_int_equal(t->data.nr_cells, 42);
 	t->opts = &l->o;
+	ms_fs_free(gone);
 	ms_tui_refresh(t);
 	assert_string_equal(t->msg, "");
 }
