@@ -25,3 +25,37 @@ TMPDIR="$hostile_dir" hostile_one_line hostile-symlink-note "lies below sys/evil
 	-c "$hostile_dir/symlink.snap" summary
 [ -z "$(ls -A "$hostile_dir/out")" ] && [ -z "$(find "$hostile_dir" -name 'memscope-snapshot.*')" ]
 cli_result hostile-symlink-no-write $? "written: $(ls -A "$hostile_dir/out") $(find "$hostile_dir" -name 'memscope-snapshot.*')"
+
+# Files named on the command line must be regular: a FIFO would block
+# open() (before issue 10, `-c FIFO` hung), a device be read.
+hfx=$(fixture 6.12-l4)
+mkfifo "$hostile_dir/fifo"
+hostile_one_line hostile-fifo-core "fifo is not a regular file" -c "$hostile_dir/fifo" summary
+hostile_one_line hostile-fifo-btf "fifo is not a regular file" -c "$hfx/core" --btf "$hostile_dir/fifo" \
+	--sysroot "$hfx/root" summary
+hostile_one_line hostile-fifo-vmlinux "fifo is not a regular file" -c "$hfx/core" --btf "$hfx/btf" \
+	--sysroot "$hfx/root" -k "$hostile_dir/fifo" summary
+hostile_one_line hostile-fifo-vmcoreinfo "fifo is not a regular file" -c "$hfx/core" --btf "$hfx/btf" \
+	--sysroot "$hfx/root" --vmcoreinfo "$hostile_dir/fifo" summary
+hostile_one_line hostile-device-core "null is not a regular file" -c /dev/null summary
+
+# An xz bomb: a 64-byte ELF header, then 1 GiB of zeros in 160 KB. The
+# headers declare 64 bytes, so memscope stops after the first 64 KB out
+# (before issue 10 it inflated the whole gigabyte, then failed).
+tests/cli/hostile_gen.py bomb "$hostile_dir/bomb.xz" 1
+start=$(date +%s%N)
+hostile_one_line hostile-xz-bomb "inflates past the end its ELF headers declare" -c "$hostile_dir/bomb.xz" summary
+ms=$((($(date +%s%N) - start) / 1000000))
+[ "$ms" -lt 2000 ]
+cli_result hostile-xz-bomb-fast $? "took $ms ms"
+
+# Trailing junk: inside the stream, past the ELF's declared end; and after
+# the stream. The same snapshot without junk reads (snapshot-same-*).
+xz -dc "$snap.xz" >"$hostile_dir/fx.snap"
+{ cat "$hostile_dir/fx.snap"; printf 'junk'; } | xz -0 >"$hostile_dir/junk-inside.xz"
+{ cat "$snap.xz"; printf 'junk'; } >"$hostile_dir/junk-after.xz"
+hostile_one_line hostile-xz-junk-inside "inflates past the end its ELF headers declare" \
+	-c "$hostile_dir/junk-inside.xz" summary
+hostile_one_line hostile-xz-junk-after "trailing data after the xz stream" -c "$hostile_dir/junk-after.xz" summary
+{ head -c 64 "$hostile_dir/fx.snap" | tr '\177' X; tail -c +65 "$hostile_dir/fx.snap"; } | xz -0 >"$hostile_dir/not-elf.xz"
+hostile_one_line hostile-xz-not-elf "does not hold a 64-bit ELF core" -c "$hostile_dir/not-elf.xz" summary
