@@ -8,6 +8,7 @@
 #ifndef MEMSCOPE_ERROR_H
 #define MEMSCOPE_ERROR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum ms_errcode {
@@ -41,5 +42,11 @@ struct ms_error *ms_error_fault(uint64_t addr, const char *fmt, ...)
 struct ms_error *ms_error_wrap(struct ms_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ms_error_free(struct ms_error *err);
+/*
+ * dst = src with each byte outside printable ASCII (control bytes, ESC,
+ * DEL, bytes >= 0x80) as \xNN, cut at len - 1: a string from the input
+ * that reaches a terminal. Every error message passes through it.
+ */
+void ms_str_escape(char *dst, size_t len, const char *src);
 
 #endif

@@ -123,6 +123,27 @@ struct ms_error *ms_btf_open(const struct ms_fs *fs, const char *path,
 	return err;
 }
 
+/* libbpf names the file it was given: the user named another. */
+static struct ms_error *btf_elf(struct btf *btf, const char *path,
+				const char *self, struct ms_btf **out)
+{
+	char said[sizeof(libbpf_said)], *at;
+	int saved = errno;
+
+	if (btf)
+		return btf_wrap(btf, path, out);
+	if (saved == ENOENT)
+		return ms_error_new(MS_ERR_FORMAT, "%s is an ELF file without a .BTF section",
+				    path);
+	at = strstr(libbpf_said, self);
+	if (at) {
+		snprintf(said, sizeof(said), "%.*s%s%s", (int)(at - libbpf_said),
+			 libbpf_said, path, at + strlen(self));
+		memcpy(libbpf_said, said, sizeof(said));
+	}
+	return btf_failed(path, saved);
+}
+
 /* A raw blob, or an ELF file (a vmlinux) with a .BTF section. */
 struct ms_error *ms_btf_open_file(const char *path, struct ms_btf **out)
 {
@@ -146,7 +167,7 @@ struct ms_error *ms_btf_open_file(const char *path, struct ms_btf **out)
 		/* the very file checked above, not whatever path names now */
 		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
 		libbpf_quiet();
-		err = btf_wrap(btf__parse_elf(self, NULL), path, out);
+		err = btf_elf(btf__parse_elf(self, NULL), path, self, out);
 	} else {
 		err = btf_from_blob(data, len, path, out);
 	}

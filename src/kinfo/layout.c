@@ -152,7 +152,14 @@ static struct ms_error *resolve_basics(struct resolver *r)
 
 	if (!rel)
 		return ms_error_new(MS_ERR_MISSING, "VMCOREINFO lacks OSRELEASE");
+	/*
+	 * Printed as it is (summary, JSON, the TUI): a byte from the file
+	 * that is not plain text, or that JSON would have to escape, is '?'.
+	 */
 	snprintf(lay->release, sizeof(lay->release), "%s", rel);
+	for (char *c = lay->release; *c; c++)
+		if (*c < 0x20 || *c >= 0x7f || *c == '"' || *c == '\\')
+			*c = '?';
 	err = ms_vmcoreinfo_u64(r->vi, "PAGESIZE", 10, &lay->page_size);
 	if (err)
 		return err;

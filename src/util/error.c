@@ -15,6 +15,45 @@ static struct ms_error oom_error = {
 	.msg = "out of memory",
 };
 
+void ms_str_escape(char *dst, size_t len, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	if (!len)
+		return;
+	for (; *src; src++) {
+		unsigned char c = (unsigned char)*src;
+
+		if (c >= 0x20 && c < 0x7f) {
+			if (n + 1 >= len)
+				break;
+			dst[n++] = (char)c;
+		} else {
+			if (n + 4 >= len)
+				break;
+			dst[n++] = '\\';
+			dst[n++] = 'x';
+			dst[n++] = hex[c >> 4];
+			dst[n++] = hex[c & 15];
+		}
+	}
+	dst[n] = '\0';
+}
+
+/*
+ * Messages quote what came from the input (VMCOREINFO values, BTF and
+ * kallsyms names, paths from snapshot notes): escaped here, once, so no
+ * escape sequence in a file can reach the terminal.
+ */
+static void escape_msg(struct ms_error *err)
+{
+	char raw[sizeof(err->msg)];
+
+	memcpy(raw, err->msg, sizeof(raw));
+	ms_str_escape(err->msg, sizeof(err->msg), raw);
+}
+
 static struct ms_error *error_vnew(enum ms_errcode code, int errnum,
 				   uint64_t addr, const char *fmt, va_list ap)
 {
@@ -26,6 +65,7 @@ static struct ms_error *error_vnew(enum ms_errcode code, int errnum,
 	err->errnum = errnum;
 	err->addr = addr;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	escape_msg(err);
 	return err;
 }
 
@@ -85,6 +125,7 @@ struct ms_error *ms_error_wrap(struct ms_error *err, const char *fmt, ...)
 	if (snprintf(err->msg, sizeof(err->msg), "%s: %.*s", prefix,
 		     (int)(sizeof(err->msg) - 1), old) < 0)
 		err->msg[0] = '\0';
+	escape_msg(err);
 	return err;
 }
 

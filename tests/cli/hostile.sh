@@ -59,3 +59,28 @@ hostile_one_line hostile-xz-junk-inside "inflates past the end its ELF headers d
 hostile_one_line hostile-xz-junk-after "trailing data after the xz stream" -c "$hostile_dir/junk-after.xz" summary
 { head -c 64 "$hostile_dir/fx.snap" | tr '\177' X; tail -c +65 "$hostile_dir/fx.snap"; } | xz -0 >"$hostile_dir/not-elf.xz"
 hostile_one_line hostile-xz-not-elf "does not hold a 64-bit ELF core" -c "$hostile_dir/not-elf.xz" summary
+
+# Messages quote the input: escaped, never raw (an ESC c resets the user's
+# terminal). VMCOREINFO with an escape sequence in a value, in the release.
+python3 - "$hfx/core" "$hostile_dir" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+assert d.count(b"NUMBER(SECTION_SIZE_BITS)=27") == 1 and d.count(b"OSRELEASE=6.12.0-fx") == 1
+open(sys.argv[2] + "/esc-value.core", "wb").write(d.replace(b"NUMBER(SECTION_SIZE_BITS)=27", b"NUMBER(SECTION_SIZE_BITS)=\x1bc"))
+open(sys.argv[2] + "/esc-release.core", "wb").write(d.replace(b"OSRELEASE=6.12.0-fx", b"OSRELEASE=6\x1b[2J0-fx"))
+PY
+hostile_one_line hostile-escape-vmcoreinfo 'SECTION_SIZE_BITS)=\\x1bc is not a number' \
+	-c "$hostile_dir/esc-value.core" --btf "$hfx/btf" --sysroot "$hfx/root" summary
+! "$memscope" -c "$hostile_dir/esc-value.core" --btf "$hfx/btf" --sysroot "$hfx/root" summary 2>&1 |
+	LC_ALL=C grep -q $'\033'
+cli_result hostile-escape-vmcoreinfo-raw $? "an ESC byte reached stderr"
+out=$("$memscope" -c "$hostile_dir/esc-release.core" --btf "$hfx/btf" --sysroot "$hfx/root" summary -J 2>&1)
+! printf '%s' "$out" | LC_ALL=C grep -q $'\033' && printf '%s' "$out" | python3 -c 'import json, sys; json.load(sys.stdin)'
+cli_result hostile-escape-release $? "summary -J: $(printf '%s' "$out" | head -3 | cat -A)"
+
+# libbpf's own complaint is part of the one line, not a line of its own.
+head -c 100 "$memscope" >"$hostile_dir/cut.elf"
+hostile_one_line hostile-libbpf-one-line "not valid BTF (libbpf: .*cut.elf)" \
+	-c "$hfx/core" --btf "$hostile_dir/cut.elf" --sysroot "$hfx/root" summary
+hostile_one_line hostile-btf-no-section "is an ELF file without a .BTF section" \
+	-c "$hfx/core" --btf /bin/true --sysroot "$hfx/root" summary
