@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "memscope/privilege.h"
 
 #define MEMSCOPE_VERSION "0.1"
 
@@ -197,8 +198,10 @@ int main(int argc, char **argv)
 			cmd->name);
 		return MS_EXIT_FAILURE;
 	}
+	cli.privs = ms_cli_privs(cmd->name, cli.readonly);
 	ret = cmd->run(&cli, argc, argv);
 	ms_cli_release(&cli);
+	ms_priv_debug_report();
 	if (fflush(stdout) || ferror(stdout)) {
 		fputs("memscope: write error on standard output\n", stderr);
 		return MS_EXIT_FAILURE;

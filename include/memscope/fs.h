@@ -81,6 +81,14 @@ int ms_fs_list(const struct ms_fs *fs, const char *dir,
  * that a FIFO or a device cannot hang or surprise us. An fd or -errno.
  */
 int ms_fs_open_file(const char *path);
+/*
+ * /proc/kallsyms, /proc/iomem and /dev/kmsg show what their opener may
+ * see: opened here while memscope still has its capabilities, they are
+ * read again from the start by every later open of the live system.
+ */
+void ms_fs_live_preopen(void);
+/* A live file (a pre-opened one rewound); an fd or -errno. */
+int ms_fs_live_open(const char *path, int flags);
 /* Reads fd to its end, as ms_fs_read(). */
 int ms_fs_read_fd(int fd, size_t max, char **data, size_t *len);
 

@@ -41,6 +41,14 @@ struct ms_segment {
  * segments run past the end of the file, is MS_ERR_FORMAT.
  */
 struct ms_error *ms_target_open(const char *path, struct ms_target **out);
+/*
+ * The same in two steps, so that privileges can go in between: opening
+ * (a regular file only, without blocking; an fd, or -1 with *err set),
+ * then reading the headers of fd, which the target then owns.
+ */
+int ms_target_open_file(const char *path, struct ms_error **err);
+struct ms_error *ms_target_open_fd(int fd, const char *path,
+				   struct ms_target **out);
 void ms_target_close(struct ms_target *t);
 
 const char *ms_target_path(const struct ms_target *t);

@@ -53,6 +53,7 @@ struct ms_cli {
 	const char *opt[MS_MAX_CMDOPTS];
 	const char *vmcoreinfo_path;	/* --vmcoreinfo CORE: its VMCOREINFO */
 	struct ms_fs *fs;		/* the system's files (ms_cli_fs) */
+	unsigned int privs;		/* MS_PRIV_* the command keeps (live) */
 	bool demo;			/* --demo: the shipped snapshot */
 };
 
@@ -104,6 +105,12 @@ struct ms_error *ms_cli_target(struct ms_cli *c);
  * with a banner on stderr; non-zero (already reported) when it is missing.
  */
 int ms_cli_demo(struct ms_cli *c);
+
+/*
+ * The capabilities (MS_PRIV_* of privilege.h) command keeps on the live
+ * system once /proc/kcore is open; a core file keeps none.
+ */
+unsigned int ms_cli_privs(const char *command, bool readonly);
 
 /* One line on stderr ("memscope: ..."); returns MS_EXIT_FAILURE. */
 int ms_cli_fail(struct ms_error *err);

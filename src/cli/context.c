@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "memscope/privilege.h"
@@ -92,9 +93,45 @@ static struct ms_error *snapshot_fs(struct ms_cli *c)
 	return NULL;
 }
 
+unsigned int ms_cli_privs(const char *command, bool readonly)
+{
+	static const struct {
+		const char *command;
+		unsigned int privs;
+	} needs[] = {
+		{ "online", MS_PRIV_KCORE | MS_PRIV_ADMIN },
+		{ "offline", MS_PRIV_KCORE | MS_PRIV_ADMIN },
+		{ "hotplug", MS_PRIV_KCORE | MS_PRIV_ADMIN | MS_PRIV_MODULE },
+		{ "unplug", MS_PRIV_KCORE | MS_PRIV_ADMIN },
+		{ "pin", MS_PRIV_KCORE | MS_PRIV_ADMIN | MS_PRIV_PIN },
+		/* the TUI acts as online, offline, hotplug and unplug do */
+		{ "tui", MS_PRIV_KCORE | MS_PRIV_ADMIN | MS_PRIV_MODULE },
+		{ "capture", MS_PRIV_WRITE },
+	};
+
+	for (size_t i = 0; !readonly && i < sizeof(needs) / sizeof(*needs); i++)
+		if (!strcmp(command, needs[i].command))
+			return needs[i].privs;
+	return 0;
+}
+
+/*
+ * Least privilege: the files whose contents depend on the opener's
+ * capabilities are open, so what the command does not need goes, before
+ * anything is parsed. A core file needs nothing at all.
+ */
+static struct ms_error *drop_privs(struct ms_cli *c, unsigned int keep)
+{
+	if (is_live(c))
+		ms_fs_live_preopen();
+	return ms_priv_drop(is_live(c) ? keep : 0);
+}
+
 struct ms_error *ms_cli_target(struct ms_cli *c)
 {
+	const char *path = c->core_path ? c->core_path : LIVE_CORE;
 	struct ms_error *err;
+	int fd;
 
 	if (c->target)
 		return NULL;
@@ -103,8 +140,15 @@ struct ms_error *ms_cli_target(struct ms_cli *c)
 		if (err)
 			return err;
 	}
-	err = ms_target_open(c->core_path ? c->core_path : LIVE_CORE,
-			     &c->target);
+	fd = ms_target_open_file(path, &err);
+	if (fd < 0)
+		return err;
+	err = drop_privs(c, c->privs);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	err = ms_target_open_fd(fd, path, &c->target);
 	if (!err && c->vmcoreinfo_path)
 		err = borrow_vmcoreinfo(c);
 	if (err)
@@ -122,7 +166,10 @@ struct ms_error *ms_cli_fs(struct ms_cli *c, const struct ms_fs **out)
 		if (err)
 			return err;
 	}
-	if (!c->fs && (c->sysroot || is_live(c)))
+	/* before /proc/kcore is open: keep what opening it needs */
+	if (!c->fs && !c->target)
+		err = drop_privs(c, c->privs | MS_PRIV_KCORE);
+	if (!err && !c->fs && (c->sysroot || is_live(c)))
 		err = ms_fs_open_dir(c->sysroot, &c->fs);
 	*out = c->fs;
 	return err;

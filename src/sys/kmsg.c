@@ -81,7 +81,7 @@ static void grep_live(struct buf *res, const char *needle, int *oom)
 {
 	char chunk[16384];
 	size_t have = 0;
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fd = ms_fs_live_open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 
 	if (fd < 0)
 		return;

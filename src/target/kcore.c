@@ -364,33 +364,26 @@ static struct ms_error *target_load(struct ms_target *t)
 	return err;
 }
 
-struct ms_error *ms_target_open(const char *path, struct ms_target **out)
+struct ms_error *ms_target_open_fd(int fd, const char *path,
+				   struct ms_target **out)
 {
 	struct ms_error *err;
 	struct ms_target *t;
 
 	*out = NULL;
-	if (elf_version(EV_CURRENT) == EV_NONE)
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		close(fd);
 		return ms_error_new(MS_ERR_OTHER, "libelf is too old: %s", elf_errmsg(-1));
+	}
 	t = calloc(1, sizeof(*t));
-	if (!t)
-		return ms_error_new(MS_ERR_NOMEM, "out of memory opening %s", path);
-	t->fd = -1;
-	t->path = strdup(path);
-	if (!t->path) {
-		ms_target_close(t);
+	if (t)
+		t->path = strdup(path);
+	if (!t || !t->path) {
+		close(fd);
+		free(t);
 		return ms_error_new(MS_ERR_NOMEM, "out of memory opening %s", path);
 	}
-	/* a FIFO or a device named by -c must neither block nor be read */
-	t->fd = ms_fs_open_file(path);
-	if (t->fd < 0) {
-		err = t->fd == -EINVAL ?
-		      ms_error_new(MS_ERR_USAGE, "%s is not a regular file", path) :
-		      open_error(path, -t->fd);
-		t->fd = -1;
-		ms_target_close(t);
-		return err;
-	}
+	t->fd = fd;
 	err = target_load(t);
 	if (err) {
 		ms_target_close(t);
@@ -398,6 +391,30 @@ struct ms_error *ms_target_open(const char *path, struct ms_target **out)
 	}
 	*out = t;
 	return NULL;
+}
+
+int ms_target_open_file(const char *path, struct ms_error **err)
+{
+	/* a FIFO or a device named by -c must neither block nor be read */
+	int fd = ms_fs_open_file(path);
+
+	*err = NULL;
+	if (fd == -EINVAL)
+		*err = ms_error_new(MS_ERR_USAGE, "%s is not a regular file", path);
+	else if (fd < 0)
+		*err = open_error(path, -fd);
+	return fd;
+}
+
+struct ms_error *ms_target_open(const char *path, struct ms_target **out)
+{
+	struct ms_error *err;
+	int fd = ms_target_open_file(path, &err);
+
+	*out = NULL;
+	if (fd < 0)
+		return err;
+	return ms_target_open_fd(fd, path, out);
 }
 
 void ms_target_close(struct ms_target *t)

@@ -31,6 +31,52 @@ const struct ms_fs *ms_fs_live(void)
 	return &live_fs;
 }
 
+/*
+ * Live files whose contents depend on the privileges of whoever opened
+ * them, not of whoever reads: opened once while memscope still has its
+ * capabilities (ms_fs_live_preopen), then read again from the start.
+ */
+static struct {
+	const char *path;
+	int fd;
+} preopened[] = {
+	/* addresses need CAP_SYSLOG of the opener (kallsyms_show_value, 5.10+) */
+	{ "/proc/kallsyms", -1 },
+	/* addresses need CAP_SYS_ADMIN of the opener (kernel/resource.c r_show) */
+	{ "/proc/iomem", -1 },
+	/* dmesg_restrict: CAP_SYSLOG at open (check_syslog_permissions) */
+	{ "/dev/kmsg", -1 },
+};
+#define NR_PREOPENED (sizeof(preopened) / sizeof(*preopened))
+
+void ms_fs_live_preopen(void)
+{
+	for (size_t i = 0; i < NR_PREOPENED; i++)
+		if (preopened[i].fd < 0)
+			preopened[i].fd = open(preopened[i].path,
+					       O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+int ms_fs_live_open(const char *path, int flags)
+{
+	int fd;
+
+	for (size_t i = 0; i < NR_PREOPENED; i++) {
+		if (preopened[i].fd < 0 || strcmp(path, preopened[i].path))
+			continue;
+		fd = fcntl(preopened[i].fd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		if (lseek(fd, 0, SEEK_SET) < 0) {
+			close(fd);
+			return -errno;
+		}
+		return fd;
+	}
+	fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 static bool is_live_root(const char *root)
 {
 	return !root || !*root || !strcmp(root, "/");
@@ -150,10 +196,8 @@ static int fs_open(const struct ms_fs *fs, const char *path, int flags)
 	const char *rel = path;
 	int root, fd;
 
-	if (fs->type == FS_LIVE) {
-		fd = open(path, flags | O_CLOEXEC);
-		return fd < 0 ? -errno : fd;
-	}
+	if (fs->type == FS_LIVE)
+		return ms_fs_live_open(path, flags);
 	root = open(fs->label, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return -errno;

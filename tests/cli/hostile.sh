@@ -84,3 +84,21 @@ hostile_one_line hostile-libbpf-one-line "not valid BTF (libbpf: .*cut.elf)" \
 	-c "$hfx/core" --btf "$hostile_dir/cut.elf" --sysroot "$hfx/root" summary
 hostile_one_line hostile-btf-no-section "is an ELF file without a .BTF section" \
 	-c "$hfx/core" --btf /bin/true --sysroot "$hfx/root" summary
+
+# Least privilege: a snapshot or dump is read with no capability at all
+# and no_new_privs, whoever runs memscope (the kernel's /proc/self/status
+# is the oracle, printed at exit with MEMSCOPE_DEBUG_CAPS=1).
+if [ "$(id -u)" -ne 0 ] || ! grep -q '^CapEff:.*[1-9a-f]' /proc/self/status; then
+	echo "SKIP hostile-caps-*: not root with capabilities, nothing to drop"
+else
+	for args in "snapshot -c $snap.xz summary" "dump -c $hfx/core --btf $hfx/btf --sysroot $hfx/root sections"; do
+		name=${args%% *}
+		args=${args#* }
+		# shellcheck disable=SC2086
+		st=$(MEMSCOPE_DEBUG_CAPS=1 "$memscope" $args 2>&1 >/dev/null)
+		printf '%s\n' "$st" | grep -q '^memscope: debug: CapEff:[[:space:]]*0*$' &&
+			printf '%s\n' "$st" | grep -q '^memscope: debug: CapPrm:[[:space:]]*0*$' &&
+			printf '%s\n' "$st" | grep -q '^memscope: debug: NoNewPrivs:[[:space:]]*1$'
+		cli_result "hostile-caps-$name" $? "memscope $args: $st"
+	done
+fi
