@@ -18,7 +18,10 @@ enum {
 	MS_PRIV_ADMIN = 1 << 1,	/* CAP_SYS_ADMIN: block state, dax binding, pagemap pfns */
 	MS_PRIV_MODULE = 1 << 2,	/* CAP_SYS_MODULE: hotplug loads kmem, device_dax */
 	MS_PRIV_PIN = 1 << 3,	/* CAP_IPC_LOCK, CAP_NET_RAW: io_uring and AF_XDP pins */
-	MS_PRIV_WRITE = 1 << 4,	/* CAP_DAC_OVERRIDE: capture writes where root may */
+	MS_PRIV_WRITE = 1 << 4,	/* CAP_DAC_OVERRIDE: files where root may (capture, pin) */
+	/* CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH: /proc/PID/{maps,fd} of every
+	 * process, to refuse a dax device someone holds (daxdev.c) */
+	MS_PRIV_SCAN = 1 << 5,
 };
 
 /*

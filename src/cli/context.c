@@ -101,11 +101,11 @@ unsigned int ms_cli_privs(const char *command, bool readonly)
 	} needs[] = {
 		{ "online", MS_PRIV_KCORE | MS_PRIV_ADMIN },
 		{ "offline", MS_PRIV_KCORE | MS_PRIV_ADMIN },
-		{ "hotplug", MS_PRIV_KCORE | MS_PRIV_ADMIN | MS_PRIV_MODULE },
+		{ "hotplug", MS_PRIV_KCORE | MS_PRIV_ADMIN | MS_PRIV_MODULE | MS_PRIV_SCAN },
 		{ "unplug", MS_PRIV_KCORE | MS_PRIV_ADMIN },
-		{ "pin", MS_PRIV_KCORE | MS_PRIV_ADMIN | MS_PRIV_PIN },
+		{ "pin", MS_PRIV_KCORE | MS_PRIV_ADMIN | MS_PRIV_PIN | MS_PRIV_WRITE },
 		/* the TUI acts as online, offline, hotplug and unplug do */
-		{ "tui", MS_PRIV_KCORE | MS_PRIV_ADMIN | MS_PRIV_MODULE },
+		{ "tui", MS_PRIV_KCORE | MS_PRIV_ADMIN | MS_PRIV_MODULE | MS_PRIV_SCAN },
 		{ "capture", MS_PRIV_WRITE },
 	};
 

@@ -67,6 +67,7 @@ static const struct {
 	{ MS_PRIV_MODULE, { CAP_SYS_MODULE }, 1 },
 	{ MS_PRIV_PIN, { CAP_IPC_LOCK, CAP_NET_RAW }, 2 },
 	{ MS_PRIV_WRITE, { CAP_DAC_OVERRIDE }, 1 },
+	{ MS_PRIV_SCAN, { CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH }, 2 },
 };
 
 static bool kept(unsigned int keep, cap_value_t cap)
