@@ -122,7 +122,8 @@ unsigned int ms_cli_privs(const char *command, bool readonly)
  */
 static struct ms_error *drop_privs(struct ms_cli *c, unsigned int keep)
 {
-	if (is_live(c))
+	/* a dump without --sysroot borrows this machine's kallsyms too */
+	if (is_live(c) || !c->sysroot)
 		ms_fs_live_preopen();
 	return ms_priv_drop(is_live(c) ? keep : 0);
 }
