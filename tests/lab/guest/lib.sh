@@ -102,6 +102,8 @@ lab_memscope() {
     # bad input: not root -> one line on stderr, exit 1
     LAB_OUT=$m lab_run nonroot $SETPRIV --reuid=65534 --regid=65534 --clear-groups \
         $MEMSCOPE summary
+    # issue 10: what a read-only command keeps once /proc/kcore is open
+    LAB_OUT=$m lab_run caps env MEMSCOPE_DEBUG_CAPS=1 $MEMSCOPE summary
 }
 
 # lab_artifacts DIR: raw kernel facts other developers decode offline.

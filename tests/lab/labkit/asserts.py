@@ -105,6 +105,16 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False, expect_5level=Non
     rc = T.read(os.path.join(ph.dir, "memscope", "nonroot.rc")).strip()
     c("nonroot-refused", rc == "1" and err == NONROOT_MSG + "\n",
       "exit %s, stderr %r" % (rc, err[:200]))
+    # issue 10: once /proc/kcore is open, a read-only command runs with an
+    # empty effective and permitted set and no_new_privs (the kernel's
+    # /proc/self/status, printed by MEMSCOPE_DEBUG_CAPS=1), and still works
+    err = T.read(os.path.join(ph.dir, "memscope", "caps.err"))
+    rc = T.read(os.path.join(ph.dir, "memscope", "caps.rc")).strip()
+    out = T.read(os.path.join(ph.dir, "memscope", "caps.out"))
+    caps = dict(re.findall(r"^memscope: debug: (\w+):\s*([0-9a-f]+)$", err, re.M))
+    c("caps-dropped-live", rc == "0" and "sections:" in out and
+      caps.get("CapEff", "x").strip("0") == "" and caps.get("CapPrm", "x").strip("0") == "" and
+      caps.get("NoNewPrivs") == "1", "exit %s, %s" % (rc, err.strip()[:300]))
 
     secs = ph.ms["sections-json"]
     subs = ph.ms["subsections-json"]
