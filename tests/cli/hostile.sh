@@ -102,3 +102,16 @@ else
 		cli_result "hostile-caps-$name" $? "memscope $args: $st"
 	done
 fi
+
+# SIGTERM while a snapshot is open leaves nothing behind: there is no
+# directory to leave (before issue 10 the unpacked one stayed in TMPDIR).
+# capture blocks opening its FIFO output, with the snapshot open.
+mkdir -p "$hostile_dir/tmp"
+mkfifo "$hostile_dir/out.fifo"
+TMPDIR="$hostile_dir/tmp" "$memscope" -c "$snap" capture "$hostile_dir/out.fifo" >/dev/null 2>&1 &
+hpid=$!
+sleep 2
+kill -TERM "$hpid" 2>/dev/null
+wait "$hpid" 2>/dev/null
+[ -z "$(ls -A "$hostile_dir/tmp")" ]
+cli_result hostile-sigterm-no-leftover $? "left in TMPDIR: $(ls -A "$hostile_dir/tmp")"
