@@ -54,7 +54,7 @@ static void write_btf(struct btf *b, char *path, size_t patch_tail,
 static struct ms_btf *open_or_refused(const char *path)
 {
 	struct ms_btf *mb = NULL;
-	struct ms_error *err = ms_btf_open(path, &mb);
+	struct ms_error *err = ms_btf_open_file(path, &mb);
 
 	if (err) {
 		assert_int_equal(err->code, MS_ERR_FORMAT);
