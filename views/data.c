@@ -11,25 +11,6 @@
 
 #include "tui_int.h"
 
-const char *const ms_cell_names[MS_CELL_NR] = {
-	[MS_CELL_EARLY] = "early boot",
-	[MS_CELL_HOTADDED] = "hot-added",
-	[MS_CELL_ONLINE] = "online",
-	[MS_CELL_OFFLINE] = "offline",
-	[MS_CELL_DEVICE] = "ZONE_DEVICE",
-	[MS_CELL_ABSENT] = "absent",
-};
-
-/* Letters, so the map reads in monochrome and in a tmux capture. */
-const char ms_cell_letters[MS_CELL_NR] = {
-	[MS_CELL_EARLY] = 'E',
-	[MS_CELL_HOTADDED] = 'H',
-	[MS_CELL_ONLINE] = 'O',
-	[MS_CELL_OFFLINE] = 'X',
-	[MS_CELL_DEVICE] = 'D',
-	[MS_CELL_ABSENT] = '.',
-};
-
 const int ms_cell_roles[MS_CELL_NR] = {
 	[MS_CELL_EARLY] = MS_ROLE_EARLY,
 	[MS_CELL_HOTADDED] = MS_ROLE_HOTADDED,
@@ -39,25 +20,10 @@ const int ms_cell_roles[MS_CELL_NR] = {
 	[MS_CELL_ABSENT] = MS_ROLE_ABSENT,
 };
 
-/*
- * Device first: ZONE_DEVICE sections are never online (memremap_pages()
- * does not online them) and never early. SECTION_IS_EARLY exists since
- * 5.3 (326e1b8f83a4); without it online memory cannot be split into boot
- * and hot-added, and shows as plain "online".
- */
 enum ms_cell_state ms_cell_classify(const struct ms_sparse *sp,
 				    const struct ms_section *s)
 {
-	if (!s)
-		return MS_CELL_ABSENT;
-	if (ms_section_is_device(sp, s))
-		return MS_CELL_DEVICE;
-	if (!ms_section_has(sp, s, MS_SECTION_ONLINE))
-		return MS_CELL_OFFLINE;
-	if (sp->layout->section_bit[MS_SECTION_EARLY] < 0)
-		return MS_CELL_ONLINE;
-	return ms_section_has(sp, s, MS_SECTION_EARLY) ? MS_CELL_EARLY :
-							  MS_CELL_HOTADDED;
+	return (enum ms_cell_state)ms_section_classify(sp, s);
 }
 
 const struct ms_section *ms_tui_section(const struct ms_tui_data *d,

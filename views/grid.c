@@ -65,7 +65,7 @@ int ms_grid_scroll(const struct ms_grid *g, int top, int row)
 void ms_grid_cell(struct ms_canvas *c, int x, int y, int cell_w, int state,
 		  unsigned int active, unsigned int per_section, int attr)
 {
-	char letter = ms_cell_letters[state];
+	char letter = ms_section_class_info(state)->letter;
 	int role = ms_cell_roles[state];
 	int filled = cell_w;
 	bool partial = state != MS_CELL_ABSENT && per_section &&

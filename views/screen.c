@@ -28,14 +28,24 @@ static const struct role_style styles[MS_ROLE_NR] = {
 	[MS_ROLE_STATUS] = { COLOR_CYAN, A_REVERSE, A_REVERSE },
 	[MS_ROLE_ERROR] = { COLOR_RED, A_REVERSE | A_BOLD, A_REVERSE | A_BOLD },
 	[MS_ROLE_TAB] = { COLOR_WHITE, A_REVERSE, A_REVERSE },
+	/* the section classes' roles take their colour from section_class.c */
 	[MS_ROLE_ABSENT] = { -1, A_DIM, A_DIM },
-	[MS_ROLE_EARLY] = { COLOR_GREEN, A_NORMAL, A_NORMAL },
-	[MS_ROLE_HOTADDED] = { COLOR_BLUE, A_NORMAL, A_NORMAL },
-	[MS_ROLE_ONLINE] = { COLOR_CYAN, A_NORMAL, A_NORMAL },
-	[MS_ROLE_OFFLINE] = { COLOR_YELLOW, A_NORMAL, A_NORMAL },
-	[MS_ROLE_DEVICE] = { COLOR_MAGENTA, A_NORMAL, A_NORMAL },
+	[MS_ROLE_EARLY] = { -1, A_NORMAL, A_NORMAL },
+	[MS_ROLE_HOTADDED] = { -1, A_NORMAL, A_NORMAL },
+	[MS_ROLE_ONLINE] = { -1, A_NORMAL, A_NORMAL },
+	[MS_ROLE_OFFLINE] = { -1, A_NORMAL, A_NORMAL },
+	[MS_ROLE_DEVICE] = { -1, A_NORMAL, A_NORMAL },
 	[MS_ROLE_OVERLAY] = { COLOR_RED, A_NORMAL, A_NORMAL },
 };
+
+/* A class role's colour is the class's (its numbers are curses's). */
+static short role_fg(int role)
+{
+	for (int c = 0; c < MS_CELL_NR; c++)
+		if (ms_cell_roles[c] == role && c != MS_CELL_ABSENT)
+			return (short)ms_section_class_info(c)->colour;
+	return styles[role].fg;
+}
 
 /* Pair r+1: the role's colour on the default background; r+1+NR: filled. */
 static void init_colors(struct ms_screen *s)
@@ -47,9 +57,11 @@ static void init_colors(struct ms_screen *s)
 		return;
 	use_default_colors();
 	for (int r = 0; r < MS_ROLE_NR; r++) {
-		init_pair((short)(r + 1), styles[r].fg, -1);
+		short fg = role_fg(r);
+
+		init_pair((short)(r + 1), fg, -1);
 		init_pair((short)(r + 1 + MS_ROLE_NR), COLOR_BLACK,
-			  styles[r].fg < 0 ? COLOR_WHITE : styles[r].fg);
+			  fg < 0 ? COLOR_WHITE : fg);
 	}
 }
 

@@ -13,21 +13,22 @@
 
 #include "memscope/page.h"
 #include "memscope/pgmap.h"
+#include "memscope/section_class.h"
 #include "memscope/sparse.h"
 #include "memscope/sysfs.h"
 #include "memscope/tui.h"
 #include "memscope/vmemmap.h"
 #include "canvas.h"
 
-/* What a map cell shows; the order is the legend's. */
+/* What a map cell shows: the section's class (section_class.h). */
 enum ms_cell_state {
-	MS_CELL_EARLY,		/* online, SECTION_IS_EARLY: boot memory */
-	MS_CELL_HOTADDED,	/* online, not early: added after boot */
-	MS_CELL_ONLINE,		/* online, kernel without an early bit */
-	MS_CELL_OFFLINE,	/* present, not online */
-	MS_CELL_DEVICE,		/* ZONE_DEVICE */
-	MS_CELL_ABSENT,		/* no present section */
-	MS_CELL_NR,
+	MS_CELL_EARLY = MS_CLASS_EARLY,
+	MS_CELL_HOTADDED = MS_CLASS_HOTADDED,
+	MS_CELL_ONLINE = MS_CLASS_ONLINE,
+	MS_CELL_OFFLINE = MS_CLASS_OFFLINE,
+	MS_CELL_DEVICE = MS_CLASS_DEVICE,
+	MS_CELL_ABSENT = MS_CLASS_ABSENT,
+	MS_CELL_NR = MS_CLASS_NR,
 };
 
 struct ms_cell {
@@ -132,8 +133,6 @@ enum ms_cell_state ms_cell_classify(const struct ms_sparse *sp,
 				    const struct ms_section *s);
 const struct ms_section *ms_tui_section(const struct ms_tui_data *d,
 					uint64_t nr);
-extern const char *const ms_cell_names[MS_CELL_NR];
-extern const char ms_cell_letters[MS_CELL_NR];
 extern const int ms_cell_roles[MS_CELL_NR];
 
 /* grid.c: sections laid out in rows of a power of two */

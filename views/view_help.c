@@ -19,7 +19,7 @@ static void help_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
 	ms_canvas_text(c, 0, y++, MS_ROLE_TITLE, 0, "map cells (one per section)");
 	for (int s = 0; s < MS_CELL_NR && y < end; s++) {
 		ms_grid_cell(c, 2, y, 2, s, 1, 1, 0);
-		ms_canvas_text(c, 6, y++, MS_ROLE_TEXT, 0, "%s", ms_cell_names[s]);
+		ms_canvas_text(c, 6, y++, MS_ROLE_TEXT, 0, "%s", ms_section_class_info(s)->name);
 	}
 	if (y < end) {
 		ms_grid_cell(c, 2, y, 2, MS_CELL_EARLY, 1, 2, 0);

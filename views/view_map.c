@@ -51,7 +51,7 @@ static int legend(const struct ms_tui *t, struct ms_canvas *c, int y, int w)
 		int len;
 
 		if (s < MS_CELL_NR)
-			len = snprintf(text, sizeof(text), "] %s: %u", ms_cell_names[s],
+			len = snprintf(text, sizeof(text), "] %s: %u", ms_section_class_info(s)->name,
 				       d->counts[s]);
 		else
 			len = snprintf(text, sizeof(text), "] partly populated: %u",

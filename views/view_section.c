@@ -74,7 +74,7 @@ void ms_map_status(const struct ms_tui *t, uint64_t nr, char *buf, size_t len)
 	b = section_block(d, s);
 	ms_section_zone_names(d->sp, s, zones, sizeof(zones));
 	owner = d->iomem ? ms_iomem_owner(d->iomem, start, end) : NULL;
-	n += snprintf(buf + n, len - n, "  %s %u/%u", ms_cell_names[d->cells[nr].state],
+	n += snprintf(buf + n, len - n, "  %s %u/%u", ms_section_class_info(d->cells[nr].state)->name,
 		      s->active, d->per_section);
 	if (n < len && b)
 		n += snprintf(buf + n, len - n, "  block %" PRIu64 " %s", b->nr, b->state);
