@@ -39,11 +39,6 @@ struct block_row {
 	const struct ms_block *b;
 };
 
-static const char *lsmem_state(const char *state)
-{
-	return !strcmp(state, "going-offline") ? "on->off" : state;
-}
-
 /* Present sections of the block, and the first of them (or NULL). */
 static const struct ms_section *block_sections(const struct ms_sparse *sp,
 					       const struct ms_block *b,
@@ -112,7 +107,7 @@ static void block_cell(const struct ms_cli *cc, int id, const void *row,
 			ms_cli_size(cc, b->size, buf, len);
 		break;
 	case COL_STATE:
-		snprintf(buf, len, "%s", lsmem_state(b->state));
+		snprintf(buf, len, "%s", ms_fmt_block_state(b));
 		break;
 	case COL_REMOVABLE:
 		/* as lsmem: only an online block can be removable ("-", false) */

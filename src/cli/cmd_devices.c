@@ -49,15 +49,6 @@ struct dev_row {
 	uint64_t align;		/* 0: unknown */
 };
 
-static uint64_t pgmap_size(const struct ms_pgmap *g)
-{
-	uint64_t sz = 0;
-
-	for (unsigned int i = 0; i < g->nr_range; i++)
-		sz += g->ranges[i].end - g->ranges[i].start + 1;
-	return sz;
-}
-
 static void devices_cell(const struct ms_cli *c, int id, const void *row,
 			 char *buf, size_t len)
 {
@@ -74,10 +65,7 @@ static void devices_cell(const struct ms_cli *c, int id, const void *row,
 			 g->ranges[0].end);
 		break;
 	case COL_TYPE:
-		if (g->type == MS_PGMAP_GENERIC && d->dax[0])
-			snprintf(buf, len, "devdax");
-		else
-			snprintf(buf, len, "%s", ms_pgmap_type_name(g->type));
+		snprintf(buf, len, "%s", ms_vm_pgmap_type(g, d->dax));
 		break;
 	case COL_ALIGN:
 		if (d->align)
@@ -87,9 +75,8 @@ static void devices_cell(const struct ms_cli *c, int id, const void *row,
 		ms_cli_size(c, geo, buf, len);
 		break;
 	case COL_MEMMAP:
-		if (d->n && d->n->pages)
-			snprintf(buf, len, "%s", !d->n->self ? "ram" :
-				 d->n->self == d->n->pages ? "device" : "mixed");
+		if (ms_vm_pgmap_memmap(d->n))
+			snprintf(buf, len, "%s", ms_vm_pgmap_memmap(d->n));
 		break;
 	case COL_VMEMMAP_BYTES:
 		if (d->n)
@@ -103,7 +90,7 @@ static void devices_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "%s", d->ns);
 		break;
 	case COL_SIZE:
-		ms_cli_size(c, pgmap_size(g), buf, len);
+		ms_cli_size(c, ms_vm_pgmap_size(g), buf, len);
 		break;
 	case COL_ALIGNED:
 		snprintf(buf, len, "%s", g->ranges[0].start % geo ||

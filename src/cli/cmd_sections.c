@@ -49,6 +49,7 @@ static void section_cell(const struct ms_cli *c, int id, const void *row,
 	uint64_t size = ms_section_bytes(r->sp);
 	const struct ms_block *b;
 	const char *owner;
+	int nid;
 
 	switch (id) {
 	case COL_SECTION:
@@ -61,15 +62,9 @@ static void section_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "0x%" PRIx64, start + size - 1);
 		break;
 	case COL_NODE:
-		/*
-		 * Offline memory is in no node's span; its memory block still
-		 * knows the node it was added to (the sysfs node link).
-		 */
-		b = ms_section_block(r->sp, s, r->blocks);
-		if (s->nid >= 0)
-			snprintf(buf, len, "%d", s->nid);
-		else if (b && b->nid >= 0)
-			snprintf(buf, len, "%d", b->nid);
+		nid = ms_section_node(r->sp, s, r->blocks);
+		if (nid >= 0)
+			snprintf(buf, len, "%d", nid);
 		break;
 	case COL_ZONE:
 		ms_section_zone_names(r->sp, s, buf, len);

@@ -57,25 +57,6 @@ static const char *const level_names[] = {
 	[MS_PT_P4D] = "p4d", [MS_PT_PGD] = "pgd",
 };
 
-static void owner_name(const struct ms_vm_model *m, enum ms_vm_kind kind,
-		       int owner, char *buf, size_t len)
-{
-	const char *n;
-	char dev[64];
-
-	if (kind == MS_VM_HUGETLB && owner >= 0) {
-		n = m->vm->hstates[owner].name;
-		if (!strncmp(n, "hugepages-", 10))
-			n += 10;
-		snprintf(buf, len, "hugetlb:%s", n);
-	} else if (kind == MS_VM_DEVICE && owner >= 0) {
-		ms_vm_pgmap_device(m, &m->pgmaps->v[owner], dev, sizeof(dev));
-		snprintf(buf, len, "device:%s", dev);
-	} else {
-		snprintf(buf, len, "%s", ms_vm_kind_name(kind));
-	}
-}
-
 static void count_cell(const struct ms_cli *c, int id,
 		       const struct ms_vm_count *n, char *buf, size_t len)
 {
@@ -171,11 +152,11 @@ static void add_totals(struct ms_table *t, const struct ms_vm_model *m)
 	char name[80];
 
 	for (size_t i = 0; i < vm->nr_hstates; i++) {
-		owner_name(m, MS_VM_HUGETLB, (int)i, name, sizeof(name));
+		ms_vm_owner_name(m, MS_VM_HUGETLB, (int)i, name, sizeof(name));
 		add_total(t, &v, &vm->by_hstate[i], name);
 	}
 	for (size_t i = 0; i < vm->nr_pgmaps; i++) {
-		owner_name(m, MS_VM_DEVICE, (int)i, name, sizeof(name));
+		ms_vm_owner_name(m, MS_VM_DEVICE, (int)i, name, sizeof(name));
 		add_total(t, &v, &vm->by_pgmap[i], name);
 	}
 	for (int k = 0; k < MS_VM_NR_KINDS; k++)
@@ -208,7 +189,7 @@ int ms_cmd_vmemmap(struct ms_cli *c, int argc, char **argv)
 		struct vm_row v = { .m = &m, .type = ROW_RANGE,
 				    .r = &m.vm->rows[i], .c = &m.vm->rows[i].c };
 
-		owner_name(&m, v.r->kind, v.r->owner, v.owner, sizeof(v.owner));
+		ms_vm_owner_name(&m, v.r->kind, v.r->owner, v.owner, sizeof(v.owner));
 		ms_table_add_row(t, &v);
 	}
 	for (size_t i = 0; i < m.vm->nr_bad; i++) {

@@ -88,3 +88,19 @@ const struct ms_block *ms_section_block(const struct ms_sparse *sp,
 		return NULL;
 	return ms_blocks_find(bl, s->start_pfn << sp->layout->page_shift);
 }
+
+int ms_section_node(const struct ms_sparse *sp, const struct ms_section *s,
+		    const struct ms_blocks *bl)
+{
+	const struct ms_block *b;
+
+	if (s->nid >= 0)
+		return s->nid;
+	b = ms_section_block(sp, s, bl);
+	return b && b->nid >= 0 ? b->nid : -1;
+}
+
+const char *ms_fmt_block_state(const struct ms_block *b)
+{
+	return !strcmp(b->state, "going-offline") ? "on->off" : b->state;
+}

@@ -22,5 +22,13 @@ const struct ms_block *ms_section_block(const struct ms_sparse *sp,
 					const struct ms_section *s,
 					const struct ms_blocks *bl);
 uint64_t ms_section_bytes(const struct ms_sparse *sp);
+/*
+ * The section's node: the node whose span holds it, else (offline memory
+ * is in no node's span) its memory block's; -1 when neither knows.
+ */
+int ms_section_node(const struct ms_sparse *sp, const struct ms_section *s,
+		    const struct ms_blocks *bl);
+/* A block's state as lsmem prints it: online, offline, on->off. */
+const char *ms_fmt_block_state(const struct ms_block *b);
 
 #endif

@@ -86,3 +86,45 @@ void ms_vm_size(uint64_t bytes, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%" PRIu64 "%c", bytes, units[u]);
 }
+
+void ms_vm_owner_name(const struct ms_vm_model *m, enum ms_vm_kind kind,
+		      int owner, char *buf, size_t len)
+{
+	const char *n;
+	char dev[64];
+
+	if (kind == MS_VM_HUGETLB && owner >= 0) {
+		n = m->vm->hstates[owner].name;
+		if (!strncmp(n, "hugepages-", 10))
+			n += 10;
+		snprintf(buf, len, "hugetlb:%s", n);
+	} else if (kind == MS_VM_DEVICE && owner >= 0) {
+		ms_vm_pgmap_device(m, &m->pgmaps->v[owner], dev, sizeof(dev));
+		snprintf(buf, len, "device:%s", dev);
+	} else {
+		snprintf(buf, len, "%s", ms_vm_kind_name(kind));
+	}
+}
+
+uint64_t ms_vm_pgmap_size(const struct ms_pgmap *g)
+{
+	uint64_t sz = 0;
+
+	for (unsigned int i = 0; i < g->nr_range; i++)
+		sz += g->ranges[i].end - g->ranges[i].start + 1;
+	return sz;
+}
+
+const char *ms_vm_pgmap_type(const struct ms_pgmap *g, const char *dax)
+{
+	if (g->type == MS_PGMAP_GENERIC && dax[0])
+		return "devdax";
+	return ms_pgmap_type_name(g->type);
+}
+
+const char *ms_vm_pgmap_memmap(const struct ms_vm_count *n)
+{
+	if (!n || !n->pages)
+		return NULL;
+	return !n->self ? "ram" : n->self == n->pages ? "device" : "mixed";
+}

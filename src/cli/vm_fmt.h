@@ -27,6 +27,17 @@ void ms_vm_pgmap_names(const struct ms_vm_model *m, const struct ms_pgmap *g,
 /* "dax0.0", else "namespace0.0", else "pgmap@0x..." */
 void ms_vm_pgmap_device(const struct ms_vm_model *m, const struct ms_pgmap *g,
 			char *buf, size_t len);
+/* A vmemmap owner: boot, hotplug, hugetlb:2M, device:dax0.0 (owner: the
+ * hstate or pgmap index, -1 for none). */
+void ms_vm_owner_name(const struct ms_vm_model *m, enum ms_vm_kind kind,
+		      int owner, char *buf, size_t len);
+/* Bytes in the pgmap's ranges. */
+uint64_t ms_vm_pgmap_size(const struct ms_pgmap *g);
+/* devdax for a generic pgmap with a dax device (dax is its name or ""). */
+const char *ms_vm_pgmap_type(const struct ms_pgmap *g, const char *dax);
+/* Where the page tables put its struct pages: ram, device or mixed; NULL
+ * when none are mapped (n may be NULL). */
+const char *ms_vm_pgmap_memmap(const struct ms_vm_count *n);
 /* Sizes as 4K, 2M, 1G (exact powers only), else bytes. */
 void ms_vm_size(uint64_t bytes, char *buf, size_t len);
 
