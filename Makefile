@@ -63,6 +63,10 @@ unit-bins-asan: $(UNIT_BINS)
 cli: memscope $(B)/fxgen
 	@tests/cli/run ./memscope $(B)/fxgen
 
+# Issue 15: metrics through promtool and a real node_exporter, the SVG map.
+fleet: memscope $(B)/fxgen
+	@tests/fleet/run ./memscope $(B)/fxgen
+
 lab: memscope
 	@tests/lab/lab.py check --memscope ./memscope
 
@@ -97,4 +101,4 @@ install: memscope
 clean:
 	rm -rf build memscope
 
-.PHONY: lab-dump all unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean
+.PHONY: fleet lab-dump all unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean

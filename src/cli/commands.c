@@ -41,6 +41,9 @@ static const struct ms_command commands[] = {
 	{ "capture", ms_cmd_capture, false, "FILE",
 	  "write a snapshot of everything memscope reads (FILE.xz: compressed)",
 	  NULL, NULL },
+	{ "metrics", ms_cmd_metrics, false, "[--textfile DIR]",
+	  "Prometheus/OpenMetrics gauges (node_exporter textfile collector)",
+	  NULL, NULL },
 	{ "blockers", ms_cmd_blockers, false, "BLOCK|RANGE...",
 	  "pages that keep memory blocks from going offline",
 	  ms_blockers_columns, &ms_blockers_nr_columns },
@@ -103,6 +106,7 @@ static const struct {
 	{ "online", ms_online_opts },
 	{ "offline", ms_offline_opts },
 	{ "pin", ms_pin_opts },
+	{ "metrics", ms_metrics_opts },
 };
 
 const struct ms_cmdopt *ms_command_opts(const struct ms_command *cmd)

@@ -42,6 +42,10 @@ extern const size_t ms_check_nr_columns;
 extern const struct ms_coldesc ms_deferred_columns[];
 extern const size_t ms_deferred_nr_columns;
 
+/* Beyond one machine (issue 15): metrics, the SVG map, diff. */
+int ms_cmd_metrics(struct ms_cli *c, int argc, char **argv);
+extern const struct ms_cmdopt ms_metrics_opts[];
+
 /* Acting on memory (issue 4): act.h has their helpers. */
 int ms_cmd_blockers(struct ms_cli *c, int argc, char **argv);
 int ms_cmd_online(struct ms_cli *c, int argc, char **argv);

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * memscope metrics [--textfile DIR]: what memscope knows, as Prometheus
+ * gauges (text exposition format, also valid OpenMetrics), on stdout or
+ * written atomically as DIR/memscope.prom for node_exporter's textfile
+ * collector. Every figure comes from the collectors the table commands use
+ * (sections, blocks, vmemmap, devices, compound, deferred), so a metric
+ * equals the CLI's -J of the same source. A collector that fails leaves
+ * its families out, says why on stderr, sets
+ * memscope_collector_success{collector} to 0 and makes the exit 64.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "census.h"
+#include "commands.h"
+#include "memscope/deferred.h"
+#include "memscope/section_class.h"
+#include "page_fmt.h"
+#include "page_range.h"
+#include "prom.h"
+#include "section_fmt.h"
+#include "textfile.h"
+#include "vm_fmt.h"
+
+#define TEXTFILE_NAME "memscope.prom"
+
+enum { OPT_TEXTFILE };
+
+const struct ms_cmdopt ms_metrics_opts[] = {
+	[OPT_TEXTFILE] = { "textfile", true, "write DIR/memscope.prom atomically (node_exporter textfile collector)" },
+	{ NULL, false, NULL },
+};
+
+struct metrics {
+	struct ms_prom_family sections, subsections, blocks, memmap, saved,
+		compound, pgmap, deferred, pinned, info, success, duration;
+};
+
+#define FAMILY(n, h) { .name = "memscope_" n, .help = h }
+
+static void metrics_init(struct metrics *m)
+{
+	*m = (struct metrics){
+		.sections = FAMILY("sections", "Present memory sections by node, zones spanned (joined by /) and class (early, hotadded, online, offline, device)."),
+		.subsections = FAMILY("subsections_active", "Active (populated) sub-sections of the present sections, by node."),
+		.blocks = FAMILY("memory_blocks", "Memory blocks (/sys/devices/system/memory) by node, valid zones and state."),
+		.memmap = FAMILY("memmap_bytes", "Bytes of distinct frames backing struct pages, by vmemmap owner and where they lie (ram, or self: inside the memory described)."),
+		.saved = FAMILY("vmemmap_saved_bytes", "vmemmap bytes saved by frame sharing: HugeTLB vmemmap optimisation per hstate (hugetlb:SIZE), compound devmaps per device (device:NAME); sharing no one owner accounts for under its kind (boot, hotplug, hugetlb, device)."),
+		.compound = FAMILY("compound_pages", "Compound pages (folios of order > 0) by kind, order and zone."),
+		.pgmap = FAMILY("pgmap_bytes", "Bytes of ZONE_DEVICE pgmaps by device, type and where their struct pages lie (ram, device, mixed)."),
+		.deferred = FAMILY("deferred_pending_pages", "Struct pages of the node's deferrable zone not initialised yet (deferred struct page init)."),
+		.pinned = FAMILY("pinned_pages", "Base pages of large folios with a positive _pincount (FOLL_PIN); small pages keep pins in _refcount, not counted."),
+		.info = FAMILY("info", "The kernel memscope read and where its types came from (btf, dwarf)."),
+		.success = FAMILY("collector_success", "1 when the collector produced its families, 0 when it failed (memscope says why on stderr)."),
+		.duration = FAMILY("scrape_duration_seconds", "Seconds memscope took to collect these metrics."),
+	};
+}
+
+static struct ms_prom_family *families(struct metrics *m, size_t *n)
+{
+	*n = sizeof(*m) / sizeof(struct ms_prom_family);
+	return (struct ms_prom_family *)m;
+}
+
+static void node_label(int nid, char *buf, size_t len)
+{
+	if (nid >= 0)
+		snprintf(buf, len, "%d", nid);
+	else
+		buf[0] = '\0';
+}
+
+static struct ms_error *collect_sections(struct ms_cli *c, struct metrics *m)
+{
+	const struct ms_blocks *bl;
+	const struct ms_sparse *sp = c->sparse;
+	struct ms_error *err = ms_cli_blocks(c, &bl);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < sp->nr_sections; i++) {
+		const struct ms_section *s = &sp->sections[i];
+		char node[16], zone[64];
+
+		node_label(ms_section_node(sp, s, bl), node, sizeof(node));
+		ms_section_zone_names(sp, s, zone, sizeof(zone));
+		ms_prom_add(&m->sections, 1, "node", node, "zone", zone, "class",
+			    ms_section_class_info(ms_section_classify(sp, s))->label,
+			    NULL);
+		ms_prom_add(&m->subsections, s->active, "node", node, NULL);
+	}
+	return NULL;
+}
+
+/* Without sysfs (a core file without --sysroot) there are no blocks. */
+static struct ms_error *collect_blocks(struct ms_cli *c, struct metrics *m)
+{
+	const struct ms_blocks *bl;
+	struct ms_error *err = ms_cli_blocks(c, &bl);
+
+	for (size_t i = 0; !err && bl && i < bl->nr; i++) {
+		const struct ms_block *b = &bl->blocks[i];
+		char node[16];
+
+		node_label(b->nid, node, sizeof(node));
+		ms_prom_add(&m->blocks, 1, "node", node, "zone", b->zones,
+			    "state", ms_fmt_block_state(b), NULL);
+	}
+	return err;
+}
+
+static void collect_pgmaps(const struct ms_vm_model *vm, struct metrics *m)
+{
+	for (size_t i = 0; i < vm->pgmaps->nr; i++) {
+		const struct ms_pgmap *g = &vm->pgmaps->v[i];
+		const struct ms_vm_count *n = i < vm->vm->nr_pgmaps ?
+					      &vm->vm->by_pgmap[i] : NULL;
+		const char *where = ms_vm_pgmap_memmap(n);
+		char dev[64], ns[64], dax[64], owner[80];
+
+		ms_vm_pgmap_device(vm, g, dev, sizeof(dev));
+		ms_vm_pgmap_names(vm, g, ns, sizeof(ns), dax, sizeof(dax));
+		ms_prom_add(&m->pgmap, (double)ms_vm_pgmap_size(g), "device", dev,
+			    "type", ms_vm_pgmap_type(g, dax), "memmap",
+			    where ? where : "", NULL);
+		if (!n)
+			continue;
+		ms_vm_owner_name(vm, MS_VM_DEVICE, (int)i, owner, sizeof(owner));
+		ms_prom_add(&m->saved, (double)(ms_vm_saved(n) * 4096), "owner",
+			    owner, NULL);
+	}
+}
+
+/*
+ * Sharing no single hstate or pgmap accounts for (frames shared across
+ * owners, HugeTLB folios or devices the model could not name) goes under
+ * the kind: each kind's saving is at least the sum of its owners', since
+ * a frame two owners share counts once in the kind. So the series add up
+ * to the CLI's per-kind totals and never overlap.
+ */
+static void saved_unattributed(const struct ms_vm_model *vm, struct metrics *m)
+{
+	uint64_t owned[MS_VM_NR_KINDS] = { 0 };
+
+	for (size_t i = 0; i < vm->vm->nr_hstates; i++)
+		owned[MS_VM_HUGETLB] += ms_vm_saved(&vm->vm->by_hstate[i]);
+	for (size_t i = 0; i < vm->vm->nr_pgmaps; i++)
+		owned[MS_VM_DEVICE] += ms_vm_saved(&vm->vm->by_pgmap[i]);
+	for (int k = 0; k < MS_VM_NR_KINDS; k++) {
+		uint64_t saved = ms_vm_saved(&vm->vm->kind[k]);
+
+		if (saved > owned[k])
+			ms_prom_add(&m->saved, (double)((saved - owned[k]) * 4096),
+				    "owner", ms_vm_kind_name(k), NULL);
+	}
+}
+
+static struct ms_error *collect_vmemmap(struct ms_cli *c, struct metrics *m)
+{
+	struct ms_vm_model vm;
+	struct ms_error *err = ms_vm_model_load(c, true, &vm);
+
+	if (err) {
+		ms_vm_model_release(&vm);
+		return err;
+	}
+	for (size_t i = 0; i < vm.vm->nr_rows; i++) {
+		const struct ms_vm_row *r = &vm.vm->rows[i];
+		char owner[80];
+
+		ms_vm_owner_name(&vm, r->kind, r->owner, owner, sizeof(owner));
+		ms_prom_add(&m->memmap, (double)(r->c.frames * 4096), "owner",
+			    owner, "memmap", r->self ? "self" : "ram", NULL);
+	}
+	for (size_t i = 0; i < vm.vm->nr_hstates; i++) {
+		char owner[80];
+
+		ms_vm_owner_name(&vm, MS_VM_HUGETLB, (int)i, owner, sizeof(owner));
+		ms_prom_add(&m->saved, (double)(ms_vm_saved(&vm.vm->by_hstate[i]) * 4096),
+			    "owner", owner, NULL);
+	}
+	collect_pgmaps(&vm, m);
+	saved_unattributed(&vm, m);
+	ms_vm_model_release(&vm);
+	return NULL;
+}
+
+static struct ms_error *collect_compound(struct ms_cli *c, struct metrics *m)
+{
+	struct ms_page_layout pl;
+	struct ms_pfn_range r;
+	struct ms_census x;
+	struct ms_error *err = ms_cli_page_layout(c, &pl);
+
+	if (err)
+		return err;
+	ms_cli_pfn_all(c, &r);
+	err = ms_cli_census(c, &pl, r.start, r.nr, &x);
+	if (err)
+		return err;
+	for (size_t i = 0; i < x.n; i++) {
+		const struct ms_census_bucket *b = &x.b[i];
+		char order[16], zone[32];
+
+		snprintf(order, sizeof(order), "%u", b->order);
+		ms_fmt_zone(c->sparse, b->node, b->zone, zone, sizeof(zone));
+		ms_prom_add(&m->compound, (double)b->count, "kind",
+			    ms_compound_kind_name(b->kind), "order", order,
+			    "zone", zone, NULL);
+	}
+	ms_prom_add(&m->pinned, (double)x.pinned_pages, NULL);
+	if (x.overflow)
+		err = ms_error_new(MS_ERR_FORMAT, "more than %d kinds of compound page; the census is partial",
+				   MS_CENSUS_MAX_BUCKETS);
+	ms_census_free(&x);
+	return err;
+}
+
+static struct ms_error *collect_deferred(struct ms_cli *c, struct metrics *m)
+{
+	struct ms_deferred *d;
+	struct ms_error *err = ms_cli_deferred_load(c, &d);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < d->nr; i++) {
+		const struct ms_deferred_node *n = &d->nodes[i];
+		char node[16];
+
+		if (n->state == MS_DEFERRED_NOT_CONFIGURED)
+			continue;
+		node_label(n->nid, node, sizeof(node));
+		ms_prom_add(&m->deferred, (double)n->pending, "node", node, NULL);
+	}
+	ms_deferred_free(d);
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	struct ms_error *(*collect)(struct ms_cli *c, struct metrics *m);
+} collectors[] = {
+	{ "sections", collect_sections },
+	{ "blocks", collect_blocks },
+	{ "vmemmap", collect_vmemmap },
+	{ "compound", collect_compound },
+	{ "deferred", collect_deferred },
+};
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Runs every collector; returns how many failed. */
+static int collect(struct ms_cli *c, struct metrics *m)
+{
+	int failed = 0;
+
+	ms_prom_add(&m->info, 1, "kernel", c->sparse->layout->release, "types",
+		    ms_kinfo_type_source(c->kinfo), NULL);
+	for (size_t i = 0; i < sizeof(collectors) / sizeof(*collectors); i++) {
+		struct ms_error *err = collectors[i].collect(c, m);
+
+		if (err) {
+			fprintf(stderr, "memscope: metrics: %s: %s\n",
+				collectors[i].name, err->msg);
+			ms_error_free(err);
+			failed++;
+		}
+		ms_prom_add(&m->success, err ? 0 : 1, "collector",
+			    collectors[i].name, NULL);
+	}
+	return failed;
+}
+
+static struct ms_error *render(struct metrics *m, char **doc, size_t *len)
+{
+	struct ms_prom_family *f;
+	size_t n;
+	FILE *out = open_memstream(doc, len);
+
+	if (!out)
+		return ms_error_new(MS_ERR_NOMEM, "metrics");
+	f = families(m, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].failed)
+			fprintf(stderr, "memscope: metrics: %s: out of memory, left out\n",
+				f[i].name);
+		ms_prom_write(out, &f[i]);
+	}
+	fputs("# EOF\n", out);
+	return fclose(out) ? ms_error_new(MS_ERR_NOMEM, "metrics") : NULL;
+}
+
+static void metrics_free(struct metrics *m)
+{
+	struct ms_prom_family *f;
+	size_t n;
+
+	f = families(m, &n);
+	for (size_t i = 0; i < n; i++)
+		ms_prom_free(&f[i]);
+}
+
+int ms_cmd_metrics(struct ms_cli *c, int argc, char **argv)
+{
+	const char *dir = c->opt[OPT_TEXTFILE];
+	struct ms_error *err;
+	struct timespec t0;
+	struct metrics m;
+	char *doc = NULL;
+	size_t len = 0;
+	int failed, dfd = -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (argc > 1)
+		return ms_cli_usage_error("metrics takes no arguments");
+	if (dir && !*dir)
+		return ms_cli_usage_error("--textfile wants a directory");
+	err = dir ? ms_textfile_open_dir(dir, &dfd) : NULL;
+	if (!err)
+		err = ms_cli_kernel(c);
+	if (err) {
+		if (dfd >= 0)
+			close(dfd);
+		return ms_cli_fail(err);
+	}
+	metrics_init(&m);
+	failed = collect(c, &m);
+	ms_prom_add(&m.duration, seconds_since(&t0), NULL);
+	err = render(&m, &doc, &len);
+	metrics_free(&m);
+	if (dir && !err)
+		err = ms_textfile_write(dfd, dir, TEXTFILE_NAME, doc, len);
+	else if (dir)
+		close(dfd);
+	else if (!err)
+		fwrite(doc, 1, len, stdout);
+	free(doc);
+	if (err)
+		return ms_cli_fail(err);
+	return failed ? MS_EXIT_PARTIAL : MS_EXIT_OK;
+}
