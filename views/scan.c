@@ -32,13 +32,8 @@ struct scan {
 static int mark_head(void *ctx, const struct ms_page *p)
 {
 	struct scan *s = ctx;
-	uint64_t nr = p->pfn >> s->pfn_shift;
 
-	if (p->kind != MS_PAGE_HEAD || nr >= s->d->nr_marks)
-		return 0;
-	s->d->marks[nr] |= (uint8_t)(1U << p->ckind);
-	if (p->pincount > 0)
-		s->d->marks[nr] |= MS_MARK_PIN;
+	ms_section_mark_page(s->d->marks, s->d->nr_marks, s->pfn_shift, p);
 	return 0;
 }
 

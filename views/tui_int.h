@@ -14,6 +14,7 @@
 #include "memscope/page.h"
 #include "memscope/pgmap.h"
 #include "memscope/section_class.h"
+#include "memscope/section_marks.h"
 #include "memscope/sparse.h"
 #include "memscope/sysfs.h"
 #include "memscope/tui.h"
@@ -168,7 +169,6 @@ struct ms_overlay {
 	bool needs_vmemmap;	/* the vmemmap model is loaded while shown */
 	bool needs_pages;	/* the sections on screen are scanned */
 };
-#define MS_MARK_PIN 0x80
 /* scan.c: marks for the sections on the map's screen; NULL or why not */
 struct ms_error *ms_tui_scan(struct ms_tui *t);
 extern const struct ms_overlay ms_overlays[];

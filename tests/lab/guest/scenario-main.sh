@@ -54,6 +54,7 @@ echo "$new" >"$LAB_OUT/blocks-hotplugged.txt"
 
 lab_ground_truth "$LAB_OUT/post/truth"
 lab_memscope "$LAB_OUT/post/memscope"
+. /lab/metrics.sh && lab_metrics "$LAB_OUT/post/metrics"
 lab_tui_post "$LAB_OUT/post/tui"
 
 lab_snapshot "$LAB_OUT/post/snapshot"

@@ -380,6 +380,9 @@ def check_boot(rep, d):
     if meta.get("boot") == "main":  # issue 5: the TUI through tmux
         from . import asserts_tui
         asserts_tui.check(rep, tag, d)
+    if meta.get("boot") == "main":  # issue 15: metrics against sysfs and vmstat
+        from . import asserts_metrics
+        asserts_metrics.check(rep, tag, d)
     if meta.get("boot") == "main":  # issue 6: snapshot round trip
         from . import asserts_snapshot
         asserts_snapshot.check(rep, tag, d, meta)

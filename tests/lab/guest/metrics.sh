@@ -1,0 +1,16 @@
+# lab_metrics DIR (issue 15): `memscope metrics --textfile DIR` between two
+# reads of the oracles (/proc/vmstat, the memory-block tree), and the CLI's
+# -J of the same moment, for tests/lab/labkit/asserts_metrics.py.
+lab_metrics() {
+    m=$1
+    mkdir -p "$m"
+    cat /proc/vmstat >"$m/vmstat-before"
+    lab_sysmem "$m/sysfs-before.txt"
+    $MEMSCOPE metrics --textfile "$m" 2>"$m/metrics.err"
+    echo $? >"$m/metrics.rc"
+    cat /proc/vmstat >"$m/vmstat-after"
+    lab_sysmem "$m/sysfs-after.txt"
+    for c in sections blocks vmemmap devices compound deferred; do
+        $MEMSCOPE $c -J -b --output-all >"$m/$c.json" 2>"$m/$c.err"
+    done
+}
