@@ -44,6 +44,9 @@ static const struct ms_command commands[] = {
 	{ "metrics", ms_cmd_metrics, false, "[--textfile DIR]",
 	  "Prometheus/OpenMetrics gauges (node_exporter textfile collector)",
 	  NULL, NULL },
+	{ "map", ms_cmd_map, false, "[--svg FILE] [--overlay LIST]",
+	  "the section map as one SVG: classes, sub-sections, blocks, devices",
+	  NULL, NULL },
 	{ "blockers", ms_cmd_blockers, false, "BLOCK|RANGE...",
 	  "pages that keep memory blocks from going offline",
 	  ms_blockers_columns, &ms_blockers_nr_columns },
@@ -107,6 +110,7 @@ static const struct {
 	{ "offline", ms_offline_opts },
 	{ "pin", ms_pin_opts },
 	{ "metrics", ms_metrics_opts },
+	{ "map", ms_map_opts },
 };
 
 const struct ms_cmdopt *ms_command_opts(const struct ms_command *cmd)

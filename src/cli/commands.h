@@ -45,6 +45,8 @@ extern const size_t ms_deferred_nr_columns;
 /* Beyond one machine (issue 15): metrics, the SVG map, diff. */
 int ms_cmd_metrics(struct ms_cli *c, int argc, char **argv);
 extern const struct ms_cmdopt ms_metrics_opts[];
+int ms_cmd_map(struct ms_cli *c, int argc, char **argv);
+extern const struct ms_cmdopt ms_map_opts[];
 
 /* Acting on memory (issue 4): act.h has their helpers. */
 int ms_cmd_blockers(struct ms_cli *c, int argc, char **argv);
