@@ -47,6 +47,9 @@ int ms_cmd_metrics(struct ms_cli *c, int argc, char **argv);
 extern const struct ms_cmdopt ms_metrics_opts[];
 int ms_cmd_map(struct ms_cli *c, int argc, char **argv);
 extern const struct ms_cmdopt ms_map_opts[];
+int ms_cmd_diff(struct ms_cli *c, int argc, char **argv);
+extern const struct ms_coldesc ms_diff_columns[];
+extern const size_t ms_diff_nr_columns;
 
 /* Acting on memory (issue 4): act.h has their helpers. */
 int ms_cmd_blockers(struct ms_cli *c, int argc, char **argv);

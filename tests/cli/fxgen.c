@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Writes a synthetic kernel (core, BTF, sysroot) for the CLI golden tests:
- *   fxgen DIR 6.1|6.12|7.3 4|5 [corrupt|devdax-uncovered|devdax-big]
+ *   fxgen DIR 6.1|6.12|7.3 4|5 [corrupt|devdax-uncovered|devdax-big|changed]
  * The machine is fx_machine.c's, the one test_sparse checks. devdax-*
  * give the device sections a readable memmap of 2 MiB device-dax compound
  * pages that do not cover their tails (issue 10), plus one garbage head
  * of order 200; devdax-big has 16 device sections (524288 pfns).
+ * "changed" is that machine a while later, for `memscope diff`
+ * (tests/fleet/diff.sh): block 16 onlined to Movable, section 3 fully
+ * populated, block 18 hot-added and onlined to Movable.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +19,42 @@
 
 #define F(bit) (1U << MS_SECTION_##bit)
 #define BIG 16
+
+static struct fx_section changed_sections[16];
+static struct fx_zone changed_zones[8];
+
+static void changed(struct fx_kernel_opts *o)
+{
+	size_t n = fx_machine_nr_sections;
+
+	memcpy(changed_sections, fx_machine_sections, n * sizeof(*changed_sections));
+	memcpy(changed_zones, fx_machine_zones, fx_machine_nr_zones * sizeof(*changed_zones));
+	for (size_t i = 0; i < n; i++) {
+		struct fx_section *s = &changed_sections[i];
+
+		if (s->nr == 3)
+			s->subsection_map = ~0ULL;
+		if (s->nr == 16) {
+			s->flags |= F(ONLINE);
+			s->state = "online";
+			s->zones = "Movable";
+		}
+	}
+	/* section 18 after 17, before the device */
+	memmove(&changed_sections[7], &changed_sections[6], 2 * sizeof(*changed_sections));
+	changed_sections[6] = (struct fx_section){ 18, F(PRESENT) | F(HAS_MEM_MAP) | F(ONLINE),
+						   ~0ULL, true, "online", "Movable", false };
+	for (size_t i = 0; i < fx_machine_nr_zones; i++) {
+		if (!strcmp(changed_zones[i].name, "Movable")) {
+			changed_zones[i].start_pfn = 16 * FX_PAGES_PER_SECTION;
+			changed_zones[i].spanned = 3 * FX_PAGES_PER_SECTION;
+			changed_zones[i].present = 3 * FX_PAGES_PER_SECTION;
+		}
+	}
+	o->sections = changed_sections;
+	o->nr_sections = n + 1;
+	o->zones = changed_zones;
+}
 
 int main(int argc, char **argv)
 {
@@ -33,13 +72,15 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: fxgen DIR 6.1|6.12|7.3 4|5 [corrupt|devdax-uncovered|devdax-big]\n");
+		fprintf(stderr, "usage: fxgen DIR 6.1|6.12|7.3 4|5 [corrupt|devdax-uncovered|devdax-big|changed]\n");
 		return 2;
 	}
 	o.variant = !strcmp(argv[2], "6.1") ? FX_KERNEL_6_1 :
 		    !strcmp(argv[2], "6.12") ? FX_KERNEL_6_12 : FX_KERNEL_7_3;
 	o.levels = atoi(argv[3]);
 	o.corrupt_memmap = !strcmp(mode, "corrupt");
+	if (!strcmp(mode, "changed"))
+		changed(&o);
 	if (!strcmp(mode, "devdax-big")) {
 		for (size_t i = 0; i < fx_machine_nr_sections; i++)
 			if (!(fx_machine_sections[i].flags & F(ZONE_DEVICE)))
