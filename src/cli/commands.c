@@ -44,7 +44,7 @@ static const struct ms_command commands[] = {
 	{ "metrics", ms_cmd_metrics, false, "[--textfile DIR]",
 	  "Prometheus/OpenMetrics gauges (node_exporter textfile collector)",
 	  NULL, NULL },
-	{ "map", ms_cmd_map, false, "[--svg FILE] [--overlay L]",
+	{ "map", ms_cmd_map, false, "[--svg FILE] [--overlay]",
 	  "the section map as one SVG: classes, sub-sections, blocks, devices",
 	  NULL, NULL },
 	{ "diff", ms_cmd_diff, false, "A B",
