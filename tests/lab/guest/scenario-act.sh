@@ -114,7 +114,9 @@ lo=$(printf '0x%x' $((b3 * bs)))
 hi=$(printf '0x%x' $(((b4 + 1) * bs - 1)))
 echo "b1=$b1 b2=$b2 b3=$b3 b4=$b4 b5=$b5 range=$lo-$hi" >"$A/dimm.txt"
 snap dimm-added
+$M capture "$A/before-online.snap" >/dev/null 2>"$A/capture-before.err"  # issue 15: diff
 r online-normal $M -J online "$b1-$b2" --zone normal
+$M capture "$A/after-online.snap" >/dev/null 2>"$A/capture-after.err"
 r online-movable $M -J online "$lo-$hi" --zone movable
 snap dimm-online
 r online-already $M online "$b1"

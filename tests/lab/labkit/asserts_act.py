@@ -8,6 +8,7 @@ and the bad-input cases to one stderr line and the right exit code.
 """
 import json
 import os
+import subprocess
 
 from . import truth as T
 
@@ -319,6 +320,45 @@ def check_pinned_offline(rep, tag, a, info):
                   T.read(os.path.join(a.d, "pin-anon.rc")).strip()))
 
 
+def check_diff(rep, tag, a, meta):
+    """Issue 15: `memscope diff` of snapshots taken around online-normal
+    says what that action reported, and nothing else of sections, blocks,
+    pgmaps or vmemmap (compound and deferred move on their own)."""
+    snaps = [os.path.join(a.d, n + ".snap") for n in ("before-online", "after-online")]
+    if not all(os.path.exists(s) for s in snaps):
+        rep.check("%s act-diff" % tag, False, "no snapshots: %s" %
+                  T.read(os.path.join(a.d, "capture-before.err"))[:200])
+        return
+    p = subprocess.run([meta["memscope"], "diff", "-J"] + snaps, capture_output=True, text=True)
+    rows = json.loads(p.stdout).get("diff", []) if p.stdout.strip() else []
+    acted, _ = a.table("online-normal", "changes")
+    want, got = set(), set()
+    for r in acted or []:
+        if r["state_before"] != r["state_after"]:
+            want.add(("block", str(r["block"]), "state", r["state_before"], r["state_after"]))
+        if r["zones_before"] != r["zones_after"]:
+            want.add(("block", str(r["block"]), "zones", r["zones_before"], r["zones_after"]))
+        if r["active_before"] != r["active_after"]:
+            want.add(("section", str(r["section"]), "active", str(r["active_before"]),
+                      str(r["active_after"])))
+        if ("O" in r["section_before"]) != ("O" in r["section_after"]):
+            want.add(("section", str(r["section"]), "online", "O" in r["section_before"],
+                      "O" in r["section_after"]))
+    for r in rows:
+        if r["object"] in ("block", "section") and r["field"] != "class":
+            if r["object"] == "section" and r["field"] == "flags":
+                got.add(("section", r["id"], "online", "online" in (r["a"] or "").split(","),
+                         "online" in (r["b"] or "").split(",")))
+            else:
+                got.add((r["object"], r["id"], r["field"], r["a"], r["b"]))
+        elif r["object"] in ("pgmap", "vmemmap"):
+            got.add((r["object"], r["id"], r["field"], r["a"], r["b"]))
+    rep.check("%s act-diff-equals-online" % tag, p.returncode == 1 and acted and got == want,
+              "exit %d %s; diff only %s; action only %s" % (
+                  p.returncode, p.stderr.strip()[:200], sorted(got - want)[:4],
+                  sorted(want - got)[:4]))
+
+
 def check(rep, tag, d, meta):
     a = Act(d)
     dev = dict(kv.split("=", 1) for kv in T.read(os.path.join(a.d, "daxdevs.txt")).split()
@@ -335,4 +375,5 @@ def check(rep, tag, d, meta):
     check_pin_dax(rep, tag, a, small, size)
     check_bad(rep, tag, a)
     info = check_dimm(rep, tag, a)
+    check_diff(rep, tag, a, meta)
     check_pinned_offline(rep, tag, a, info)
