@@ -10,6 +10,13 @@ lab_metrics() {
     echo $? >"$m/metrics.rc"
     cat /proc/vmstat >"$m/vmstat-after"
     lab_sysmem "$m/sysfs-after.txt"
+    # the service's capabilities (share/memscope/memscope-metrics.service):
+    # both suffice, either alone does not
+    for caps in sys_rawio,+syslog sys_rawio syslog; do
+        $SETPRIV --bounding-set=-all,+$caps $MEMSCOPE metrics >"$m/caps-$caps.prom" \
+            2>"$m/caps-$caps.err"
+        echo $? >"$m/caps-$caps.rc"
+    done
     for c in sections blocks vmemmap devices compound deferred; do
         $MEMSCOPE $c -J -b --output-all >"$m/$c.json" 2>"$m/$c.err"
     done

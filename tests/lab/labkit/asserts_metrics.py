@@ -81,6 +81,23 @@ def check(rep, tag, d):
                    sorted((dict(k)["owner"], dict(k)["memmap"], v)
                           for k, v in fam.get("memscope_memmap_bytes", {}).items())))
 
+    # CAP_SYS_RAWIO and CAP_SYSLOG suffice (the systemd service's bounding
+    # set): the same families as with every capability; without CAP_SYSLOG
+    # kallsyms shows zeros, without CAP_SYS_RAWIO /proc/kcore stays shut
+    both = "caps-sys_rawio,+syslog"
+    fams = PV.parse(T.read(os.path.join(m, both + ".prom")))
+    rep.check("%s-caps-rawio-syslog" % tag,
+              T.read(os.path.join(m, both + ".rc")).strip() == "0" and
+              set(fams) == set(fam) and
+              fams.get("memscope_memory_blocks") == fam.get("memscope_memory_blocks"),
+              "exit %s: %s" % (T.read(os.path.join(m, both + ".rc")).strip(),
+                               T.read(os.path.join(m, both + ".err")).strip()[-300:]))
+    for alone in ("sys_rawio", "syslog"):
+        rc = T.read(os.path.join(m, "caps-%s.rc" % alone)).strip()
+        err = T.read(os.path.join(m, "caps-%s.err" % alone)).strip()
+        rep.check("%s-caps-%s-alone-fails" % tag, rc == "1" and len(err.splitlines()) == 1,
+                  "exit %s: %s" % (rc, err[-300:]))
+
     def report(kind, name, detail=""):
         if kind == "FAIL":
             rep.check("%s-%s" % (tag, name), False, detail)
