@@ -35,36 +35,31 @@ const struct ms_cmdopt ms_metrics_opts[] = {
 	{ NULL, false, NULL },
 };
 
+enum {
+	F_SECTIONS, F_SUBSECTIONS, F_BLOCKS, F_MEMMAP, F_SAVED, F_COMPOUND,
+	F_PGMAP, F_DEFERRED, F_PINNED, F_INFO, F_SUCCESS, F_DURATION, F_NR,
+};
+
 struct metrics {
-	struct ms_prom_family sections, subsections, blocks, memmap, saved,
-		compound, pgmap, deferred, pinned, info, success, duration;
+	struct ms_prom_family f[F_NR];	/* written in this order */
 };
 
 #define FAMILY(n, h) { .name = "memscope_" n, .help = h }
 
-static void metrics_init(struct metrics *m)
-{
-	*m = (struct metrics){
-		.sections = FAMILY("sections", "Present memory sections by node, zones spanned (joined by /) and class (early, hotadded, online, offline, device)."),
-		.subsections = FAMILY("subsections_active", "Active (populated) sub-sections of the present sections, by node."),
-		.blocks = FAMILY("memory_blocks", "Memory blocks (/sys/devices/system/memory) by node, valid zones and state."),
-		.memmap = FAMILY("memmap_bytes", "Bytes of distinct frames backing struct pages, by vmemmap owner and where they lie (ram, or self: inside the memory described)."),
-		.saved = FAMILY("vmemmap_saved_bytes", "vmemmap bytes saved by frame sharing: HugeTLB vmemmap optimisation per hstate (hugetlb:SIZE), compound devmaps per device (device:NAME); sharing no one owner accounts for under its kind (boot, hotplug, hugetlb, device)."),
-		.compound = FAMILY("compound_pages", "Compound pages (folios of order > 0) by kind, order and zone."),
-		.pgmap = FAMILY("pgmap_bytes", "Bytes of ZONE_DEVICE pgmaps by device, type and where their struct pages lie (ram, device, mixed)."),
-		.deferred = FAMILY("deferred_pending_pages", "Struct pages of the node's deferrable zone not initialised yet (deferred struct page init)."),
-		.pinned = FAMILY("pinned_pages", "Base pages of large folios with a positive _pincount (FOLL_PIN); small pages keep pins in _refcount, not counted."),
-		.info = FAMILY("info", "The kernel memscope read and where its types came from (btf, dwarf)."),
-		.success = FAMILY("collector_success", "1 when the collector produced its families, 0 when it failed (memscope says why on stderr)."),
-		.duration = FAMILY("scrape_duration_seconds", "Seconds memscope took to collect these metrics."),
-	};
-}
-
-static struct ms_prom_family *families(struct metrics *m, size_t *n)
-{
-	*n = sizeof(*m) / sizeof(struct ms_prom_family);
-	return (struct ms_prom_family *)m;
-}
+static const struct ms_prom_family families[F_NR] = {
+	[F_SECTIONS] = FAMILY("sections", "Present memory sections by node, zones spanned (joined by /) and class (early, hotadded, online, offline, device)."),
+	[F_SUBSECTIONS] = FAMILY("subsections_active", "Active (populated) sub-sections of the present sections, by node."),
+	[F_BLOCKS] = FAMILY("memory_blocks", "Memory blocks (/sys/devices/system/memory) by node, valid zones and state."),
+	[F_MEMMAP] = FAMILY("memmap_bytes", "Bytes of distinct frames backing struct pages, by vmemmap owner and where they lie (ram, or self: inside the memory described)."),
+	[F_SAVED] = FAMILY("vmemmap_saved_bytes", "vmemmap bytes saved by frame sharing: HugeTLB vmemmap optimisation per hstate (hugetlb:SIZE), compound devmaps per device (device:NAME); sharing no one owner accounts for under its kind (boot, hotplug, hugetlb, device)."),
+	[F_COMPOUND] = FAMILY("compound_pages", "Compound pages (folios of order > 0) by kind, order and zone."),
+	[F_PGMAP] = FAMILY("pgmap_bytes", "Bytes of ZONE_DEVICE pgmaps by device, type and where their struct pages lie (ram, device, mixed)."),
+	[F_DEFERRED] = FAMILY("deferred_pending_pages", "Struct pages of the node's deferrable zone not initialised yet (deferred struct page init)."),
+	[F_PINNED] = FAMILY("pinned_pages", "Base pages of large folios with a positive _pincount (FOLL_PIN); small pages keep pins in _refcount, not counted."),
+	[F_INFO] = FAMILY("info", "The kernel memscope read and where its types came from (btf, dwarf)."),
+	[F_SUCCESS] = FAMILY("collector_success", "1 when the collector produced its families, 0 when it failed (memscope says why on stderr)."),
+	[F_DURATION] = FAMILY("scrape_duration_seconds", "Seconds memscope took to collect these metrics."),
+};
 
 static void node_label(int nid, char *buf, size_t len)
 {
@@ -88,10 +83,10 @@ static struct ms_error *collect_sections(struct ms_cli *c, struct metrics *m)
 
 		node_label(ms_section_node(sp, s, bl), node, sizeof(node));
 		ms_section_zone_names(sp, s, zone, sizeof(zone));
-		ms_prom_add(&m->sections, 1, "node", node, "zone", zone, "class",
+		ms_prom_add(&m->f[F_SECTIONS], 1, "node", node, "zone", zone, "class",
 			    ms_section_class_info(ms_section_classify(sp, s))->label,
 			    NULL);
-		ms_prom_add(&m->subsections, s->active, "node", node, NULL);
+		ms_prom_add(&m->f[F_SUBSECTIONS], s->active, "node", node, NULL);
 	}
 	return NULL;
 }
@@ -107,7 +102,7 @@ static struct ms_error *collect_blocks(struct ms_cli *c, struct metrics *m)
 		char node[16];
 
 		node_label(b->nid, node, sizeof(node));
-		ms_prom_add(&m->blocks, 1, "node", node, "zone", b->zones,
+		ms_prom_add(&m->f[F_BLOCKS], 1, "node", node, "zone", b->zones,
 			    "state", ms_fmt_block_state(b), NULL);
 	}
 	return err;
@@ -124,13 +119,13 @@ static void collect_pgmaps(const struct ms_vm_model *vm, struct metrics *m)
 
 		ms_vm_pgmap_device(vm, g, dev, sizeof(dev));
 		ms_vm_pgmap_names(vm, g, ns, sizeof(ns), dax, sizeof(dax));
-		ms_prom_add(&m->pgmap, (double)ms_vm_pgmap_size(g), "device", dev,
+		ms_prom_add(&m->f[F_PGMAP], (double)ms_vm_pgmap_size(g), "device", dev,
 			    "type", ms_vm_pgmap_type(g, dax), "memmap",
 			    where ? where : "", NULL);
 		if (!n)
 			continue;
 		ms_vm_owner_name(vm, MS_VM_DEVICE, (int)i, owner, sizeof(owner));
-		ms_prom_add(&m->saved, (double)(ms_vm_saved(n) * 4096), "owner",
+		ms_prom_add(&m->f[F_SAVED], (double)(ms_vm_saved(n) * 4096), "owner",
 			    owner, NULL);
 	}
 }
@@ -154,7 +149,7 @@ static void saved_unattributed(const struct ms_vm_model *vm, struct metrics *m)
 		uint64_t saved = ms_vm_saved(&vm->vm->kind[k]);
 
 		if (saved > owned[k])
-			ms_prom_add(&m->saved, (double)((saved - owned[k]) * 4096),
+			ms_prom_add(&m->f[F_SAVED], (double)((saved - owned[k]) * 4096),
 				    "owner", ms_vm_kind_name(k), NULL);
 	}
 }
@@ -173,14 +168,14 @@ static struct ms_error *collect_vmemmap(struct ms_cli *c, struct metrics *m)
 		char owner[80];
 
 		ms_vm_owner_name(&vm, r->kind, r->owner, owner, sizeof(owner));
-		ms_prom_add(&m->memmap, (double)(r->c.frames * 4096), "owner",
+		ms_prom_add(&m->f[F_MEMMAP], (double)(r->c.frames * 4096), "owner",
 			    owner, "memmap", r->self ? "self" : "ram", NULL);
 	}
 	for (size_t i = 0; i < vm.vm->nr_hstates; i++) {
 		char owner[80];
 
 		ms_vm_owner_name(&vm, MS_VM_HUGETLB, (int)i, owner, sizeof(owner));
-		ms_prom_add(&m->saved, (double)(ms_vm_saved(&vm.vm->by_hstate[i]) * 4096),
+		ms_prom_add(&m->f[F_SAVED], (double)(ms_vm_saved(&vm.vm->by_hstate[i]) * 4096),
 			    "owner", owner, NULL);
 	}
 	collect_pgmaps(&vm, m);
@@ -208,11 +203,11 @@ static struct ms_error *collect_compound(struct ms_cli *c, struct metrics *m)
 
 		snprintf(order, sizeof(order), "%u", b->order);
 		ms_fmt_zone(c->sparse, b->node, b->zone, zone, sizeof(zone));
-		ms_prom_add(&m->compound, (double)b->count, "kind",
+		ms_prom_add(&m->f[F_COMPOUND], (double)b->count, "kind",
 			    ms_compound_kind_name(b->kind), "order", order,
 			    "zone", zone, NULL);
 	}
-	ms_prom_add(&m->pinned, (double)x.pinned_pages, NULL);
+	ms_prom_add(&m->f[F_PINNED], (double)x.pinned_pages, NULL);
 	if (x.overflow)
 		err = ms_error_new(MS_ERR_FORMAT, "more than %d kinds of compound page; the census is partial",
 				   MS_CENSUS_MAX_BUCKETS);
@@ -234,7 +229,7 @@ static struct ms_error *collect_deferred(struct ms_cli *c, struct metrics *m)
 		if (n->state == MS_DEFERRED_NOT_CONFIGURED)
 			continue;
 		node_label(n->nid, node, sizeof(node));
-		ms_prom_add(&m->deferred, (double)n->pending, "node", node, NULL);
+		ms_prom_add(&m->f[F_DEFERRED], (double)n->pending, "node", node, NULL);
 	}
 	ms_deferred_free(d);
 	return NULL;
@@ -265,7 +260,7 @@ static int collect(struct ms_cli *c, struct metrics *m)
 {
 	int failed = 0;
 
-	ms_prom_add(&m->info, 1, "kernel", c->sparse->layout->release, "types",
+	ms_prom_add(&m->f[F_INFO], 1, "kernel", c->sparse->layout->release, "types",
 		    ms_kinfo_type_source(c->kinfo), NULL);
 	for (size_t i = 0; i < sizeof(collectors) / sizeof(*collectors); i++) {
 		struct ms_error *err = collectors[i].collect(c, m);
@@ -276,7 +271,7 @@ static int collect(struct ms_cli *c, struct metrics *m)
 			ms_error_free(err);
 			failed++;
 		}
-		ms_prom_add(&m->success, err ? 0 : 1, "collector",
+		ms_prom_add(&m->f[F_SUCCESS], err ? 0 : 1, "collector",
 			    collectors[i].name, NULL);
 	}
 	return failed;
@@ -284,18 +279,15 @@ static int collect(struct ms_cli *c, struct metrics *m)
 
 static struct ms_error *render(struct metrics *m, char **doc, size_t *len)
 {
-	struct ms_prom_family *f;
-	size_t n;
 	FILE *out = open_memstream(doc, len);
 
 	if (!out)
 		return ms_error_new(MS_ERR_NOMEM, "metrics");
-	f = families(m, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (f[i].failed)
+	for (int i = 0; i < F_NR; i++) {
+		if (m->f[i].failed)
 			fprintf(stderr, "memscope: metrics: %s: out of memory, left out\n",
-				f[i].name);
-		ms_prom_write(out, &f[i]);
+				m->f[i].name);
+		ms_prom_write(out, &m->f[i]);
 	}
 	fputs("# EOF\n", out);
 	return fclose(out) ? ms_error_new(MS_ERR_NOMEM, "metrics") : NULL;
@@ -303,12 +295,8 @@ static struct ms_error *render(struct metrics *m, char **doc, size_t *len)
 
 static void metrics_free(struct metrics *m)
 {
-	struct ms_prom_family *f;
-	size_t n;
-
-	f = families(m, &n);
-	for (size_t i = 0; i < n; i++)
-		ms_prom_free(&f[i]);
+	for (int i = 0; i < F_NR; i++)
+		ms_prom_free(&m->f[i]);
 }
 
 int ms_cmd_metrics(struct ms_cli *c, int argc, char **argv)
@@ -334,9 +322,9 @@ int ms_cmd_metrics(struct ms_cli *c, int argc, char **argv)
 			close(dfd);
 		return ms_cli_fail(err);
 	}
-	metrics_init(&m);
+	memcpy(m.f, families, sizeof(m.f));
 	failed = collect(c, &m);
-	ms_prom_add(&m.duration, seconds_since(&t0), NULL);
+	ms_prom_add(&m.f[F_DURATION], seconds_since(&t0), NULL);
 	err = render(&m, &doc, &len);
 	metrics_free(&m);
 	if (dir && !err)
