@@ -81,22 +81,29 @@ def check(rep, tag, d):
                    sorted((dict(k)["owner"], dict(k)["memmap"], v)
                           for k, v in fam.get("memscope_memmap_bytes", {}).items())))
 
-    # CAP_SYS_RAWIO and CAP_SYSLOG suffice (the systemd service's bounding
-    # set): the same families as with every capability; without CAP_SYSLOG
-    # kallsyms shows zeros, without CAP_SYS_RAWIO /proc/kcore stays shut
-    both = "caps-sys_rawio,+syslog"
-    fams = PV.parse(T.read(os.path.join(m, both + ".prom")))
-    rep.check("%s-caps-rawio-syslog" % tag,
-              T.read(os.path.join(m, both + ".rc")).strip() == "0" and
-              set(fams) == set(fam) and
+    # The service's bounding set suffices: the same families and blocks as
+    # with every capability. Without CAP_SYS_RAWIO /proc/kcore stays shut
+    # (exit 1); without CAP_SYS_ADMIN /proc/iomem shows zeros (the device
+    # names: exit 64). CAP_SYSLOG is for kallsyms addresses, which only
+    # kernels whose VMCOREINFO lacks a symbol need: noted, not asserted.
+    def caps(name):
+        return (T.read(os.path.join(m, "caps-%s.rc" % name)).strip(),
+                T.read(os.path.join(m, "caps-%s.err" % name)).strip(),
+                PV.parse(T.read(os.path.join(m, "caps-%s.prom" % name))))
+    rc, err, fams = caps("all3")
+    rep.check("%s-caps-service-set" % tag, rc == "0" and set(fams) == set(fam) and
               fams.get("memscope_memory_blocks") == fam.get("memscope_memory_blocks"),
-              "exit %s: %s" % (T.read(os.path.join(m, both + ".rc")).strip(),
-                               T.read(os.path.join(m, both + ".err")).strip()[-300:]))
-    for alone in ("sys_rawio", "syslog"):
-        rc = T.read(os.path.join(m, "caps-%s.rc" % alone)).strip()
-        err = T.read(os.path.join(m, "caps-%s.err" % alone)).strip()
-        rep.check("%s-caps-%s-alone-fails" % tag, rc == "1" and len(err.splitlines()) == 1,
-                  "exit %s: %s" % (rc, err[-300:]))
+              "exit %s: %s" % (rc, err[-300:]))
+    rc, err, _ = caps("no-rawio")
+    rep.check("%s-caps-without-rawio-fails" % tag, rc == "1" and "CAP_SYS_RAWIO" in err,
+              "exit %s: %s" % (rc, err[-300:]))
+    rc, err, _ = caps("no-admin")
+    rep.check("%s-caps-without-admin-partial" % tag, rc == "64" and "/proc/iomem" in err,
+              "exit %s: %s" % (rc, err[-300:]))
+    rc, err, fams = caps("no-syslog")
+    print("NOTE %s-caps-without-syslog: exit %s, %s%s" % (
+        tag, rc, "same families" if set(fams) == set(fam) else "families differ",
+        (": " + err.splitlines()[0][:200]) if err else ""))
 
     def report(kind, name, detail=""):
         if kind == "FAIL":
