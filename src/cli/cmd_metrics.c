@@ -6,7 +6,8 @@
  * collector. Every figure comes from the collectors the table commands use
  * (sections, blocks, vmemmap, devices, compound, deferred), so a metric
  * equals the CLI's -J of the same source. A collector that fails leaves
- * its families out, says why on stderr, sets
+ * its families out (a census with invalid heads keeps what it counted, as
+ * `compound` prints it), says why on stderr, sets
  * memscope_collector_success{collector} to 0 and makes the exit 64.
  */
 #include <stdio.h>
@@ -208,7 +209,10 @@ static struct ms_error *collect_compound(struct ms_cli *c, struct metrics *m)
 			    "zone", zone, NULL);
 	}
 	ms_prom_add(&m->f[F_PINNED], (double)x.pinned_pages, NULL);
-	if (x.overflow)
+	if (x.invalid)
+		err = ms_error_new(MS_ERR_FORMAT, "%llu compound heads invalid (see memscope check): not counted",
+				   (unsigned long long)x.invalid);
+	else if (x.overflow)
 		err = ms_error_new(MS_ERR_FORMAT, "more than %d kinds of compound page; the census is partial",
 				   MS_CENSUS_MAX_BUCKETS);
 	ms_census_free(&x);
