@@ -181,9 +181,16 @@ int ms_cmd_diff(struct ms_cli *c, int argc, char **argv)
 		return ms_cli_usage_error("diff: at most one side can be the live system");
 	side_init(&sa, c, argv[1]);
 	side_init(&sb, c, argv[2]);
-	err = ms_facts_gather(&sa, &a);
-	if (!err)
+	/* the live side first: opening a file drops every capability */
+	if (!strcmp(argv[2], "-")) {
 		err = ms_facts_gather(&sb, &b);
+		if (!err)
+			err = ms_facts_gather(&sa, &a);
+	} else {
+		err = ms_facts_gather(&sa, &a);
+		if (!err)
+			err = ms_facts_gather(&sb, &b);
+	}
 	rc = err ? 2 : check_failed(&a, &b, argv);
 	if (err) {
 		ms_cli_fail(err);
