@@ -37,7 +37,7 @@ $(B)/libmemscope.a: $(LIB_OBJS)
 
 $(B)/%.o: %.c $(wildcard include/memscope/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CFLAGS) -MMD -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(FIXTURE_OBJS) $(B)/libmemscope.a
 	@mkdir -p $(dir $@)
