@@ -74,6 +74,34 @@ lab: memscope
 lab-dump: memscope
 	@tests/lab/deferred_dump.py --memscope ./memscope
 
+# Issue 10: libFuzzer harnesses (tests/fuzz) over the library built by
+# clang with ASan/UBSan. `make fuzz` runs each for FUZZ_SECONDS; make check
+# replays each corpus and runs each briefly (tests/fuzz/run --check).
+FUZZ_CC	?= $(shell command -v clang-14 || command -v clang || echo clang)
+FUZZ_B	:= build/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_NAMES := core notes vmcoreinfo kallsyms btf
+FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_B)/bin/fuzz_%)
+FUZZ_SECONDS ?= 60
+
+fuzz-lib:
+	@$(MAKE) --no-print-directory B=$(FUZZ_B)/obj CC="$(FUZZ_CC)" \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+		$(FUZZ_B)/obj/libmemscope.a
+
+$(FUZZ_B)/bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.c tests/fuzz/fuzz.h fuzz-lib
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(ALL_CFLAGS) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) -o $@ \
+		$< tests/fuzz/fuzz_common.c $(FUZZ_B)/obj/libmemscope.a $(LDLIBS)
+
+fuzz-bins: memscope $(B)/fxgen $(FUZZ_BINS)
+
+fuzz: fuzz-bins
+	@tests/fuzz/run --seconds $(FUZZ_SECONDS)
+
+fuzz-check: fuzz-bins
+	@tests/fuzz/run --check
+
 check-layers:
 	@tests/check-layers
 
@@ -101,4 +129,4 @@ install: memscope
 clean:
 	rm -rf build memscope
 
-.PHONY: fleet lab-dump all unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean
+.PHONY: fuzz fuzz-lib fuzz-bins fuzz-check fleet lab-dump all unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean
