@@ -197,9 +197,13 @@ struct ms_error *ms_cli_kernel(struct ms_cli *c)
 	 * (kdump: the same kernel); kinfo checks that _stext agrees.
 	 */
 	opts.fs = fs ? fs : ms_fs_live();
-	err = ms_kinfo_open(c->target, &opts, &c->kinfo);
-	if (err)
-		return err;
+	/* kinfo may be there from a call whose sparse load failed (the TUI
+	 * and the fuzzers call again): opening it twice leaked the first */
+	if (!c->kinfo) {
+		err = ms_kinfo_open(c->target, &opts, &c->kinfo);
+		if (err)
+			return err;
+	}
 	return ms_sparse_load(c->target, c->kinfo, &c->sparse);
 }
 
