@@ -342,6 +342,10 @@ def check_boot(rep, d):
         from . import asserts_act
         asserts_act.check(rep, tag, d, meta)
         return
+    if meta.get("boot") == "stress":  # issue 10: its own assertions
+        from . import asserts_stress
+        asserts_stress.check(rep, tag, d, meta)
+        return
     if meta.get("boot") == "vmemmap":  # issue 7: its own assertions
         from . import asserts_vmemmap
         asserts_vmemmap.check(rep, tag, d, meta)

@@ -41,6 +41,10 @@ BOOTS = {
     # offline refused by a pin; asserted by asserts_act.py
     "act": dict(script="scenario-act.sh", cmdline="", nvdimm="1G", hotplug="1G",
                 phases=[]),
+    # issue 10: pc-dimms hot-added and removed through QMP, their blocks
+    # onlined and offlined in a loop while memscope runs; asserts_stress.py
+    "stress": dict(script="scenario-stress.sh", cmdline="", nvdimm=None, hotplug=None,
+                   phases=[], markers=lambda: _stress_markers(3, "512M")),
 }
 BOOT_TIMEOUT = 420
 
@@ -62,6 +66,19 @@ def _hotplug(size):
     return fn
 
 
+def _stress_markers(cycles, size):
+    def add(i):
+        return lambda qmp: vm.hotadd_dimm(qmp, i, size)
+
+    def remove(i):
+        return lambda qmp: vm.remove_dimm(qmp, i)
+    m = {}
+    for i in range(1, cycles + 1):
+        m["stress-add-%d" % i] = add(i)
+        m["stress-del-%d" % i] = remove(i)
+    return m
+
+
 def run_boot(kname, boot, memscope):
     """Boot one scenario guest; return (result dir, Result)."""
     spec = BOOTS[boot]
@@ -71,6 +88,8 @@ def run_boot(kname, boot, memscope):
     m = vm.Machine(k, initrd, work, cmdline_extra=spec["cmdline"], nvdimm_size=spec["nvdimm"],
                    mem=spec.get("mem", "2G"), timeout=BOOT_TIMEOUT)
     markers = {"ready-for-hotplug": _hotplug(spec["hotplug"])} if spec["hotplug"] else {}
+    if spec.get("markers"):
+        markers.update(spec["markers"]())
     log("%s/%s: booting" % (kname, boot))
     r = m.run({"job.sh": ". /lab/%s\n" % spec["script"]}, on_marker=markers)
     dest = os.path.join(BUILD, "results", kname, boot)

@@ -78,6 +78,12 @@ def hotadd_dimm(qmp, idx, size="1G"):
     qmp.cmd("device_add", driver="pc-dimm", id="hdimm%d" % idx, memdev="hmem%d" % idx)
 
 
+def remove_dimm(qmp, idx):
+    """Ask the guest to eject pc-dimm idx (ACPI); its blocks must be offline.
+    The backend stays: ids are not reused."""
+    qmp.cmd("device_del", id="hdimm%d" % idx)
+
+
 def _bytes(s):
     if isinstance(s, int):
         return s
