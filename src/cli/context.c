@@ -152,9 +152,15 @@ struct ms_error *ms_cli_target(struct ms_cli *c)
 	err = ms_target_open_fd(fd, path, &c->target);
 	if (!err && c->vmcoreinfo_path)
 		err = borrow_vmcoreinfo(c);
-	if (err)
-		return err;
-	return snapshot_fs(c);
+	if (!err)
+		err = snapshot_fs(c);
+	if (err && c->target) {
+		/* not kept half-open: a second call would read on without
+		 * the borrowed note or the snapshot's files (the host's) */
+		ms_target_close(c->target);
+		c->target = NULL;
+	}
+	return err;
 }
 
 struct ms_error *ms_cli_fs(struct ms_cli *c, const struct ms_fs **out)
