@@ -96,17 +96,31 @@ static struct ms_error *push(struct folio_vec *fv, uint64_t head, int h)
 	return NULL;
 }
 
-/* Walks one list_head at addr; *budget bounds the folios still expected. */
+/*
+ * Walks one list_head at addr; nr_huge_pages bounds the folios expected.
+ * That count is read from the kernel too, so a list that loops without
+ * coming back to its head is caught on its own (Brent: a node saved at
+ * every power of two of steps is met again within the loop's length),
+ * not after nr_huge_pages reads.
+ */
 static struct ms_error *walk_list(struct ms_target *t,
 				  const struct hstate_layout *l, uint64_t addr,
 				  int h, struct ms_hstate *hs,
 				  struct folio_vec *fv)
 {
-	uint64_t node;
+	uint64_t node, saved = addr, steps = 0, power = 1;
 	struct ms_error *err;
 
 	err = ms_target_read_u64(t, addr + l->list_next, &node);
 	while (!err && node != addr) {
+		if (node == saved)
+			return ms_error_fault(addr, "the %s list at 0x%" PRIx64 " loops without coming back to its head: corrupt or changing",
+					      hs->name, addr);
+		if (++steps == power) {
+			saved = node;
+			power *= 2;
+			steps = 0;
+		}
 		if (hs->nr_found >= hs->nr_huge_pages)
 			return ms_error_fault(addr, "the %s list at 0x%" PRIx64 " holds more folios than nr_huge_pages (%" PRIu64 "): corrupt or changing",
 					      hs->name, addr, hs->nr_huge_pages);
