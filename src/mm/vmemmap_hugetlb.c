@@ -15,6 +15,8 @@
 /* x86_64 has HUGE_MAX_HSTATE 2 (2M and 1G); a few more cost nothing. */
 #define MAX_HSTATES 8
 
+#define MAX_FREELISTS	1024	/* 1 << NODES_SHIFT, x86_64 at most */
+
 struct hstate_layout {
 	uint64_t sym;			/* &hstates[0] */
 	uint64_t size;			/* sizeof(struct hstate) */
@@ -70,6 +72,13 @@ static struct ms_error *resolve(const struct ms_kinfo *ki,
 	if ((err = member(ki, "struct list_head", "next", &m)))
 		return err;
 	l->list_next = m.offset;
+	/* hugepage_freelists[MAX_NUMNODES]: NODES_SHIFT is at most 10 on
+	 * x86_64; more entries, or entries smaller than a list_head, are not
+	 * this kernel's (each would be walked) */
+	if (l->nr_freelists > MAX_FREELISTS ||
+	    (l->nr_freelists && l->freelist_stride < l->list_next + 8))
+		return ms_error_new(MS_ERR_FORMAT, "struct hstate: hugepage_freelists[%" PRIu64 "] of %" PRIu64 " bytes each is not one list_head per node",
+				    l->nr_freelists, l->freelist_stride);
 	if ((err = member(ki, "struct page", "lru", &m)))
 		return err;
 	l->page_lru = m.offset;
@@ -104,11 +113,12 @@ static struct ms_error *push(struct folio_vec *fv, uint64_t head, int h)
  * not after nr_huge_pages reads.
  */
 static struct ms_error *walk_list(struct ms_target *t,
+				  const struct ms_layout *lay,
 				  const struct hstate_layout *l, uint64_t addr,
 				  int h, struct ms_hstate *hs,
 				  struct folio_vec *fv)
 {
-	uint64_t node, saved = addr, steps = 0, power = 1;
+	uint64_t node, saved = addr, steps = 0, power = 1, page, pfn;
 	struct ms_error *err;
 
 	err = ms_target_read_u64(t, addr + l->list_next, &node);
@@ -121,6 +131,16 @@ static struct ms_error *walk_list(struct ms_target *t,
 			power *= 2;
 			steps = 0;
 		}
+		/* a folio of this order: a struct page in the vmemmap, its
+		 * pfn aligned to the order (a run of list heads elsewhere
+		 * would otherwise be followed nr_huge_pages times) */
+		page = node - l->page_lru;
+		pfn = (page - lay->vmemmap_base) / lay->page_struct_size;
+		if (page < lay->vmemmap_base ||
+		    (page - lay->vmemmap_base) % lay->page_struct_size ||
+		    pfn & ((1ULL << hs->order) - 1))
+			return ms_error_fault(addr, "the %s list at 0x%" PRIx64 " links 0x%" PRIx64 ", not the struct page of a %s folio: corrupt or changing",
+					      hs->name, addr, node, hs->name);
 		if (hs->nr_found >= hs->nr_huge_pages)
 			return ms_error_fault(addr, "the %s list at 0x%" PRIx64 " holds more folios than nr_huge_pages (%" PRIu64 "): corrupt or changing",
 					      hs->name, addr, hs->nr_huge_pages);
@@ -134,6 +154,7 @@ static struct ms_error *walk_list(struct ms_target *t,
 }
 
 static struct ms_error *walk_hstate(struct ms_target *t,
+				    const struct ms_layout *lay,
 				    const struct hstate_layout *l, int h,
 				    uint64_t base, struct ms_hstate *hs,
 				    struct folio_vec *fv)
@@ -141,10 +162,10 @@ static struct ms_error *walk_hstate(struct ms_target *t,
 	struct ms_error *err = NULL;
 
 	for (uint64_t n = 0; !err && n < l->nr_freelists; n++)
-		err = walk_list(t, l, base + l->freelists + n * l->freelist_stride,
+		err = walk_list(t, lay, l, base + l->freelists + n * l->freelist_stride,
 				h, hs, fv);
 	if (!err)
-		err = walk_list(t, l, base + l->activelist, h, hs, fv);
+		err = walk_list(t, lay, l, base + l->activelist, h, hs, fv);
 	return err;
 }
 
@@ -193,7 +214,7 @@ struct ms_error *ms_hugetlb_folios(struct ms_target *t,
 			break;
 		memcpy(h->name, buf, l.name_len);
 		h->name[sizeof(h->name) - 1] = '\0';
-		err = walk_hstate(t, &l, (int)nr, base, h, &fv);
+		err = walk_hstate(t, ms_kinfo_layout(ki), &l, (int)nr, base, h, &fv);
 	}
 	if (err) {
 		free(hs);
