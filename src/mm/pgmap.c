@@ -106,6 +106,11 @@ static struct ms_error *page_pgmap(const struct ms_kinfo *ki, uint64_t *off_out)
 	return NULL;
 }
 
+static bool fits(uint64_t off, uint64_t width, uint64_t size)
+{
+	return off <= size && width <= size - off;
+}
+
 static struct ms_error *resolve(const struct ms_kinfo *ki,
 				struct pgmap_layout *l)
 {
@@ -150,6 +155,14 @@ static struct ms_error *resolve(const struct ms_kinfo *ki,
 		return err;
 	l->vmemmap_shift = err ? MS_ABSENT : m.offset;
 	ms_error_free(err);
+	/* decode() reads these inside the struct's bytes: BTF is input too */
+	if (!fits(l->type, 4, l->size) || !fits(l->nr_range, 4, l->size) ||
+	    !fits(l->altmap_base_pfn, 8, l->size) || !fits(l->altmap_reserve, 8, l->size) ||
+	    !fits(l->altmap_free, 8, l->size) || !fits(l->altmap_alloc, 8, l->size) ||
+	    (l->vmemmap_shift != MS_ABSENT && !fits(l->vmemmap_shift, 4, l->size)) ||
+	    l->range_size < 16)
+		return ms_error_new(MS_ERR_FORMAT, "struct dev_pagemap (%" PRIu64 " bytes): a member lies outside it, or struct range is %" PRIu64 " bytes",
+				    l->size, l->range_size);
 	for (int i = MS_PGMAP_PRIVATE; i <= MS_PGMAP_P2PDMA; i++) {
 		err = ms_kinfo_enumerator(ki, type_enumerators[i], &l->types[i]);
 		if (err && err->code != MS_ERR_MISSING)
