@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * What every harness shares: dropping root (a crafted snapshot may write
- * files while issue 10's in-memory tree is not there; as nobody it can
- * write only where anybody can), the base snapshots, the ELF core written
- * into a memfd, and the commands run over it.
+ * What every harness shares: dropping root (snapshot files now live in an
+ * in-memory tree, but a fuzzer finds what was missed: as nobody a crafted
+ * input can write only where anybody can), the base snapshots, the ELF
+ * core written into a memfd, and the commands run over it.
  */
 #define _GNU_SOURCE
 #include <elf.h>
