@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "memscope/pgmap.h"
+#include "xarray.h"
 
 struct pgmap_layout {
 	uint64_t page_pgmap;		/* page.pgmap, or folio.pgmap (newer) */
@@ -24,7 +25,7 @@ struct pgmap_layout {
 	int64_t types[MS_PGMAP_P2PDMA + 1]; /* enumerator values, -1 absent */
 	/* pgmap_array, an xarray */
 	uint64_t sym_pgmap_array;	/* MS_ABSENT when kallsyms lacks it */
-	uint64_t xa_head, node_shift, node_slots, nr_slots;
+	struct ms_xa_layout xa;
 };
 
 static const char *const type_enumerators[] = {
@@ -62,7 +63,6 @@ static struct ms_error *off(const struct ms_kinfo *ki, const char *type,
 static struct ms_error *resolve_xarray(const struct ms_kinfo *ki,
 				       struct pgmap_layout *l)
 {
-	struct ms_member m;
 	struct ms_error *err = ms_kinfo_symbol(ki, "pgmap_array", &l->sym_pgmap_array);
 
 	if (err && err->code == MS_ERR_MISSING) {
@@ -70,19 +70,7 @@ static struct ms_error *resolve_xarray(const struct ms_kinfo *ki,
 		l->sym_pgmap_array = MS_ABSENT;
 		return NULL;
 	}
-	if (!err)
-		err = off(ki, "struct xarray", "xa_head", &l->xa_head);
-	if (!err)
-		err = off(ki, "struct xa_node", "shift", &l->node_shift);
-	if (!err)
-		err = ms_kinfo_member(ki, "struct xa_node", "slots", &m);
-	if (err)
-		return err;
-	l->node_slots = m.offset;
-	l->nr_slots = m.nelems;
-	if (!l->nr_slots || l->nr_slots > 256)
-		return ms_error_new(MS_ERR_FORMAT, "struct xa_node has %" PRIu64 " slots", l->nr_slots);
-	return NULL;
+	return err ? err : ms_xa_resolve(ki, "ZONE_DEVICE pgmaps", &l->xa);
 }
 
 /* Newer kernels keep the pointer in struct folio instead of struct page:
@@ -198,17 +186,6 @@ const struct ms_pgmap *ms_pgmap_find(const struct ms_pgmaps *pm, uint64_t pa)
 	return NULL;
 }
 
-/* A read whose failure only means "not a dev_pagemap": true if it failed. */
-static bool read_quiet(struct ms_target *t, uint64_t addr, void *buf,
-		       uint64_t len)
-{
-	struct ms_error *err = ms_target_read(t, addr, buf, len);
-	bool failed = err != NULL;
-
-	ms_error_free(err);
-	return failed;
-}
-
 /* Reads the dev_pagemap at addr; *ok = false if it does not hold pa. */
 static struct ms_error *decode(struct ms_target *t, const struct pgmap_layout *l,
 			       uint64_t addr, uint64_t pa, struct ms_pgmap *g,
@@ -222,7 +199,7 @@ static struct ms_error *decode(struct ms_target *t, const struct pgmap_layout *l
 	if (l->size > sizeof(buf) || l->range + MS_PGMAP_MAX_RANGES * l->range_size > sizeof(buf))
 		return ms_error_new(MS_ERR_FORMAT, "struct dev_pagemap is %" PRIu64 " bytes: larger than expected", l->size);
 	/* Garbage pointers (uninitialised struct pages) simply fail to read. */
-	if (read_quiet(t, addr, buf, l->size))
+	if (ms_target_read(t, addr, buf, l->size) != NULL)
 		return NULL;
 	memset(g, 0, sizeof(*g));
 	g->addr = addr;
@@ -230,8 +207,8 @@ static struct ms_error *decode(struct ms_target *t, const struct pgmap_layout *l
 	if (!nr || nr > MS_PGMAP_MAX_RANGES)
 		return NULL;
 	/* ranges[] beyond the first lie past sizeof(): a flexible array. */
-	if (nr > 1 && read_quiet(t, addr + l->range, buf + l->range,
-				 nr * l->range_size))
+	if (nr > 1 && ms_target_read(t, addr + l->range,
+				     buf + l->range, nr * l->range_size))
 		return NULL;
 	g->nr_range = (unsigned int)nr;
 	for (unsigned int i = 0; i < nr; i++) {
@@ -290,13 +267,11 @@ static struct ms_error *probe(struct ms_target *t, const struct ms_layout *lay,
 		ms_error_free(err);
 		return NULL;
 	}
-	err = ptr ? decode(t, l, ptr, pa, &g, &ok) : NULL;
-	if (err)
-		return err;
-	if (!ptr || !ok) {
-		pm->nr_undecoded++;
+	if (!ptr)
 		return NULL;
-	}
+	err = decode(t, l, ptr, pa, &g, &ok);
+	if (err || !ok)
+		return err;
 	return push(pm, cap, &g);
 }
 
@@ -317,80 +292,36 @@ static bool in_device_sections(const struct ms_sparse *sp,
 	return g->nr_range > 0;
 }
 
-/*
- * xarray entries (include/linux/xarray.h): ...10 binary marks an internal
- * entry; above 4096 it is a node (pointer + 2), below it a sibling or
- * retry marker; anything else non-NULL with the low bits clear is a
- * pointer the user stored, here a struct dev_pagemap *.
- */
-#define XA_INTERNAL(e)	(((e) & 3) == 2)
-#define XA_DEPTH_MAX	12
 /* A few nodes hold every pgmap of a machine; a node met twice is a cycle
  * (slots^depth work before it was caught by the depth alone). */
-#define XA_NODES_MAX	4096
+#define PGMAP_XA_MAX_NODES 4096
 
-struct xa_seen {
-	uint64_t node[XA_NODES_MAX];
-	size_t nr;
+struct xa_ctx {
+	struct ms_target *t;
+	const struct pgmap_layout *l;
+	const struct ms_sparse *sp;
+	struct ms_pgmaps *pm;
+	size_t *cap;
 };
 
-static struct ms_error *xa_visit(struct xa_seen *seen, uint64_t node)
+/* An entry of pgmap_array: a struct dev_pagemap *, met once per index. */
+static struct ms_error *xa_entry(void *arg, uint64_t entry)
 {
-	for (size_t i = 0; i < seen->nr; i++)
-		if (seen->node[i] == node)
-			return ms_error_fault(node, "pgmap_array: xarray node 0x%" PRIx64 " is reached twice",
-					      node);
-	if (seen->nr == XA_NODES_MAX)
-		return ms_error_fault(node, "pgmap_array: more than %d xarray nodes",
-				      XA_NODES_MAX);
-	seen->node[seen->nr++] = node;
-	return NULL;
-}
-
-static struct ms_error *xa_walk(struct ms_target *t, const struct pgmap_layout *l,
-				const struct ms_sparse *sp, uint64_t entry,
-				int depth, struct xa_seen *seen,
-				struct ms_pgmaps *pm, size_t *cap)
-{
-	uint64_t slots[256];
+	struct xa_ctx *x = arg;
 	struct ms_pgmap g;
 	struct ms_error *err;
 	bool ok;
 
-	if (!entry)
-		return NULL;
-	if (XA_INTERNAL(entry) && entry > 4096) {
-		uint64_t node = entry - 2;
-
-		if (depth >= XA_DEPTH_MAX)
-			return ms_error_fault(node, "pgmap_array: xarray deeper than %d levels at 0x%" PRIx64,
-					      XA_DEPTH_MAX, node);
-		err = xa_visit(seen, node);
-		if (err)
-			return err;
-		err = ms_target_read(t, node + l->node_slots, slots,
-				     l->nr_slots * sizeof(uint64_t));
-		if (err)
-			return ms_error_wrap(err, "reading a pgmap_array node");
-		for (uint64_t i = 0; i < l->nr_slots; i++) {
-			err = xa_walk(t, l, sp, slots[i], depth + 1, seen, pm, cap);
-			if (err)
-				return err;
-		}
-		return NULL;
-	}
-	if (entry & 3)
-		return NULL;	/* sibling, retry, value entries */
-	for (size_t i = 0; i < pm->nr; i++)
-		if (pm->v[i].addr == entry)
+	for (size_t i = 0; i < x->pm->nr; i++)
+		if (x->pm->v[i].addr == entry)
 			return NULL;
-	err = decode(t, l, entry, MS_ABSENT, &g, &ok);
+	err = decode(x->t, x->l, entry, MS_ABSENT, &g, &ok);
 	if (err)
 		return err;
-	if (!ok || !in_device_sections(sp, &g))
+	if (!ok || !in_device_sections(x->sp, &g))
 		return ms_error_fault(entry, "pgmap_array holds 0x%" PRIx64 ", which is not a dev_pagemap over device sections",
 				      entry);
-	return push(pm, cap, &g);
+	return push(x->pm, x->cap, &g);
 }
 
 static struct ms_error *from_xarray(struct ms_target *t,
@@ -398,20 +329,10 @@ static struct ms_error *from_xarray(struct ms_target *t,
 				    const struct ms_sparse *sp,
 				    struct ms_pgmaps *pm, size_t *cap)
 {
-	struct xa_seen *seen;
-	uint64_t head;
-	struct ms_error *err;
+	struct xa_ctx x = { t, l, sp, pm, cap };
 
-	err = ms_target_read_u64(t, l->sym_pgmap_array + l->xa_head, &head);
-	if (err)
-		return ms_error_wrap(err, "reading pgmap_array");
-	seen = malloc(sizeof(*seen));
-	if (!seen)
-		return ms_error_new(MS_ERR_NOMEM, "out of memory listing pgmaps");
-	seen->nr = 0;
-	err = xa_walk(t, l, sp, head, 0, seen, pm, cap);
-	free(seen);
-	return err;
+	return ms_xa_for_each(t, &l->xa, l->sym_pgmap_array, "pgmap_array",
+			      PGMAP_XA_MAX_NODES, xa_entry, &x);
 }
 
 static int by_start(const void *a, const void *b)
@@ -463,8 +384,7 @@ struct ms_error *ms_pgmap_load(struct ms_target *t, const struct ms_kinfo *ki,
 		ms_pgmaps_free(pm);
 		return err;
 	}
-	if (pm->nr > 1)
-		qsort(pm->v, pm->nr, sizeof(*pm->v), by_start);
+	qsort(pm->v, pm->nr, sizeof(*pm->v), by_start);
 	*out = pm;
 	return NULL;
 }
