@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/ksysfs.h"
 #include "tui_int.h"
 
 const int ms_cell_roles[MS_CELL_NR] = {
@@ -97,7 +98,8 @@ static struct ms_error *load_pgmaps(struct ms_tui_data *d,
 }
 
 /*
- * Blocks and iomem are optional: a core file without --sysroot has none.
+ * Blocks and iomem come from sysfs, or for a core file from kernel memory
+ * where its files lack them.
  * On any failure the previous data stays and the error is returned for
  * the status bar.
  */
@@ -105,6 +107,10 @@ struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
 				    const struct ms_tui_opts *o,
 				    struct ms_sparse *sp)
 {
+	struct ms_sysfs_source src = {
+		.fs = o->fs, .core = o->core,
+		.t = o->target, .ki = o->kinfo,
+	};
 	struct ms_blocks *bl = NULL;
 	struct ms_iomem *io = NULL;
 	struct ms_pgmaps *pm = NULL;
@@ -113,10 +119,11 @@ struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
 
 	if (!sp)
 		err = ms_sparse_load(o->target, o->kinfo, &sp);
-	if (!err && o->fs)
-		err = ms_blocks_load(o->fs, &bl);
-	if (!err && o->fs)
-		err = ms_iomem_load(o->fs, &io);
+	src.sp = sp;
+	if (!err)
+		err = ms_blocks_open(&src, &bl);
+	if (!err)
+		err = ms_iomem_open(&src, &io);
 	/* the vmemmap walk is the costly part: only while an overlay shows it */
 	if (!err && (d->want_vmemmap || d->want_pgmaps))
 		err = load_pgmaps(d, o, sp, &pm);

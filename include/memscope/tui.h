@@ -18,8 +18,11 @@
 struct ms_tui_opts {
 	struct ms_target *target;
 	const struct ms_kinfo *kinfo;
-	/* memory blocks and /proc/iomem; NULL for a core without --sysroot */
+	/* memory blocks and /proc/iomem; NULL for a core without --sysroot:
+	 * then, and where it lacks them, from kernel memory (core) */
 	const struct ms_fs *fs;
+	bool core;			/* a core file: what fs lacks comes
+					 * from kernel memory (ksysfs.h) */
 	bool readonly;
 	bool demo;			/* --demo: a shipped snapshot, not live */
 	double delay;			/* seconds between refreshes */

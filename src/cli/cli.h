@@ -89,7 +89,8 @@ struct ms_error *ms_cli_kernel(struct ms_cli *c);
 struct ms_error *ms_cli_fs(struct ms_cli *c, const struct ms_fs **out);
 /*
  * Memory blocks and /proc/iomem come from those files; for a core file
- * without --sysroot there are none (NULL, no error).
+ * whose files lack them (or that has none), from kernel memory
+ * (ksysfs.h). Tried once; an error says why there are none.
  */
 struct ms_error *ms_cli_blocks(struct ms_cli *c, const struct ms_blocks **out);
 struct ms_error *ms_cli_iomem(struct ms_cli *c, const struct ms_iomem **out);

@@ -38,6 +38,8 @@ static int tui_act(void *ctx, const char *verb, const char *target)
 int ms_cmd_tui(struct ms_cli *c, int argc, char **argv)
 {
 	struct ms_tui_opts o = {
+		/* a core file describes another machine: its sysfs is not ours */
+		.core = c->core_path && strcmp(c->core_path, "/proc/kcore"),
 		.readonly = c->readonly,
 		.demo = c->demo,
 		.delay = c->delay,

@@ -2,8 +2,9 @@
 /*
  * The model behind the commands, loaded once on first use: target, kinfo
  * and the sparse model; memory blocks and /proc/iomem from the system's
- * files (fs.h): live, --sysroot, or a snapshot's in-memory tree. Errors
- * become one line on stderr.
+ * files (fs.h): live, --sysroot, or a snapshot's in-memory tree, and for a
+ * core file what those lack from kernel memory. Errors become one line on
+ * stderr.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "memscope/ksysfs.h"
 #include "memscope/privilege.h"
 #include "memscope/snapshot.h"
 
@@ -213,19 +215,36 @@ struct ms_error *ms_cli_kernel(struct ms_cli *c)
 	return ms_sparse_load(c->target, c->kinfo, &c->sparse);
 }
 
-/* A core file describes another machine: its sysfs is not ours (no fs). */
+/*
+ * The live system reads its own sysfs; a core file its files (--sysroot, a
+ * snapshot's tree) where they have them, else kernel memory (ksysfs.h),
+ * which needs the model.
+ */
+static struct ms_error *sysfs_source(struct ms_cli *c,
+				     struct ms_sysfs_source *src)
+{
+	struct ms_error *err;
+
+	*src = (struct ms_sysfs_source){ .core = !is_live(c) };
+	err = ms_cli_fs(c, &src->fs);
+	if (!err && src->core)
+		err = ms_cli_kernel(c);
+	src->t = c->target;
+	src->ki = c->kinfo;
+	src->sp = c->sparse;
+	return err;
+}
+
 struct ms_error *ms_cli_blocks(struct ms_cli *c, const struct ms_blocks **out)
 {
+	struct ms_sysfs_source src;
 	struct ms_error *err = NULL;
-	const struct ms_fs *fs;
 
 	if (!c->blocks_tried) {
-		err = ms_cli_fs(c, &fs);
-		if (err)
-			return err;
 		c->blocks_tried = true;
-		if (fs)
-			err = ms_blocks_load(fs, &c->blocks);
+		err = sysfs_source(c, &src);
+		if (!err)
+			err = ms_blocks_open(&src, &c->blocks);
 	}
 	*out = c->blocks;
 	return err;
@@ -233,16 +252,14 @@ struct ms_error *ms_cli_blocks(struct ms_cli *c, const struct ms_blocks **out)
 
 struct ms_error *ms_cli_iomem(struct ms_cli *c, const struct ms_iomem **out)
 {
+	struct ms_sysfs_source src;
 	struct ms_error *err = NULL;
-	const struct ms_fs *fs;
 
 	if (!c->iomem_tried) {
-		err = ms_cli_fs(c, &fs);
-		if (err)
-			return err;
 		c->iomem_tried = true;
-		if (fs)
-			err = ms_iomem_load(fs, &c->iomem);
+		err = sysfs_source(c, &src);
+		if (!err)
+			err = ms_iomem_open(&src, &c->iomem);
 	}
 	*out = c->iomem;
 	return err;

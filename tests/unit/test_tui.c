@@ -56,7 +56,8 @@ static int setup(void **state)
 		fprintf(stderr, "setup: %s\n", err->msg);
 		return -1;
 	}
-	l->o = (struct ms_tui_opts){ .target = l->t, .kinfo = l->ki, .fs = l->fs };
+	l->o = (struct ms_tui_opts){ .target = l->t, .kinfo = l->ki, .fs = l->fs,
+				     .core = true };
 	ms_tui_init(&l->tui, &l->o);
 	err = ms_tui_data_reload(&l->tui.data, &l->o, NULL);
 	if (err) {
