@@ -38,6 +38,7 @@ struct ms_pgmap {
 	enum ms_pgmap_type type;
 	int64_t type_raw;		/* enum memory_type value */
 	unsigned int vmemmap_shift;	/* compound order; 0 before 5.17 */
+	bool has_vmemmap_shift;		/* the kernel has the member (5.17+) */
 	unsigned int nr_range;
 	struct ms_pgmap_range ranges[MS_PGMAP_MAX_RANGES];
 	/* struct vmem_altmap: the memmap inside the device (-M dev) */

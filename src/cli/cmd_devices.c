@@ -4,8 +4,10 @@
  * namespace and dax device /proc/iomem shows in its range. The range, type,
  * compound geometry (vmemmap_shift) and altmap come from the kernel's
  * struct dev_pagemap; MEMMAP (ram or device) and the vmemmap bytes from the
- * page tables; ALIGN from the dax device in sysfs (what daxctl shows).
+ * page tables; ALIGN from the dax device in sysfs (what daxctl shows), or
+ * for a core without it from the pgmap.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,12 +115,20 @@ static void devices_cell(const struct ms_cli *c, int id, const void *row,
 	}
 }
 
-/* The dax device's alignment from sysfs; 0 when there is none. */
-static uint64_t dax_align(struct ms_cli *c, const char *dax)
+/*
+ * The dax device's alignment from sysfs; 0 when there is none. A core file
+ * whose files lack it has the kernel's own record: dev_dax_probe()
+ * (drivers/dax/device.c, 5.17+) sets a devdax pgmap's vmemmap_shift to
+ * order_base_2(align >> PAGE_SHIFT) when align > PAGE_SIZE, else leaves 0.
+ */
+static uint64_t dax_align(struct ms_cli *c, const char *dax,
+			  const struct ms_pgmap *g)
 {
+	bool core = c->core_path && strcmp(c->core_path, "/proc/kcore");
 	char rel[128], text[64];
 	const struct ms_fs *fs;
 	struct ms_error *err;
+	int ret = -ENOENT;
 
 	if (!dax[0] || strchr(dax, '/'))
 		return 0;
@@ -128,9 +138,14 @@ static uint64_t dax_align(struct ms_cli *c, const char *dax)
 		return 0;
 	}
 	snprintf(rel, sizeof(rel), "/sys/bus/dax/devices/%s/align", dax);
-	if (!fs || ms_fs_read_text(fs, rel, text, sizeof(text)) < 0)
-		return 0;
-	return strtoull(text, NULL, 0);
+	if (fs)
+		ret = ms_fs_read_text(fs, rel, text, sizeof(text));
+	if (!ret)
+		return strtoull(text, NULL, 0);
+	if (ret == -ENOENT && core && g->type == MS_PGMAP_GENERIC &&
+	    g->has_vmemmap_shift && g->vmemmap_shift < 32)
+		return ms_kinfo_layout(c->kinfo)->page_size << g->vmemmap_shift;
+	return 0;
 }
 
 int ms_cmd_devices(struct ms_cli *c, int argc, char **argv)
@@ -159,7 +174,7 @@ int ms_cmd_devices(struct ms_cli *c, int argc, char **argv)
 		if (i < m.vm->nr_pgmaps)
 			d.n = &m.vm->by_pgmap[i];
 		ms_vm_pgmap_names(&m, d.g, d.ns, sizeof(d.ns), d.dax, sizeof(d.dax));
-		d.align = dax_align(c, d.dax);
+		d.align = dax_align(c, d.dax, d.g);
 		ms_table_add_row(t, &d);
 	}
 	rc = ms_table_print(t);

@@ -5,7 +5,7 @@
  * indexed by block id; a block spans sections_per_block sections. What
  * sysfs would print is decoded from each: phys_index from
  * start_section_nr, state, the node (nid), valid_zones of an online block
- * (its zone's name, "none" when it spans zones: valid_zones_show()) and
+ * (its zone's name, "None" when it spans zones: valid_zones_show()) and
  * whether its memmap came from the block itself (memmap_on_memory).
  */
 #include <inttypes.h>
@@ -296,8 +296,8 @@ static struct ms_error *decode(struct kblocks *k, uint64_t addr,
 	zone = get(k->buf, &l->zone);
 	if (strcmp(state, "online"))
 		return NULL;	/* valid_zones of an offline block: not known */
-	if (!zone) {
-		snprintf(b->zones, sizeof(b->zones), "none");
+	if (!zone) {	/* sysfs "none", spelt as lsmem and sysfs.h do */
+		snprintf(b->zones, sizeof(b->zones), "None");
 		return NULL;
 	}
 	z = zone_of(k->sp, zone);

@@ -186,6 +186,17 @@ const struct ms_pgmap *ms_pgmap_find(const struct ms_pgmaps *pm, uint64_t pa)
 	return NULL;
 }
 
+/* A read whose failure only means "not a dev_pagemap": true if it failed. */
+static bool read_quiet(struct ms_target *t, uint64_t addr, void *buf,
+		       uint64_t len)
+{
+	struct ms_error *err = ms_target_read(t, addr, buf, len);
+	bool failed = err != NULL;
+
+	ms_error_free(err);
+	return failed;
+}
+
 /* Reads the dev_pagemap at addr; *ok = false if it does not hold pa. */
 static struct ms_error *decode(struct ms_target *t, const struct pgmap_layout *l,
 			       uint64_t addr, uint64_t pa, struct ms_pgmap *g,
@@ -199,7 +210,7 @@ static struct ms_error *decode(struct ms_target *t, const struct pgmap_layout *l
 	if (l->size > sizeof(buf) || l->range + MS_PGMAP_MAX_RANGES * l->range_size > sizeof(buf))
 		return ms_error_new(MS_ERR_FORMAT, "struct dev_pagemap is %" PRIu64 " bytes: larger than expected", l->size);
 	/* Garbage pointers (uninitialised struct pages) simply fail to read. */
-	if (ms_target_read(t, addr, buf, l->size) != NULL)
+	if (read_quiet(t, addr, buf, l->size))
 		return NULL;
 	memset(g, 0, sizeof(*g));
 	g->addr = addr;
@@ -207,8 +218,8 @@ static struct ms_error *decode(struct ms_target *t, const struct pgmap_layout *l
 	if (!nr || nr > MS_PGMAP_MAX_RANGES)
 		return NULL;
 	/* ranges[] beyond the first lie past sizeof(): a flexible array. */
-	if (nr > 1 && ms_target_read(t, addr + l->range,
-				     buf + l->range, nr * l->range_size))
+	if (nr > 1 && read_quiet(t, addr + l->range, buf + l->range,
+				 nr * l->range_size))
 		return NULL;
 	g->nr_range = (unsigned int)nr;
 	for (unsigned int i = 0; i < nr; i++) {
@@ -222,7 +233,8 @@ static struct ms_error *decode(struct ms_target *t, const struct pgmap_layout *l
 	for (int i = MS_PGMAP_PRIVATE; i <= MS_PGMAP_P2PDMA; i++)
 		if (l->types[i] == ty)
 			g->type = i;
-	if (l->vmemmap_shift != MS_ABSENT)
+	g->has_vmemmap_shift = l->vmemmap_shift != MS_ABSENT;
+	if (g->has_vmemmap_shift)
 		g->vmemmap_shift = (unsigned int)get(buf, l->vmemmap_shift, 4);
 	g->altmap_base_pfn = get(buf, l->altmap_base_pfn, 8);
 	g->altmap_reserve = get(buf, l->altmap_reserve, 8);
@@ -267,11 +279,13 @@ static struct ms_error *probe(struct ms_target *t, const struct ms_layout *lay,
 		ms_error_free(err);
 		return NULL;
 	}
-	if (!ptr)
-		return NULL;
-	err = decode(t, l, ptr, pa, &g, &ok);
-	if (err || !ok)
+	err = ptr ? decode(t, l, ptr, pa, &g, &ok) : NULL;
+	if (err)
 		return err;
+	if (!ptr || !ok) {
+		pm->nr_undecoded++;
+		return NULL;
+	}
 	return push(pm, cap, &g);
 }
 
@@ -384,7 +398,8 @@ struct ms_error *ms_pgmap_load(struct ms_target *t, const struct ms_kinfo *ki,
 		ms_pgmaps_free(pm);
 		return err;
 	}
-	qsort(pm->v, pm->nr, sizeof(*pm->v), by_start);
+	if (pm->nr > 1)
+		qsort(pm->v, pm->nr, sizeof(*pm->v), by_start);
 	*out = pm;
 	return NULL;
 }

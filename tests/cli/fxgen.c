@@ -9,10 +9,15 @@
  * "changed" is that machine a while later, for `memscope diff`
  * (tests/fleet/diff.sh): block 16 onlined to Movable, section 3 fully
  * populated, block 18 hot-added and onlined to Movable.
+ * DIR/dumproot holds only proc/kallsyms: the sysroot a crashed machine's
+ * vmcore comes with (issue 11), so memory blocks and iomem come from
+ * kernel memory.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../unit/fx.h"
 #include "memscope/kinfo.h"
@@ -54,6 +59,35 @@ static void changed(struct fx_kernel_opts *o)
 	o->sections = changed_sections;
 	o->nr_sections = n + 1;
 	o->zones = changed_zones;
+}
+
+static int dumproot(const char *dir)
+{
+	char src[4200], dst[4200], buf[4096];
+	FILE *in, *out;
+	size_t n;
+	int ret = 0;
+
+	snprintf(dst, sizeof(dst), "%s/dumproot", dir);
+	if (mkdir(dst, 0755) && errno != EEXIST)
+		return -errno;
+	snprintf(dst, sizeof(dst), "%s/dumproot/proc", dir);
+	if (mkdir(dst, 0755) && errno != EEXIST)
+		return -errno;
+	snprintf(src, sizeof(src), "%s/root/proc/kallsyms", dir);
+	snprintf(dst, sizeof(dst), "%s/dumproot/proc/kallsyms", dir);
+	in = fopen(src, "r");
+	out = fopen(dst, "w");
+	if (!in || !out)
+		ret = -errno;
+	while (!ret && (n = fread(buf, 1, sizeof(buf), in)))
+		if (fwrite(buf, 1, n, out) != n)
+			ret = -EIO;
+	if (in)
+		fclose(in);
+	if (out && fclose(out) && !ret)
+		ret = -errno;
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -99,6 +133,8 @@ int main(int argc, char **argv)
 		ret = fx_kernel_build_memmap(&o, argv[1], fx_memmap_devdax, &dd, &k);
 	else
 		ret = fx_kernel_build_in(&o, argv[1], &k);
+	if (!ret)
+		ret = dumproot(argv[1]);
 	if (ret) {
 		fprintf(stderr, "fxgen: %s\n", strerror(-ret));
 		return 1;

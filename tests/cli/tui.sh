@@ -195,10 +195,14 @@ print(sorted(out))')
 	tui_result tui-resize $? "after resize to 60x20: '$got' $(grep 'per row' "$cap")"
 
 	# a refresh that fails shows in the status bar; the session goes on
-	mv "$root" "$root.away"
+	# (a sysroot without the file would not do: a core file then reads
+	# its memory blocks from kernel memory, issue 11)
+	bsz="$root/sys/devices/system/memory/block_size_bytes"
+	mv "$bsz" "$bsz.away"
+	echo 0 >"$bsz"
 	tui_wait 'refresh failed: '
 	tui_result tui-refresh-failed $? "status: $(tui_cap | tail -1)"
-	mv "$root.away" "$root"
+	mv "$bsz.away" "$bsz"
 	sleep 0.8
 	! tui_cap | grep -q 'refresh failed' && tui_cap | grep -q '^\[EE\] early boot: 4'
 	tui_result tui-refresh-recovers $? "status: $(tui_cap | tail -1)"

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "memscope/sparse.h"
+
 /* ---- fx_core.c: ELF core writer ---- */
 struct fx_core;
 struct fx_core *fx_core_new(void);
@@ -105,6 +107,18 @@ struct fx_zone {
 	uint64_t start_pfn, spanned, present;
 };
 
+/* fx_sysmem.c: one hostile value in the kernel's memory blocks or iomem */
+enum fx_sysmem_fault {
+	FX_SYSMEM_OK,
+	FX_SYSMEM_BLOCK_STATE,		/* block 2: a state no kernel has */
+	FX_SYSMEM_BLOCK_ZONE,		/* block 1: a zone pointer to no zone */
+	FX_SYSMEM_BLOCK_DUP,		/* block 0 filed twice */
+	FX_SYSMEM_XA_LOOP,		/* an xarray node that holds itself */
+	FX_SYSMEM_SPB_ZERO,		/* before memory_dev_init() */
+	FX_SYSMEM_RES_CYCLE,		/* a resource that is its own child */
+	FX_SYSMEM_RES_OUTSIDE,		/* a child ending past its parent */
+};
+
 struct fx_kernel_opts {
 	enum fx_variant variant;
 	int levels;			/* 4 or 5 */
@@ -120,6 +134,7 @@ struct fx_kernel_opts {
 	/* struct pages of the device sections (contiguous, from the first
 	 * one's start pfn), mapped on frames of their own; NULL: none */
 	const uint8_t *device_memmap;
+	enum fx_sysmem_fault sysmem_fault;
 };
 
 /* Damage planted in the kernel data of fx_kernel_build(). */
@@ -185,5 +200,26 @@ struct fx_devdax {
 void fx_memmap_devdax(void *arg, const struct ms_page_layout *pl,
 		      int zone_device, uint64_t start, uint64_t nr,
 		      uint8_t *buf);
+
+/* fx_load.c: built, then opened as memscope opens a core */
+struct fx_loaded {
+	struct fx_kernel k;
+	struct ms_target *t;
+	struct ms_kinfo *ki;
+	struct ms_sparse *sp;
+};
+/* NULL on success; l is to be closed either way. */
+struct ms_error *fx_loaded_open(const struct fx_kernel_opts *o,
+				struct fx_loaded *l);
+void fx_loaded_close(struct fx_loaded *l);
+
+/* fx_sysmem.c (issue 11): struct memory_block and struct resource in b. */
+int fx_sysmem_btf(struct btf *b, enum fx_variant v);
+/* Places memory_blocks, sections_per_block and iomem_resource in m (zones
+ * of node 0's pglist_data at pgdat_pa); writes their kallsyms lines. */
+size_t fx_sysmem_build(struct fx_mem *m, uint64_t page_offset_base,
+		       const struct fx_kernel_opts *o, uint64_t pgdat_pa,
+		       uint64_t node_zones, uint64_t zone_size, char *kallsyms,
+		       size_t len);
 
 #endif

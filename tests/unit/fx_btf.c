@@ -253,6 +253,7 @@ int fx_btf_write(enum fx_variant v, const char *path, struct fx_layout *lay)
 	ok(&w, fx_vmemmap_btf(w.btf, v));	/* hstate, dev_pagemap, xarray */
 	add_zone(&w, v, lay);
 	add_pgdat(&w, v, lay);
+	ok(&w, fx_sysmem_btf(w.btf, v));	/* memory_block, resource */
 	ret = w.err ? w.err : write_blob(w.btf, path);
 	btf__free(w.btf);
 	return ret;

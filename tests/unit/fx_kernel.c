@@ -33,6 +33,7 @@ struct build {
 	uint64_t nr_roots, per_root;
 	char vm_syms[256];	/* kallsyms of fx_vmemmap_build */
 	uint64_t device_start_pfn; /* of o->device_memmap */
+	char sys_syms[256];	/* kallsyms of fx_sysmem_build */
 };
 
 static void put_u64(struct fx_mem *m, uint64_t paddr, uint64_t v)
@@ -254,7 +255,7 @@ static int write_vmcoreinfo(struct build *b, struct fx_core *core)
 
 static int write_kallsyms(struct build *b)
 {
-	char path[512], text[1024], max_pfn[64] = "";
+	char path[512], text[2048], max_pfn[64] = "";
 
 	if (b->o->max_pfn)
 		snprintf(max_pfn, sizeof(max_pfn), "%016" PRIx64 " B max_pfn\n",
@@ -262,9 +263,10 @@ static int write_kallsyms(struct build *b)
 	snprintf(text, sizeof(text),
 		 "%016" PRIx64 " D page_offset_base\n%016" PRIx64 " D vmemmap_base\n"
 		 "%016" PRIx64 " B mem_section\n%016" PRIx64 " D node_data\n"
-		 "%016" PRIx64 " D init_top_pgt\n%s%s",
+		 "%016" PRIx64 " D init_top_pgt\n%s%s%s",
 		 va(b, b->pob_var), va(b, b->vmb_var), va(b, b->mem_section_var),
-		 va(b, b->node_data), va(b, b->mem.pgd), max_pfn, b->vm_syms);
+		 va(b, b->node_data), va(b, b->mem.pgd), max_pfn, b->vm_syms,
+		 b->sys_syms);
 	snprintf(path, sizeof(path), "%s/proc", b->k->sysroot);
 	if (mkdirs(path))
 		return -errno;
@@ -315,6 +317,12 @@ static int write_sysfs(struct build *b)
 				 "%08" PRIx64 "-%08" PRIx64 " : %s\n", start,
 				 start + ((uint64_t)1 << SECTION_SIZE_BITS) - 1,
 				 dev ? "Persistent Memory" : "System RAM");
+		if (!i)	/* fx_sysmem.c's tree has them too */
+			used += snprintf(iomem + used, sizeof(iomem) - used,
+					 "  %08" PRIx64 "-%08" PRIx64 " : Kernel code\n"
+					 "  %08" PRIx64 "-%08" PRIx64 " : Reserved\n",
+					 start + 0x100000, start + 0x1ffffff,
+					 start + 0x2000000, start + 0x2000fff);
 	}
 	if (!ret)
 		ret = write_file(b->k->sysroot, "proc/iomem", iomem);
@@ -383,6 +391,10 @@ int fx_kernel_build_in(const struct fx_kernel_opts *o, const char *dir,
 	fx_vmemmap_build(&b.mem, k->page_offset_base, o, b.vm_syms, sizeof(b.vm_syms));
 	if ((o->hostile & FX_HOSTILE_DEVICE_GARBAGE) && strstr(b.vm_syms, " b pgmap_array"))
 		strchr(b.vm_syms, '\n')[1] = '\0';	/* hstates only */
+	fx_sysmem_build(&b.mem, k->page_offset_base, o,
+			*(uint64_t *)fx_mem_ptr(&b.mem, b.node_data) - k->page_offset_base,
+			k->lay.pgdat_node_zones, k->lay.zone_size, b.sys_syms,
+			sizeof(b.sys_syms));
 	ret = build_core(&b);
 	if (!ret)
 		ret = write_kallsyms(&b);

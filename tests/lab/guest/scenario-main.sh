@@ -58,3 +58,6 @@ lab_memscope "$LAB_OUT/post/memscope"
 lab_tui_post "$LAB_OUT/post/tui"
 
 lab_snapshot "$LAB_OUT/post/snapshot"
+
+. /lab/dump.sh
+lab_dump_live "$LAB_OUT/post/dump"

@@ -390,6 +390,9 @@ def check_boot(rep, d):
     if meta.get("boot") == "main":  # issue 6: snapshot round trip
         from . import asserts_snapshot
         asserts_snapshot.check(rep, tag, d, meta)
+    if meta.get("boot") == "main":  # issue 11: a QEMU dump read on the host
+        from . import asserts_dump
+        asserts_dump.check(rep, tag, d, meta)
 
 
 def check_lockdown(rep, tag, m):

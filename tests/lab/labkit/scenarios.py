@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 
-from . import asserts, initramfs, kernels, vm
+from . import asserts, asserts_dump, initramfs, kernels, vm
 from .common import BUILD, GUEST_DIR, cache_dir, log
 
 PLACEHOLDER = """#!/bin/sh
@@ -85,17 +85,24 @@ def run_boot(kname, boot, memscope):
     k = kernels.get(kname)
     initrd = initramfs.build(k, memscope)
     work = os.path.join(BUILD, "run", "%s-%s" % (kname, boot))
+    dump = os.path.join(BUILD, "run", "%s-%s-dump.elf" % (kname, boot))
     m = vm.Machine(k, initrd, work, cmdline_extra=spec["cmdline"], nvdimm_size=spec["nvdimm"],
-                   mem=spec.get("mem", "2G"), timeout=BOOT_TIMEOUT)
+                   mem=spec.get("mem", "2G"),
+                   # main: plus the time the guest sits stopped while QEMU dumps it
+                   timeout=BOOT_TIMEOUT + (300 if boot == "main" else 0),
+                   qemu_args=["-device", "vmcoreinfo"] if boot == "main" else [])
     markers = {"ready-for-hotplug": _hotplug(spec["hotplug"])} if spec["hotplug"] else {}
     if spec.get("markers"):
         markers.update(spec["markers"]())
+    if boot == "main":  # issue 11: a QEMU dump of the end of the boot
+        markers["dump-now"] = asserts_dump.marker(dump)
     log("%s/%s: booting" % (kname, boot))
     r = m.run({"job.sh": ". /lab/%s\n" % spec["script"]}, on_marker=markers)
     dest = os.path.join(BUILD, "results", kname, boot)
     shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(r.outdir, dest)
     shutil.copy(r.serial_log, os.path.join(dest, "serial.log"))
+    asserts_dump.collect(dest, dump, memscope)
     meta = {"kernel": kname, "release": k.release, "boot": boot,
             "cmdline_extra": spec["cmdline"], "nvdimm": spec["nvdimm"],
             "hotplug": spec["hotplug"], "phases": spec["phases"], "rc": r.rc,

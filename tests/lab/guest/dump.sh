@@ -1,0 +1,24 @@
+# Issue 11 ("dumps stand alone"), sourced by scenario-main.sh at its end:
+# record what the live kernel and sysfs say, keep only the kinfo files a
+# host needs (kallsyms and BTF: a QEMU dump has neither), then ask the host
+# for a QMP dump-guest-memory of this very moment and stay idle meanwhile.
+# (not $d: lab_sysmem sets it)
+lab_dump_live() {
+    dump_dir=$1
+    mkdir -p "$dump_dir/root/proc" "$dump_dir/root/sys/kernel/btf" "$dump_dir/truth"
+    $MODPROBE -q qemu_fw_cfg	# publishes VMCOREINFO to QEMU's vmcoreinfo device
+    cat /proc/kallsyms >"$dump_dir/root/proc/kallsyms"
+    cp /sys/kernel/btf/vmlinux "$dump_dir/root/sys/kernel/btf/vmlinux"
+    for c in sections blocks vmemmap devices; do
+        $MEMSCOPE $c -J -b --output-all >"$dump_dir/live-$c.json" 2>"$dump_dir/live-$c.err"
+        echo $? >"$dump_dir/live-$c.rc"
+    done
+    lab_sysmem "$dump_dir/truth/sysfs-memory.txt"
+    lsmem -J -a -b -o RANGE,SIZE,STATE,REMOVABLE,BLOCK,NODE,ZONES \
+        >"$dump_dir/truth/lsmem.json" 2>"$dump_dir/truth/lsmem.err"
+    cat /proc/iomem >"$dump_dir/truth/iomem.txt"
+    ls /sys/firmware/qemu_fw_cfg/by_name/etc/ >"$dump_dir/fw_cfg.txt" 2>&1
+    sync
+    lab_say dump-now
+    sleep 10	# the host stops this guest while it dumps
+}
