@@ -122,8 +122,16 @@ struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
 	src.sp = sp;
 	if (!err)
 		err = ms_blocks_open(&src, &bl);
-	if (!err)
-		err = ms_iomem_open(&src, &io);
+	/* iomem only names ranges: without it the views still work, and say why */
+	if (!err) {
+		struct ms_error *ierr = ms_iomem_open(&src, &io);
+
+		d->iomem_msg[0] = '\0';
+		if (ierr)
+			snprintf(d->iomem_msg, sizeof(d->iomem_msg), "%.*s",
+				 (int)sizeof(d->iomem_msg) - 1, ierr->msg);
+		ms_error_free(ierr);
+	}
 	/* the vmemmap walk is the costly part: only while an overlay shows it */
 	if (!err && (d->want_vmemmap || d->want_pgmaps))
 		err = load_pgmaps(d, o, sp, &pm);

@@ -48,6 +48,7 @@ struct ms_tui_data {
 	bool want_vmemmap;
 	bool want_pgmaps;		/* the Devices view is shown */
 	char pgmap_msg[160];		/* why there are no pgmaps, or "" */
+	char iomem_msg[160];		/* why there is no /proc/iomem, or "" */
 	struct ms_pgmaps *pgmaps;
 	struct ms_vmemmap *vm;
 	/* compound and pin overlays: per section, bit (1 << enum
