@@ -17,6 +17,7 @@
 #include "page_range.h"
 #include "memscope/deferred.h"
 #include "memscope/kmsg.h"
+#include "memscope/ksysfs.h"
 #include "memscope/snapshot.h"
 
 #define MAX_SYSFS_FILE (64 * 1024)
@@ -33,6 +34,37 @@ static struct ms_error *load_iomem(struct ms_cli *c)
 	const struct ms_iomem *io;
 
 	return ms_cli_iomem(c, &io);
+}
+
+/*
+ * Memory blocks and iomem as kernel memory holds them (ksysfs.h): the
+ * snapshot then stands alone even read without its sysfs notes. The notes
+ * stay the primary copy, so a kernel lacking the symbols (no
+ * CONFIG_KALLSYMS_ALL) or the types only loses this one.
+ */
+static struct ms_error *load_kernel_sysfs(struct ms_cli *c)
+{
+	struct ms_error *err = ms_cli_kernel(c), *ierr;
+	struct ms_blocks *b = NULL;
+	struct ms_iomem *io = NULL;
+
+	if (err)
+		return err;
+	err = ms_kblocks_load(c->target, c->kinfo, c->sparse, &b);
+	ierr = ms_kiomem_load(c->target, c->kinfo, &io);
+	ms_blocks_free(b);
+	ms_iomem_free(io);
+	if (!err || err->code == MS_ERR_MISSING) {
+		ms_error_free(err);
+		err = ierr;
+	} else {
+		ms_error_free(ierr);
+	}
+	if (err && err->code == MS_ERR_MISSING) {
+		ms_error_free(err);
+		err = NULL;
+	}
+	return err;
 }
 
 static struct ms_error *load_deferred(struct ms_cli *c)
@@ -108,6 +140,7 @@ static const struct {
 	{ "memmap page tables", load_memmap_tables },
 	{ "memory blocks", load_blocks },
 	{ "iomem", load_iomem },
+	{ "kernel's memory blocks and iomem", load_kernel_sysfs },
 	{ "deferred", load_deferred },
 	{ "struct pages", load_pages },	/* pages, compound, check */
 	{ "vmemmap and pgmaps", load_vmemmap },	/* vmemmap, devices */

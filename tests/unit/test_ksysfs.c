@@ -6,7 +6,9 @@
  * the fixture's own sysfs tree and /proc/iomem file say; a core whose
  * sysroot lacks those files falls back to them; and each hostile value
  * (a cycle, an overlap, a duplicate, an impossible state, zone or block
- * size, a looping xarray) is refused with a message that names it.
+ * size, a looping xarray) is refused with a message that names it. A
+ * snapshot that recorded those reads (capture does) and carries no sysfs
+ * notes gives the same blocks and iomem.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -21,6 +23,7 @@
 
 #include "fx.h"
 #include "memscope/ksysfs.h"
+#include "memscope/snapshot.h"
 
 static void load(struct fx_loaded *l, enum fx_variant v, enum fx_sysmem_fault f)
 {
@@ -146,6 +149,66 @@ static void test_fallback(void **state)
 	fx_loaded_close(&l);
 }
 
+/* Record the kernel reads, write a snapshot without files, read it back. */
+static void test_snapshot_without_notes(void **state)
+{
+	struct ms_snapshot_files fs = { 0 };
+	struct ms_blocks *b1 = NULL, *b2 = NULL;
+	struct ms_iomem *i1 = NULL, *i2 = NULL;
+	struct fx_loaded l;
+	struct ms_kinfo_opts ko;
+	struct ms_target *t = NULL;
+	struct ms_kinfo *ki = NULL;
+	struct ms_sparse *sp = NULL;
+	struct ms_error *err;
+	char snap[320];
+	uint64_t size;
+
+	struct fx_kernel_opts o = {
+		.variant = FX_KERNEL_6_12, .levels = 4,
+		.sections = fx_machine_sections, .nr_sections = fx_machine_nr_sections,
+		.zones = fx_machine_zones, .nr_zones = fx_machine_nr_zones,
+	};
+
+	/* recording from the start, as capture does: kinfo, the model, these */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(fx_kernel_build(&o, &l.k), 0);
+	ko = (struct ms_kinfo_opts){ .sysroot = l.k.sysroot, .btf_path = l.k.btf };
+	assert_null(ms_target_open(l.k.core, &l.t));
+	assert_null(ms_target_record(l.t, true));
+	assert_null(ms_kinfo_open(l.t, &ko, &l.ki));
+	assert_null(ms_sparse_load(l.t, l.ki, &l.sp));
+	assert_null(ms_kblocks_load(l.t, l.ki, l.sp, &b1));
+	assert_null(ms_kiomem_load(l.t, l.ki, &i1));
+	assert_null(ms_target_record(l.t, false));
+	snprintf(snap, sizeof(snap), "%s/snap", l.k.dir);
+	assert_null(ms_snapshot_write(l.t, snap, &fs, &size));
+	/* kallsyms and BTF from the fixture: the snapshot has no files */
+	err = ms_target_open(snap, &t);
+	if (!err)
+		err = ms_kinfo_open(t, &ko, &ki);
+	if (!err)
+		err = ms_sparse_load(t, ki, &sp);
+	if (!err)
+		err = ms_kblocks_load(t, ki, sp, &b2);
+	if (!err)
+		err = ms_kiomem_load(t, ki, &i2);
+	if (err)
+		fail_msg("%s", err->msg);
+	assert_int_equal(b2->nr, b1->nr);
+	assert_memory_equal(b2->blocks, b1->blocks, b1->nr * sizeof(*b1->blocks));
+	assert_int_equal(i2->nr, i1->nr);
+	assert_memory_equal(i2->ranges, i1->ranges, i1->nr * sizeof(*i1->ranges));
+	ms_blocks_free(b1);
+	ms_blocks_free(b2);
+	ms_iomem_free(i1);
+	ms_iomem_free(i2);
+	ms_sparse_free(sp);
+	ms_kinfo_close(ki);
+	ms_target_close(t);
+	fx_loaded_close(&l);
+}
+
 static void refused(enum fx_sysmem_fault f, bool iomem, const char *words)
 {
 	struct ms_blocks *bl = NULL;
@@ -208,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_blocks_7_3),
 		cmocka_unit_test(test_iomem),
 		cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_snapshot_without_notes),
 		cmocka_unit_test(test_bad_state),
 		cmocka_unit_test(test_bad_zone),
 		cmocka_unit_test(test_duplicate),
