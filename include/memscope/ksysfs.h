@@ -36,7 +36,8 @@ struct ms_error *ms_kiomem_load(struct ms_target *t, const struct ms_kinfo *ki,
 /*
  * The choice (src/sys/sysfs_source.c): the live system reads its sysfs;
  * a core file reads its files where they have them (--sysroot, a
- * snapshot's tree), else kernel memory.
+ * snapshot's tree), else kernel memory. No files and no core: none (NULL,
+ * no error).
  */
 struct ms_sysfs_source {
 	const struct ms_fs *fs;		/* the system's files; NULL: none */

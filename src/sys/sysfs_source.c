@@ -20,12 +20,14 @@ struct ms_error *ms_blocks_open(const struct ms_sysfs_source *src,
 	struct ms_error *err;
 
 	*out = NULL;
-	if (!src->core || src->fs) {
+	if (src->fs) {
 		err = ms_blocks_load(src->fs, out);
 		if (!err || !src->core || !no_such_file(err))
 			return err;
 		ms_error_free(err);
 	}
+	if (!src->core)
+		return NULL;	/* no files and not a core: none */
 	return ms_kblocks_load(src->t, src->ki, src->sp, out);
 }
 
@@ -35,11 +37,13 @@ struct ms_error *ms_iomem_open(const struct ms_sysfs_source *src,
 	struct ms_error *err;
 
 	*out = NULL;
-	if (!src->core || src->fs) {
+	if (src->fs) {
 		err = ms_iomem_load(src->fs, out);
 		if (!err || !src->core || !no_such_file(err))
 			return err;
 		ms_error_free(err);
 	}
+	if (!src->core)
+		return NULL;	/* no files and not a core: none */
 	return ms_kiomem_load(src->t, src->ki, out);
 }

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "fx.h"
+#include "memscope/fs.h"
 #include "memscope/ksysfs.h"
 #include "memscope/snapshot.h"
 
@@ -39,6 +40,14 @@ static void load(struct fx_loaded *l, enum fx_variant v, enum fx_sysmem_fault f)
 		fail_msg("%s", err->msg);
 }
 
+static struct ms_fs *dir_fs(const char *root)
+{
+	struct ms_fs *fs = NULL;
+
+	assert_null(ms_fs_open_dir(root, &fs));
+	return fs;
+}
+
 static const struct fx_section *fixture_section(uint64_t nr)
 {
 	for (size_t i = 0; i < fx_machine_nr_sections; i++)
@@ -54,7 +63,10 @@ static void blocks_agree(enum fx_variant v)
 	struct fx_loaded l;
 
 	load(&l, v, FX_SYSMEM_OK);
-	err = ms_blocks_load(l.k.sysroot, &fs);
+	struct ms_fs *root = dir_fs(l.k.sysroot);
+
+	err = ms_blocks_load(root, &fs);
+	ms_fs_free(root);
 	assert_null(err);
 	err = ms_kblocks_load(l.t, l.ki, l.sp, &km);
 	if (err)
@@ -92,9 +104,12 @@ static void test_iomem(void **state)
 	struct ms_iomem *fs = NULL, *km = NULL;
 	struct ms_error *err;
 	struct fx_loaded l;
+	struct ms_fs *root;
 
 	load(&l, FX_KERNEL_6_12, FX_SYSMEM_OK);
-	assert_null(ms_iomem_load(l.k.sysroot, &fs));
+	root = dir_fs(l.k.sysroot);
+	assert_null(ms_iomem_load(root, &fs));
+	ms_fs_free(root);
 	err = ms_kiomem_load(l.t, l.ki, &km);
 	if (err)
 		fail_msg("%s", err->msg);
@@ -122,11 +137,13 @@ static void test_fallback(void **state)
 	struct ms_iomem *io = NULL;
 	struct ms_error *err;
 	struct fx_loaded l;
+	struct ms_fs *efs;
 
 	load(&l, FX_KERNEL_7_3, FX_SYSMEM_OK);
 	snprintf(empty, sizeof(empty), "%s/empty", l.k.dir);
 	assert_int_equal(mkdir(empty, 0755), 0);
-	src = (struct ms_sysfs_source){ .sysroot = empty, .core = true,
+	efs = dir_fs(empty);
+	src = (struct ms_sysfs_source){ .fs = efs, .core = true,
 					.t = l.t, .ki = l.ki, .sp = l.sp };
 	assert_null(ms_blocks_open(&src, &bl));
 	assert_int_equal(bl->nr, 6);
@@ -135,17 +152,18 @@ static void test_fallback(void **state)
 	ms_blocks_free(bl);
 	ms_iomem_free(io);
 	/* a core without any sysroot: the same */
-	src.sysroot = NULL;
+	src.fs = NULL;
 	assert_null(ms_blocks_open(&src, &bl));
 	assert_int_equal(bl->nr, 6);
 	ms_blocks_free(bl);
 	/* the live system never reads kernel memory for them */
-	src = (struct ms_sysfs_source){ .sysroot = empty, .t = l.t, .ki = l.ki, .sp = l.sp };
+	src = (struct ms_sysfs_source){ .fs = efs, .t = l.t, .ki = l.ki, .sp = l.sp };
 	err = ms_blocks_open(&src, &bl);
 	assert_non_null(err);
 	assert_int_equal(err->errnum, ENOENT);
 	assert_null(bl);
 	ms_error_free(err);
+	ms_fs_free(efs);
 	fx_loaded_close(&l);
 }
 
