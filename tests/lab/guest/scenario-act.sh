@@ -74,14 +74,22 @@ r unplug-noforce $M unplug "$big"
 r unplug-force $M -J unplug "$big" --force --timeout 3
 snap unplug-force
 
+# pins_now NAME: the kernel's own FOLL_PIN counters (issue 11: the oracle of pin)
+pins_now() {
+    grep '^nr_foll_pin_' /proc/vmstat >"$A/vmstat-$1.txt"
+}
+
 # (4) pin a 2 MiB-aligned devdax device; a hotplug of it meanwhile is refused
+pins_now pin-dax-before
 $M -J pin "/dev/$small" --until-signal >"$A/pin-dax.out" 2>"$A/pin-dax.err" &
 pid=$!
 wait_file "$A/pin-dax.out" '"pinned"'
+pins_now pin-dax-held
 r hotplug-inuse $M hotplug "$small"
 kill -INT $pid
 wait $pid
 echo $? >"$A/pin-dax.rc"
+pins_now pin-dax-after
 
 # a hugetlbfs file (io_uring takes hugetlbfs on every kernel)
 echo 4 >/proc/sys/vm/nr_hugepages
@@ -126,9 +134,11 @@ r offline-single $M -J offline "$b5"
 snap dimm-final
 
 # (7) pin anonymous memory (it lands in the Normal blocks); offline refused
+pins_now pin-anon-before
 $M -P pin anon:128M --hold 60 >"$A/pin-anon.out" 2>"$A/pin-anon.err" &
 pid=$!
 wait_file "$A/pin-anon.out" 'PINCOUNT_AFTER'
+pins_now pin-anon-held
 # the hot-added Normal block holding the most pinned pages
 pb=$(awk -F'"' -v a="$b1" -v b="$b2" '$18 > 0 && ($6 == a || $6 == b) { n[$6] += $4 }
      END { m = 0; for (k in n) if (n[k] > m) { m = n[k]; best = k }; print best }' "$A/pin-anon.out")
@@ -139,4 +149,29 @@ kill -TERM $pid
 wait $pid
 echo $? >"$A/pin-anon.rc"
 r blockers-released $M -J blockers "$pb"
+pins_now pin-anon-after
+
+# (8) issue 11: the kernel's decision on every online block.  With 64 MiB
+# pinned again, memscope predicts (blockers, one run over all of them), then
+# each block is offlined through sysfs: it goes (and is onlined back) or the
+# kernel refuses (EBUSY/EINVAL at once, or keeps retrying a pinned page until
+# the 5 s timeout stops it); asserted by asserts_act.check_decisions.
+$M -J pin anon:64M --until-signal >"$A/pin-decide.out" 2>"$A/pin-decide.err" &
+pid=$!
+wait_file "$A/pin-decide.out" '"pinned"'
+grep -l '^online$' $mem/memory*/state | sed 's,.*/memory,,; s,/state,,' | sort -n \
+    >"$A/decide-blocks.txt"
+r decide-blockers $M -J blockers $(cat "$A/decide-blocks.txt")
+for b in $(cat "$A/decide-blocks.txt"); do
+    t0=$(cut -d' ' -f1 /proc/uptime)
+    timeout 5 sh -c "echo offline >$mem/memory$b/state" 2>"$A/decide.err"
+    rc=$?
+    st=$(cat $mem/memory$b/state)
+    echo "$b rc=$rc state=$st t0=$t0 t1=$(cut -d' ' -f1 /proc/uptime) $(tr '\n' ' ' <"$A/decide.err")" \
+        >>"$A/decide.txt"
+    [ "$st" = offline ] && echo online >$mem/memory$b/state
+done
+kill -INT $pid
+wait $pid
+echo $? >"$A/pin-decide.rc"
 snap end

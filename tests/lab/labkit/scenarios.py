@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 
-from . import asserts, initramfs, kernels, vm
+from . import asserts, initramfs, kernels, oracles, vm
 from .common import BUILD, GUEST_DIR, cache_dir, log
 
 PLACEHOLDER = """#!/bin/sh
@@ -23,9 +23,9 @@ exit 1
 
 BOOTS = {
     "main": dict(script="scenario-main.sh", cmdline="", nvdimm="1G", hotplug="1G",
-                 phases=["pre", "post"]),
+                 phases=["pre", "post"], dumps=True),
     "plain": dict(script="scenario-plain.sh", cmdline="no5lvl nokaslr", nvdimm=None,
-                  hotplug=None, phases=["boot"]),
+                  hotplug=None, phases=["boot"], dumps=True),
     # issue 7: HVO on/off, a 1 GiB HugeTLB page, devdax 1G/2M/4K (-M mem) and -M dev,
     # a DIMM hot-added with memmap_on_memory; asserted by asserts_vmemmap.py
     "vmemmap": dict(script="scenario-vmemmap.sh", mem="3G", nvdimm="5G", hotplug="1G",
@@ -35,14 +35,16 @@ BOOTS = {
     # devdax -a 2M) against /proc/kpageflags, meminfo, hugepages sysfs, daxctl;
     # the bench (bench/pages.sh); asserted by asserts_pages.py
     "pages": dict(script="scenario-pages.sh", mem="3G", nvdimm="1G", hotplug=None,
-                  cmdline="hugepagesz=1G hugepages=1", phases=[]),
+                  cmdline="hugepagesz=1G hugepages=1", phases=[], dumps=True),
     # issue 4: hotplug/unplug a devdax device (Movable, auto-online, Normal), pin a
     # devdax device and anonymous memory, a QMP pc-dimm onlined by memscope, an
     # offline refused by a pin; asserted by asserts_act.py
     "act": dict(script="scenario-act.sh", cmdline="", nvdimm="1G", hotplug="1G",
                 phases=[]),
 }
-BOOT_TIMEOUT = 420
+BOOT_TIMEOUT = 900   # an idle host needs under 120 s; helpers share 2 cores
+# dumps write all of guest memory twice (pre/, post/): a few GB under TCG load
+DUMP_BOOT_TIMEOUT = 1500
 
 
 def placeholder_memscope():
@@ -71,12 +73,19 @@ def run_boot(kname, boot, memscope):
     m = vm.Machine(k, initrd, work, cmdline_extra=spec["cmdline"], nvdimm_size=spec["nvdimm"],
                    mem=spec.get("mem", "2G"), timeout=BOOT_TIMEOUT)
     markers = {"ready-for-hotplug": _hotplug(spec["hotplug"])} if spec["hotplug"] else {}
+    if spec.get("dumps"):   # issue 11: QEMU dumps for drgn and crash on the host
+        m.qemu_args += ["-device", "vmcoreinfo"]
+        m.timeout = DUMP_BOOT_TIMEOUT
+        markers["dump-*"] = lambda qmp, marker: vm.dump_and_resume(
+            qmp, os.path.join(work, marker + ".elf"))
     log("%s/%s: booting" % (kname, boot))
     r = m.run({"job.sh": ". /lab/%s\n" % spec["script"]}, on_marker=markers)
     dest = os.path.join(BUILD, "results", kname, boot)
     shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(r.outdir, dest)
     shutil.copy(r.serial_log, os.path.join(dest, "serial.log"))
+    if spec.get("dumps"):
+        oracles.read_dumps(kname, work, dest)
     meta = {"kernel": kname, "release": k.release, "boot": boot,
             "cmdline_extra": spec["cmdline"], "nvdimm": spec["nvdimm"],
             "hotplug": spec["hotplug"], "phases": spec["phases"], "rc": r.rc,
