@@ -415,8 +415,12 @@ def check_pin_vmstat(rep, tag, a):
             for doc in docs(a.out(name)):
                 rows = doc.get("pinned", rows)
             got = _pin_delta(rows, "pincount_before", "pincount_after", "pages", "kind")
-        else:
-            rows = [r for r in pairs(a.out(name)) if "PINCOUNT_AFTER" in r]
+        else:   # -P: the pinned rows, then the released rows (first sighting of a pfn)
+            rows, seen = [], set()
+            for r in pairs(a.out(name)):
+                if "PINCOUNT_AFTER" in r and r.get("PFN") not in seen:
+                    seen.add(r.get("PFN"))
+                    rows.append(r)
             got = _pin_delta(rows, "PINCOUNT_BEFORE", "PINCOUNT_AFTER", "PAGES", "KIND")
         if None in (before, held, after):
             rep.check("%s act-%s-vmstat" % (tag, name), False, "no nr_foll_pin_* in /proc/vmstat")
@@ -430,19 +434,28 @@ def check_pin_vmstat(rep, tag, a):
 def check_decisions(rep, tag, a):
     """issue 11: blockers predicts, for every online block, whether the kernel
     offlines it; the kernel then decides (echo offline > memoryN/state)."""
-    blk, schema = a.table("decide-blockers", "blockers")
-    tried = {}
+    tried, why = {}, {}
     for line in T.read(os.path.join(a.d, "decide.txt")).splitlines():
         f = line.split()
         if len(f) >= 3 and f[0].isdigit():
             tried[int(f[0])] = f[2] == "state=offline"
-    if a.rc("decide-blockers") not in ("0", "1") or schema != 1 or not tried:
-        rep.check("%s act-offline-decisions" % tag, False, "blockers exit %s, %d blocks tried: %s"
-                  % (a.rc("decide-blockers"), len(tried), a.err("decide-blockers")[:200]))
-        return
-    refused = {r.get("block") for r in blk or []}
-    bad = ["block %d: memscope %s, the kernel %s" % (
-        b, "refuses" if b in refused else "offlines", "offlined it" if went else "refused")
+            why[int(f[0])] = " ".join(f[5:]) or f[1]
+    d = Act.__new__(Act)
+    d.d = os.path.join(a.d, "decide")
+    refused, bad = set(), []
+    for b in sorted(tried):
+        rows, schema = d.table("blockers-%d" % b, "blockers")
+        if d.rc("blockers-%d" % b) not in ("0", "1") or schema != 1:
+            bad.append("block %d: blockers exit %s %s" % (b, d.rc("blockers-%d" % b),
+                                                          d.err("blockers-%d" % b)[:100]))
+        elif rows:
+            refused.add(b)
+    if not tried:
+        bad.append("no block tried (decide.txt)")
+    bad += ["block %d: memscope %s, the kernel %s" % (
+        b, "refuses (%s)" % "".join(sorted({r.get("reason", "?") for r in
+                                            d.table("blockers-%d" % b, "blockers")[0] or []}))
+        if b in refused else "offlines", "offlined it" if went else "refused (%s)" % why[b])
         for b, went in sorted(tried.items()) if went == (b in refused)]
     went = sorted(b for b, w in tried.items() if w)
     rep.setup("%s act-decisions-mixed" % tag, went and len(went) < len(tried),

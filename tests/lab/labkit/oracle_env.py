@@ -109,6 +109,10 @@ def vmlinux_dbg(name):
         # start of the archive; --occurrence=1 stops there instead of inflating the
         # module debug files after it: minutes under load)
         member = "./usr/lib/debug/boot/vmlinux-%s" % k.release
+        if "/usr/lib/modules/" in k.vmlinuz:
+            # 7.x puts the image under usr/lib/modules (kernels.Kernel); its -dbg
+            # package the vmlinux too, boot/vmlinux-<release> is a symlink to it
+            member = "./usr/lib/debug/lib/modules/%s/vmlinux" % k.release
         p = subprocess.run("dpkg-deb --fsys-tarfile %s | tar -xO --occurrence=1 %s > %s.tmp" % (
             _q(sorted(have)[-1]), _q(member), _q(out)), shell=True,
             stderr=subprocess.PIPE, universal_newlines=True)
