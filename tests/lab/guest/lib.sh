@@ -71,17 +71,19 @@ lab_ram_pfns() {
 # disk by 1 MiB: wait for that, so nothing runs between memscope and the dump.
 lab_dump() {
     $MODPROBE -q qemu_fw_cfg 2>/dev/null   # VMCOREINFO for -device vmcoreinfo
-    for d in /sys/block/vd*; do
-        [ "$(cat "$d/serial" 2>/dev/null)" = labin ] && in=$d
+    # (callers' variables: busybox sh has no "local" in every build, so the
+    # names here are lab_dump's own)
+    for _ld_b in /sys/block/vd*; do
+        [ "$(cat "$_ld_b/serial" 2>/dev/null)" = labin ] && _ld_in=$_ld_b
     done
-    old=$(cat "$in/size")
+    _ld_old=$(cat "$_ld_in/size")
     lab_say "dump-$1"
-    i=0
-    while [ $i -lt 9000 ] && [ "$(cat "$in/size")" = "$old" ]; do
+    _ld_i=0
+    while [ $_ld_i -lt 9000 ] && [ "$(cat "$_ld_in/size")" = "$_ld_old" ]; do
         sleep 0.1
-        i=$((i + 1))
+        _ld_i=$((_ld_i + 1))
     done
-    echo "$1 waited=${i}00ms" >>"$LAB_OUT/dumps.txt"
+    echo "$1 waited=${_ld_i}00ms" >>"$LAB_OUT/dumps.txt"
 }
 
 # lab_run NAME CMD...: run a command, keep stdout, stderr and exit status.

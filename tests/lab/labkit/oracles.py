@@ -27,8 +27,9 @@ def _ranges(dest, name):
         return []
 
 
-def read_dumps(kname, work, dest):
-    """drgn and crash on every dump of `work`; results under dest/oracle."""
+def read_dumps(kname, work, dest, crash=True):
+    """drgn on every dump of `work`, crash (crash=True) on the last one;
+    results under dest/oracle."""
     dumps = sorted(glob.glob(os.path.join(work, "dump-*.elf")))
     if not dumps:
         return
@@ -49,7 +50,7 @@ def read_dumps(kname, work, dest):
         name = os.path.basename(dump)[len("dump-"):-len(".elf")]
         if vmlinux:
             _drgn(dump, vmlinux, os.path.join(out, name), _ranges(dest, name))
-            if dump == last:
+            if crash and dump == last:
                 _crash(dump, vmlinux, os.path.join(out, name))
         os.unlink(dump)
 

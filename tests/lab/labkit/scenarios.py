@@ -35,7 +35,7 @@ BOOTS = {
     # devdax -a 2M) against /proc/kpageflags, meminfo, hugepages sysfs, daxctl;
     # the bench (bench/pages.sh); asserted by asserts_pages.py
     "pages": dict(script="scenario-pages.sh", mem="3G", nvdimm="1G", hotplug=None,
-                  cmdline="hugepagesz=1G hugepages=1", phases=[], dumps=True),
+                  cmdline="hugepagesz=1G hugepages=1", phases=[], dumps=True, crash=False),
     # issue 4: hotplug/unplug a devdax device (Movable, auto-online, Normal), pin a
     # devdax device and anonymous memory, a QMP pc-dimm onlined by memscope, an
     # offline refused by a pin; asserted by asserts_act.py
@@ -85,7 +85,7 @@ def run_boot(kname, boot, memscope):
     shutil.copytree(r.outdir, dest)
     shutil.copy(r.serial_log, os.path.join(dest, "serial.log"))
     if spec.get("dumps"):
-        oracles.read_dumps(kname, work, dest)
+        oracles.read_dumps(kname, work, dest, crash=spec.get("crash", True))
     meta = {"kernel": kname, "release": k.release, "boot": boot,
             "cmdline_extra": spec["cmdline"], "nvdimm": spec["nvdimm"],
             "hotplug": spec["hotplug"], "phases": spec["phases"], "rc": r.rc,
