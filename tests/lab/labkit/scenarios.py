@@ -21,11 +21,13 @@ echo "memscope: placeholder binary (no ./memscope built yet)" >&2
 exit 1
 """
 
+# "oracles": the number of oracle checks (PASS/FAIL/KNOWN) the boot's assertions
+# run, per kernel or for all ("*"); fewer is a failure (labkit/report.py)
 BOOTS = {
     "main": dict(script="scenario-main.sh", cmdline="", nvdimm="1G", hotplug="1G",
-                 phases=["pre", "post"], dumps=True),
+                 phases=["pre", "post"], dumps=True, oracles=32),
     "plain": dict(script="scenario-plain.sh", cmdline="no5lvl nokaslr", nvdimm=None,
-                  hotplug=None, phases=["boot"], dumps=True),
+                  hotplug=None, phases=["boot"], dumps=True, oracles=14),
     # issue 7: HVO on/off, a 1 GiB HugeTLB page, devdax 1G/2M/4K (-M mem) and -M dev,
     # a DIMM hot-added with memmap_on_memory; asserted by asserts_vmemmap.py
     "vmemmap": dict(script="scenario-vmemmap.sh", mem="3G", nvdimm="5G", hotplug="1G",
