@@ -32,17 +32,19 @@ BOOTS = {
     # a DIMM hot-added with memmap_on_memory; asserted by asserts_vmemmap.py
     "vmemmap": dict(script="scenario-vmemmap.sh", mem="3G", nvdimm="5G", hotplug="1G",
                     cmdline="hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 "
-                            "memory_hotplug.memmap_on_memory=1", phases=[]),
+                            "memory_hotplug.memmap_on_memory=1", phases=[],
+                    oracles={"6.1": 92, "*": 96}),     # 6.1: no NR_MEMMAP counters
     # issue 3: struct pages (THP + a pin, slab, hugetlb 2M HVO off/on and 1G,
     # devdax -a 2M) against /proc/kpageflags, meminfo, hugepages sysfs, daxctl;
     # the bench (bench/pages.sh); asserted by asserts_pages.py
     "pages": dict(script="scenario-pages.sh", mem="3G", nvdimm="1G", hotplug=None,
-                  cmdline="hugepagesz=1G hugepages=1", phases=[], dumps=True, crash=False),
+                  cmdline="hugepagesz=1G hugepages=1", phases=[], dumps=True, crash=False,
+                  oracles=20),
     # issue 4: hotplug/unplug a devdax device (Movable, auto-online, Normal), pin a
     # devdax device and anonymous memory, a QMP pc-dimm onlined by memscope, an
     # offline refused by a pin; asserted by asserts_act.py
     "act": dict(script="scenario-act.sh", cmdline="", nvdimm="1G", hotplug="1G",
-                phases=[]),
+                phases=[], oracles=27),
 }
 BOOT_TIMEOUT = 900   # an idle host needs under 120 s; helpers share 2 cores
 # dumps write all of guest memory twice (pre/, post/): a few GB under TCG load
