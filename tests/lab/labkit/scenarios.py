@@ -48,7 +48,7 @@ BOOTS = {
 }
 BOOT_TIMEOUT = 900   # an idle host needs under 120 s; helpers share 2 cores
 # dumps write all of guest memory twice (pre/, post/): a few GB under TCG load
-DUMP_BOOT_TIMEOUT = 1500
+DUMP_BOOT_TIMEOUT = 2400
 
 
 def placeholder_memscope():
