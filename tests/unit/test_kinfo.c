@@ -579,7 +579,8 @@ static void test_dwarf(void **state)
 	if (err && err->code == MS_ERR_FORMAT && strstr(err->msg, "no DWARF")) {
 		ms_error_free(err);
 		kfx_close(&k);
-		skip();		/* built without -g */
+		print_message("skip reason: fixture built without -g (no DWARF)\n");
+		skip();
 	}
 	if (err)
 		fail_msg("ms_kinfo_open: %s", err->msg);
@@ -829,8 +830,12 @@ static void test_real_kernels(void **state)
 		any = true;
 		real_kernel(kernels[i]);
 	}
-	if (!any)
+	if (!any) {
+		/* tests/run-unit prints this reason with its SKIP line */
+		print_message("skip reason: no lab artifacts in %s (tests/lab/lab.py artifacts)\n",
+			      artifacts_dir());
 		skip();
+	}
 }
 
 int main(void)

@@ -58,6 +58,34 @@ lab_sysmem() {
     } >"$1"
 }
 
+# lab_ram_pfns: the pfn range of every top-level "System RAM" of /proc/iomem,
+# one FIRST-LAST per line (decimal, as memscope pages takes it)
+lab_ram_pfns() {
+    grep '^[0-9a-f]*-[0-9a-f]* : System RAM$' /proc/iomem | while IFS='- ' read -r a b _; do
+        echo "$(( 0x$a >> 12 ))-$(( 0x$b >> 12 ))"
+    done
+}
+
+# lab_dump NAME (issue 11): the host pauses the guest, writes a QEMU dump of
+# it for drgn and crash (labkit/oracles.py), resumes it and grows the labin
+# disk by 1 MiB: wait for that, so nothing runs between memscope and the dump.
+lab_dump() {
+    $MODPROBE -q qemu_fw_cfg 2>/dev/null   # VMCOREINFO for -device vmcoreinfo
+    # (callers' variables: busybox sh has no "local" in every build, so the
+    # names here are lab_dump's own)
+    for _ld_b in /sys/block/vd*; do
+        [ "$(cat "$_ld_b/serial" 2>/dev/null)" = labin ] && _ld_in=$_ld_b
+    done
+    _ld_old=$(cat "$_ld_in/size")
+    lab_say "dump-$1"
+    _ld_i=0
+    while [ $_ld_i -lt 9000 ] && [ "$(cat "$_ld_in/size")" = "$_ld_old" ]; do
+        sleep 0.1
+        _ld_i=$((_ld_i + 1))
+    done
+    echo "$1 waited=${_ld_i}00ms" >>"$LAB_OUT/dumps.txt"
+}
+
 # lab_run NAME CMD...: run a command, keep stdout, stderr and exit status.
 lab_run() {
     name=$1
@@ -79,6 +107,8 @@ lab_ground_truth() {
     uname -r >"$g/uname.txt"
     cat /proc/cmdline >"$g/cmdline.txt"
     cat /proc/zoneinfo >"$g/zoneinfo.txt"
+    cat /proc/meminfo >"$g/meminfo.txt"
+    grep ' _text$' /proc/kallsyms >"$g/ktext.txt"
     dd if=/proc/kcore bs=4096 count=16 of="$g/kcore.head" 2>/dev/null
     ls -l /sys/bus/dax/devices/ >"$g/dax-devices.txt" 2>&1
     for r in /sys/bus/dax/devices/dax*; do
@@ -98,6 +128,7 @@ lab_memscope() {
     LAB_OUT=$m lab_run subsections-json $MEMSCOPE subsections -J
     LAB_OUT=$m lab_run blocks-json $MEMSCOPE blocks -J
     LAB_OUT=$m lab_run summary $MEMSCOPE summary
+    LAB_OUT=$m lab_run summary-json $MEMSCOPE summary -J -b
     LAB_OUT=$m lab_run sections $MEMSCOPE sections
     # bad input: not root -> one line on stderr, exit 1
     LAB_OUT=$m lab_run nonroot $SETPRIV --reuid=65534 --regid=65534 --clear-groups \

@@ -74,14 +74,36 @@ r unplug-noforce $M unplug "$big"
 r unplug-force $M -J unplug "$big" --force --timeout 3
 snap unplug-force
 
+# pins_now NAME: the kernel's own FOLL_PIN counters (issue 11: the oracle of pin)
+pins_now() {
+    grep '^nr_foll_pin_' /proc/vmstat >"$A/vmstat-$1.txt"
+}
+# pins_settled NAME BEFORE: after a release, io_uring drops its buffers from a
+# workqueue (io_ring_exit_work) once the ring is gone: wait (5 s at most) for
+# acquired - released to come back to BEFORE's, then read
+pins_settled() {
+    i=0
+    net0=$(awk '{v[$1]=$2} END {print v["nr_foll_pin_acquired"] - v["nr_foll_pin_released"]}' \
+        "$A/vmstat-$2.txt")
+    while [ $i -lt 50 ] && [ "$(awk '/^nr_foll_pin_acquired/ {a=$2} /^nr_foll_pin_released/ {r=$2}
+            END {print a - r}' /proc/vmstat)" != "$net0" ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    pins_now "$1"
+}
+
 # (4) pin a 2 MiB-aligned devdax device; a hotplug of it meanwhile is refused
+pins_now pin-dax-before
 $M -J pin "/dev/$small" --until-signal >"$A/pin-dax.out" 2>"$A/pin-dax.err" &
 pid=$!
 wait_file "$A/pin-dax.out" '"pinned"'
+pins_now pin-dax-held
 r hotplug-inuse $M hotplug "$small"
 kill -INT $pid
 wait $pid
 echo $? >"$A/pin-dax.rc"
+pins_settled pin-dax-after pin-dax-before
 
 # a hugetlbfs file (io_uring takes hugetlbfs on every kernel)
 echo 4 >/proc/sys/vm/nr_hugepages
@@ -126,9 +148,11 @@ r offline-single $M -J offline "$b5"
 snap dimm-final
 
 # (7) pin anonymous memory (it lands in the Normal blocks); offline refused
+pins_now pin-anon-before
 $M -P pin anon:128M --hold 60 >"$A/pin-anon.out" 2>"$A/pin-anon.err" &
 pid=$!
 wait_file "$A/pin-anon.out" 'PINCOUNT_AFTER'
+pins_now pin-anon-held
 # the hot-added Normal block holding the most pinned pages
 pb=$(awk -F'"' -v a="$b1" -v b="$b2" '$18 > 0 && ($6 == a || $6 == b) { n[$6] += $4 }
      END { m = 0; for (k in n) if (n[k] > m) { m = n[k]; best = k }; print best }' "$A/pin-anon.out")
@@ -139,4 +163,32 @@ kill -TERM $pid
 wait $pid
 echo $? >"$A/pin-anon.rc"
 r blockers-released $M -J blockers "$pb"
+pins_settled pin-anon-after pin-anon-before
+
+# (8) issue 11: the kernel's decision on every online block.  With 64 MiB
+# pinned again, memscope predicts (blockers) and then, block by block,
+# the block is offlined through sysfs: it goes (and is onlined back) or the
+# kernel refuses (EBUSY/EINVAL at once, or keeps retrying a pinned page until
+# the 5 s timeout stops it); asserted by asserts_act.check_decisions.
+$M -J pin anon:64M --until-signal >"$A/pin-decide.out" 2>"$A/pin-decide.err" &
+pid=$!
+wait_file "$A/pin-decide.out" '"pinned"'
+grep -l '^online$' $mem/memory*/state | sed 's,.*/memory,,; s,/state,,' | sort -n \
+    >"$A/decide-blocks.txt"
+mkdir -p "$A/decide"
+for b in $(cat "$A/decide-blocks.txt"); do
+    # the prediction right before the kernel decides: an earlier offline moves
+    # pages into the blocks after it (one run per block: -J shows first runs only)
+    LAB_OUT=$A/decide lab_run "blockers-$b" $M -J blockers "$b"
+    t0=$(cut -d' ' -f1 /proc/uptime)
+    timeout 5 sh -c "echo offline >$mem/memory$b/state" 2>"$A/decide.err"
+    rc=$?
+    st=$(cat $mem/memory$b/state)
+    echo "$b rc=$rc state=$st t0=$t0 t1=$(cut -d' ' -f1 /proc/uptime) $(tr '\n' ' ' <"$A/decide.err")" \
+        >>"$A/decide.txt"
+    [ "$st" = offline ] && echo online >$mem/memory$b/state
+done
+kill -INT $pid
+wait $pid
+echo $? >"$A/pin-decide.rc"
 snap end

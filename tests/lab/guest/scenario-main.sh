@@ -13,6 +13,7 @@ echo $? >"$LAB_OUT/namespaces.rc"
 
 lab_ground_truth "$LAB_OUT/pre/truth"
 lab_memscope "$LAB_OUT/pre/memscope"
+lab_dump pre
 lab_tui_pre "$LAB_OUT/pre/tui"
 
 mem=/sys/devices/system/memory
@@ -54,6 +55,7 @@ echo "$new" >"$LAB_OUT/blocks-hotplugged.txt"
 
 lab_ground_truth "$LAB_OUT/post/truth"
 lab_memscope "$LAB_OUT/post/memscope"
+lab_dump post
 . /lab/metrics.sh && lab_metrics "$LAB_OUT/post/metrics"
 lab_tui_post "$LAB_OUT/post/tui"
 

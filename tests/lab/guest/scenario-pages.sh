@@ -55,8 +55,24 @@ pages_collect() {
     LAB_OUT=$d lab_run pages $MEMSCOPE pages -r -n \
         -o PFN,KIND,ORDER,HEAD,TYPE,COMPOUND,FLAGS,PINCOUNT,REFCOUNT,ZONE,STATE $(cat "$d/ranges.txt")
     mv "$d/pages.out" "$d/pages.txt"
+    # issue 11: drgn reads the same struct pages from a dump (asserts_drgn)
+    mkdir -p "$LAB_OUT/dump-ranges"
+    cp "$d/ranges.txt" "$LAB_OUT/dump-ranges/${d##*/}.txt"
+    lab_dump "${d##*/}"
     dd if=/proc/kpageflags of="$d/kpageflags.bin" bs=1M 2>/dev/null
+    # issue 11: every RAM pfn against kpageflags and kpagecount (labkit/kpf.py),
+    # both read in 1 MiB chunks (one read() of the whole file fails: EINVAL)
+    lab_ram_pfns >"$d/ram-ranges.txt"
+    dd if=/proc/kpageflags of="$d/kpf-all-before.bin" bs=1M 2>/dev/null
+    dd if=/proc/kpagecount of="$d/kpc-all-before.bin" bs=1M 2>/dev/null
+    LAB_OUT=$d lab_run pages-all $MEMSCOPE pages -r -n -o "$KPF_COLS" $(cat "$d/ram-ranges.txt")
+    dd if=/proc/kpageflags of="$d/kpf-all-after.bin" bs=1M 2>/dev/null
+    dd if=/proc/kpagecount of="$d/kpc-all-after.bin" bs=1M 2>/dev/null
 }
+KPF_COLS=PFN,KIND,ORDER,HEAD,TYPE,COMPOUND,FLAGS,PINCOUNT,REFCOUNT,ZONE,STATE,MAPCOUNT,MAPPING
+# hold the state still while memscope and the kernel are read: no
+# khugepaged collapse between the readings (THP stays madvise, below)
+echo 600000 >/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs 2>/dev/null
 
 echo 0 >/proc/sys/vm/hugetlb_optimize_vmemmap 2>/dev/null
 echo 16 >$hp2/nr_hugepages

@@ -2,6 +2,7 @@
 . /lab/lib.sh
 lab_ground_truth "$LAB_OUT/boot/truth"
 lab_memscope "$LAB_OUT/boot/memscope"
+lab_dump boot
 # bad input, last because it is one way: kernel lockdown raised at run time
 # makes /proc/kcore refuse even root; memscope must say so in one line
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null

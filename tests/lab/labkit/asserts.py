@@ -8,6 +8,7 @@ import os
 import re
 
 from . import truth as T
+from .report import Report  # noqa: F401  (the rules of the suite)
 
 FLAGS = ["present", "memmap", "online", "early", "zone_device", "vmemmap_preinit"]
 LETTERS = {"present": "P", "memmap": "M", "online": "O", "early": "E", "zone_device": "D",
@@ -15,21 +16,8 @@ LETTERS = {"present": "P", "memmap": "M", "online": "O", "early": "E", "zone_dev
 NONROOT_MSG = "memscope: reading /proc/kcore needs CAP_SYS_RAWIO (run as root)"
 # nokaslr vmemmap bases (arch/x86/include/asm/pgtable_64_types.h)
 VMEMMAP_NOKASLR = {4: 0xffffea0000000000, 5: 0xffd4000000000000}
-
-
-class Report:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print("PASS %s" % name)
-        else:
-            self.failed += 1
-            print("FAIL %s: %s" % (name, detail or "failed"))
-        return ok
+# __START_KERNEL_map + CONFIG_PHYSICAL_START (Debian amd64: 0x1000000)
+START_KERNEL = 0xffffffff81000000
 
 
 class Phase:
@@ -95,11 +83,13 @@ def _flags(sec):
 def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False, expect_5level=None):
     """All per-collection assertions."""
     c = lambda name, ok, detail="": rep.check("%s %s" % (tag, name), ok, detail)  # noqa: E731
+    same = lambda name, ok, detail="": rep.same("%s %s" % (tag, name), ok, detail)  # noqa: E731
+    setup = lambda name, ok, detail="": rep.setup("%s %s" % (tag, name), ok, detail)  # noqa: E731
 
     # memscope ran, non-root refused
     for name in ("sections-json", "subsections-json", "blocks-json"):
-        c("memscope-%s" % name, ph.ms[name] is not None, ph.ms_err.get(name, ""))
-    c("memscope-summary", T.read(os.path.join(ph.dir, "memscope", "summary.rc")).strip() == "0",
+        setup("memscope-%s" % name, ph.ms[name] is not None, ph.ms_err.get(name, ""))
+    setup("memscope-summary", T.read(os.path.join(ph.dir, "memscope", "summary.rc")).strip() == "0",
       T.read(os.path.join(ph.dir, "memscope", "summary.err")).strip()[:300])
     err = T.read(os.path.join(ph.dir, "memscope", "nonroot.err"))
     rc = T.read(os.path.join(ph.dir, "memscope", "nonroot.rc")).strip()
@@ -182,7 +172,8 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False, expect_5level=Non
                 if s.get("active") != mp.count("#") or bysub[n].get("active") != mp.count("#"):
                     bad.append("%s: active %r/%r vs map count %d" % (
                         n, s.get("active"), bysub[n].get("active"), mp.count("#")))
-        c("section-fields", not bad, "; ".join(bad[:6]))
+        # memscope's own columns against each other (state letters, map count)
+        same("section-fields", not bad, "; ".join(bad[:6]))
 
         # (ii) sections of each block: present+memmap, online iff block online,
         # early iff boot memory, block number, zone when the block has one
@@ -280,6 +271,8 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False, expect_5level=Non
         elif expect_dev:
             c("partial-last-section", False, "no namespace/dax range in /proc/iomem")
 
+    check_zoneinfo(rep, tag, ph, bysec)
+
     # (v) paging mode
     la57 = "la57" in ph.flags
     five = la57 and "no5lvl" not in ph.cmdline
@@ -287,7 +280,7 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False, expect_5level=Non
     says5 = bool(re.search(r"5[- ]level|levels?\W{0,3}5\b|la57\W{0,3}(on|yes|active)", s, re.I))
     says4 = bool(re.search(r"4[- ]level|levels?\W{0,3}4\b", s, re.I))
     if expect_5level is not None:
-        c("scenario-paging", five == expect_5level,
+        setup("scenario-paging", five == expect_5level,
           "wanted %s-level paging; la57=%s cmdline=%s" % (
               5 if expect_5level else 4, la57, " ".join(ph.cmdline)))
     c("paging-levels", (says5, says4) == (five, not five),
@@ -295,7 +288,7 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False, expect_5level=Non
           la57, "no5lvl" in ph.cmdline, says5, says4))
     vi = ph.vmcoreinfo
     if vi.get("NUMBER(pgtable_l5_enabled)") is not None:
-        c("paging-ground-truth", (vi["NUMBER(pgtable_l5_enabled)"] == "1") == five,
+        setup("paging-ground-truth", (vi["NUMBER(pgtable_l5_enabled)"] == "1") == five,
           "VMCOREINFO pgtable_l5_enabled=%s, la57=%s cmdline=%s" % (
               vi["NUMBER(pgtable_l5_enabled)"], la57, " ".join(ph.cmdline)))
 
@@ -303,13 +296,24 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False, expect_5level=Non
     if "KERNELOFFSET" in vi:
         off = int(vi["KERNELOFFSET"], 16)
         nokaslr = "nokaslr" in ph.cmdline
-        c("kaslr-ground-truth", (off == 0) == nokaslr,
+        setup("kaslr-ground-truth", (off == 0) == nokaslr,
           "KERNELOFFSET=%#x with cmdline %s" % (off, " ".join(ph.cmdline)))
         m = re.search(r"KASLR\W+offset\W+(0x[0-9a-f]+)", s, re.I)
         says_off = bool(re.search(r"KASLR\W+(off|disabled|none|no)\b|no KASLR", s, re.I))
-        c("kaslr-offset", (m is not None and int(m.group(1), 16) == off) or
-          (m is None and says_off and off == 0),
-          "summary %r, KERNELOFFSET=%#x" % (m.group(0) if m else None, off))
+        says = int(m.group(1), 16) if m else (0 if says_off else None)
+        # The oracle: where the kernel's text is (/proc/kallsyms _text) less its
+        # link address __START_KERNEL (__START_KERNEL_map + CONFIG_PHYSICAL_START,
+        # 16 MiB on Debian's x86_64 configs).  memscope reads VMCOREINFO
+        # KERNELOFFSET; agreeing with that is only consistency.
+        text = T.kallsyms_text(os.path.join(ph.dir, "truth", "ktext.txt"))
+        if text is not None:
+            c("kaslr-offset", says == text - START_KERNEL,
+              "summary %r, kallsyms _text %#x - %#x = %#x" % (
+                  m.group(0) if m else None, text, START_KERNEL, text - START_KERNEL))
+        else:
+            rep.skip("%s kaslr-offset" % tag, "no kallsyms _text collected (truth/ktext.txt)")
+        same("kaslr-offset-vmcoreinfo", says == off,
+             "summary %r, KERNELOFFSET=%#x" % (m.group(0) if m else None, off))
 
     # memmap address of each section = vmemmap + first pfn * sizeof(struct page)
     if secs is not None:
@@ -323,20 +327,78 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False, expect_5level=Non
                    for s in secs
                    if _hex(s.get("memmap") or "0") !=
                    base + s["section"] * (T.SECTION_SIZE >> 12) * psize]
-            c("memmap-address", not bad, "; ".join(bad[:4]))
+            # the vmemmap base is the VMCOREINFO memscope itself read: consistency
+            # only (drgn's pfn_to_page() on the dump is the oracle, asserts_drgn)
+            same("memmap-address", not bad, "; ".join(bad[:4]))
+        else:
+            rep.skip("%s memmap-address" % tag, "no SYMBOL(vmemmap) in VMCOREINFO and KASLR on")
+
+
+def check_zoneinfo(rep, tag, ph, bysec):
+    """issue 11: the nodes of `summary -J` and each section's zone against
+    /proc/zoneinfo (the kernel's pgdat and zone spans)."""
+    zones = T.zoneinfo(os.path.join(ph.dir, "truth", "zoneinfo.txt"))
+    base = os.path.join(ph.dir, "memscope", "summary-json")
+    if not os.path.exists(base + ".rc"):
+        rep.skip("%s nodes-vs-zoneinfo" % tag, "no summary -J collected (older result)")
+        return
+    try:
+        doc = json.loads(T.read(base + ".out"))
+        nodes = {n["node"]: n for n in doc["nodes"]}
+    except (ValueError, KeyError, TypeError) as e:
+        rep.check("%s nodes-vs-zoneinfo" % tag, False, "summary -J: %s (exit %s)" % (
+            e, T.read(base + ".rc").strip()))
+        return
+    bad = []
+    for nid in sorted({z["node"] for z in zones} | set(nodes)):
+        zs = [z for z in zones if z["node"] == nid]
+        n = nodes.get(nid)
+        if n is None:
+            bad.append("node %d: not in memscope" % nid)
+            continue
+        present = sum(z.get("present", 0) for z in zs)
+        names = [z["zone"] for z in zs if z.get("spanned", 0) > 0]
+        ends = [z["start_pfn"] + z["spanned"] for z in zs if "start_pfn" in z and z["spanned"]]
+        starts = [z["start_pfn"] for z in zs if "start_pfn" in z and z["spanned"]]
+        if n.get("present") != present:
+            bad.append("node %d present %r, zoneinfo sum %d" % (nid, n.get("present"), present))
+        if sorted(n.get("zones") or []) != sorted(names):
+            bad.append("node %d zones %r, zoneinfo %r" % (nid, n.get("zones"), names))
+        if starts and n.get("start_pfn") != min(starts):
+            bad.append("node %d start_pfn %r, zoneinfo %d" % (nid, n.get("start_pfn"), min(starts)))
+        # the Device zone prints no start_pfn: its end bounds the span from below only
+        if ends and not (n.get("spanned") or 0) >= max(ends) - min(starts):
+            bad.append("node %d spanned %r < zoneinfo %d" % (nid, n.get("spanned"),
+                                                             max(ends) - min(starts)))
+    rep.check("%s nodes-vs-zoneinfo" % tag, zones and not bad, "; ".join(bad[:4]))
+    if bysec is None:
+        return
+    bad = []
+    for n, sec in sorted(bysec.items()):
+        zname = sec.get("zone")
+        if zname in (None, "", "-", "Device"):
+            continue
+        lo, hi = n * T.SECTION_SIZE >> 12, (n + 1) * T.SECTION_SIZE >> 12
+        for zn in zname.split("/"):    # a section across zones: "DMA/DMA32"
+            zs = [z for z in zones if z["zone"] == zn and z.get("node") == sec.get("node")]
+            if not any("start_pfn" in z and z["start_pfn"] < hi and
+                       lo < z["start_pfn"] + z["spanned"] for z in zs):
+                bad.append("section %d: zone %r outside that zone's span" % (n, zn))
+    rep.check("%s section-zones-vs-zoneinfo" % tag, zones and not bad, "; ".join(bad[:4]))
 
 
 def check_boot(rep, d):
     meta = json.loads(T.read(os.path.join(d, "meta.json"), "{}") or "{}")
     tag = "%s/%s" % (meta.get("kernel", "?"), meta.get("boot", os.path.basename(d)))
-    ok = rep.check("%s guest-finished" % tag, meta.get("rc") == 0 and not meta.get("timed_out"),
+    ok = rep.setup("%s guest-finished" % tag, meta.get("rc") == 0 and not meta.get("timed_out"),
                    "rc=%s timed_out=%s, see %s" % (meta.get("rc"), meta.get("timed_out"),
                                                    os.path.join(d, "serial.log")))
     if not ok and meta.get("rc") is None:
         return
     if meta.get("boot") == "pages":  # issue 3: its own assertions
-        from . import asserts_pages
+        from . import asserts_pages, asserts_drgn
         asserts_pages.check(rep, tag, d, meta)
+        asserts_drgn.check_pages(rep, tag, d, ["nohvo", "hvo"])
         return
     if meta.get("boot") == "act":  # issue 4: its own assertions
         from . import asserts_act
@@ -359,7 +421,7 @@ def check_boot(rep, d):
         except ValueError:
             regions = []
         nss = [n for r in regions for n in r.get("namespaces", [])]
-        rep.check("%s namespaces-created" % tag,
+        rep.setup("%s namespaces-created" % tag,
                   T.read(os.path.join(d, "namespaces.rc")).strip() == "0" and len(nss) == 2 and
                   all(n.get("mode") == "devdax" and n.get("map") == "mem" for n in nss),
                   T.read(os.path.join(d, "namespaces.log")).strip()[-300:])
@@ -372,13 +434,17 @@ def check_boot(rep, d):
         try:
             ph = Phase(pd)
         except (OSError, KeyError, ValueError) as e:
-            rep.check("%s/%s collected" % (tag, phase), False, "%s: %s" % (pd, e))
+            rep.setup("%s/%s collected" % (tag, phase), False, "%s: %s" % (pd, e))
             continue
         check_phase(rep, "%s/%s" % (tag, phase), ph, hot_blocks=hot if phase == "post" else (),
                     expect_dev=nvdimm,
                     expect_5level="no5lvl" not in meta.get("cmdline_extra", "").split())
         if phase == "post" and meta.get("hotplug"):
             check_hotplug(rep, "%s/%s" % (tag, phase), ph, hot, d)
+    from . import scenarios
+    if scenarios.BOOTS.get(meta.get("boot"), {}).get("dumps"):  # issue 11: drgn, crash
+        from . import asserts_drgn
+        asserts_drgn.check(rep, tag, d, meta.get("phases", []))
     if meta.get("boot") == "plain":
         check_lockdown(rep, tag, os.path.join(d, "boot", "memscope"))
     if meta.get("boot") == "main":  # issue 5: the TUI through tmux
@@ -419,7 +485,7 @@ def check_hotplug(rep, tag, ph, hot, d):
             bad.append("block %d: sysfs %s, want %s" % (num, b and b.state, want_state))
     if not any(r[0] >= 4 << 30 for r in ph.ram):
         bad.append("no hot-added System RAM above 4 GiB in /proc/iomem")
-    rep.check("%s hotplug-ground-truth" % tag, not bad, "; ".join(bad[:4]))
+    rep.setup("%s hotplug-ground-truth" % tag, not bad, "; ".join(bad[:4]))
     blks = ph.ms["blocks-json"]
     secs = ph.ms["sections-json"]
     if blks is None or secs is None:
@@ -442,9 +508,23 @@ def check_hotplug(rep, tag, ph, hot, d):
     rep.check("%s hotplug-memscope" % tag, not bad, "; ".join(bad[:4]))
 
 
+def _declared(d):
+    """The number of oracle checks a boot declares (scenarios.BOOTS)."""
+    from . import scenarios
+    meta = json.loads(T.read_optional(os.path.join(d, "meta.json"), "{}") or "{}")
+    spec = scenarios.BOOTS.get(meta.get("boot"), {})
+    n = spec.get("oracles")
+    if isinstance(n, dict):
+        n = n.get(meta.get("kernel"), n.get("*"))
+    tag = "%s/%s" % (meta.get("kernel", "?"), meta.get("boot", os.path.basename(d)))
+    return tag, n
+
+
 def main(dirs):
     rep = Report()
     for d in dirs:
+        tag, declared = _declared(d)
+        rep.begin_boot(tag)
         check_boot(rep, d)
-    print("%d passed, %d failed" % (rep.passed, rep.failed))
-    return 0 if rep.failed == 0 else 1
+        rep.end_boot(tag, declared)
+    return rep.close()

@@ -210,7 +210,9 @@ def check_pin_dax(rep, tag, a, small, size):
         all(r.get("kind") == "head" and r.get("order") == 9 and
             r.get("pincount_after", 0) > r.get("pincount_before", 0) for r in pinned) and \
         all(r.get("pincount_after") == before.get(r.get("pfn")) for r in released)
-    rep.check("%s act-pin-hugetlb" % tag, ok, "exit %s %s pinned %r" % (
+    # memscope's pin table against itself (before/after): SAME; the kernel's
+    # FOLL_PIN counters are the oracle (check_pin_vmstat)
+    rep.same("%s act-pin-hugetlb" % tag, ok, "exit %s %s pinned %r" % (
         a.rc("pin-hugetlb"), a.err("pin-hugetlb")[:200], (pinned or [])[:2]))
     ok, why = one_line_error(a, "hotplug-inuse", 1, "in use")
     rep.check("%s act-hotplug-inuse-refused" % tag, ok, why)
@@ -293,7 +295,7 @@ def check_pinned_offline(rep, tag, a, info):
     blk, _ = a.table("offline-pinned", "blockers")
     pinned = [r for r in blk or [] if r.get("reason") == "pinned" and r.get("block") == pb]
     ok = a.rc("offline-pinned") == "1" and "memory%d" % pb in err and pinned
-    rep.check("%s act-offline-refused-blockers" % tag, ok, "exit %s stderr %r blockers %r" % (
+    rep.same("%s act-offline-refused-blockers" % tag, ok, "exit %s stderr %r blockers %r" % (
         a.rc("offline-pinned"), err[:200], (blk or [])[:3]))
     # blockers names the pinned pfns with their pin counts, as pin saw them
     blk, schema = a.table("blockers-pinned", "blockers")
@@ -309,10 +311,12 @@ def check_pinned_offline(rep, tag, a, info):
                       int(x["pfn"], 16) + x["pages"]), None)
         if r is None or r.get("pincount", 0) < 1:
             bad.append("pfn %s (pinned by pin) not named: %r" % (p["PFN"], r))
-    rep.check("%s act-blockers-names-pins" % tag, not bad, "; ".join(bad[:3]))
+    # blockers against pin: memscope against memscope (the kernel's decision
+    # is check_decisions)
+    rep.same("%s act-blockers-names-pins" % tag, not bad, "; ".join(bad[:3]))
     blk, _ = a.table("blockers-released", "blockers")
     left = [r for r in blk or [] if r.get("reason") == "pinned"]
-    rep.check("%s act-pins-gone-after-release" % tag,
+    rep.same("%s act-pins-gone-after-release" % tag,
               a.rc("blockers-released") == "0" and not left and
               T.read(os.path.join(a.d, "pin-anon.rc")).strip() == "0",
               "exit %s, %d pinned rows left, pin exit %s" % (
@@ -364,7 +368,7 @@ def check(rep, tag, d, meta):
     dev = dict(kv.split("=", 1) for kv in T.read(os.path.join(a.d, "daxdevs.txt")).split()
                if kv.startswith(("big=", "small=")))
     big, small = dev.get("big", ""), dev.get("small", "")
-    rep.check("%s act-namespaces" % tag, T.read(os.path.join(a.d, "namespaces.rc")).strip() == "0"
+    rep.setup("%s act-namespaces" % tag, T.read(os.path.join(a.d, "namespaces.rc")).strip() == "0"
               and big and small, T.read(os.path.join(a.d, "namespaces.log"))[-300:])
     check_dax(rep, tag, a, big, small)
     size = 0
@@ -377,3 +381,84 @@ def check(rep, tag, d, meta):
     info = check_dimm(rep, tag, a)
     check_diff(rep, tag, a, meta)
     check_pinned_offline(rep, tag, a, info)
+    check_pin_vmstat(rep, tag, a)
+    check_decisions(rep, tag, a)
+
+
+def _pins(a, name):
+    """net FOLL_PIN pins the kernel holds: nr_foll_pin_acquired - released"""
+    v = dict(l.split() for l in T.read(os.path.join(a.d, "vmstat-%s.txt" % name)).splitlines()
+             if len(l.split()) == 2)
+    try:
+        return int(v["nr_foll_pin_acquired"]) - int(v["nr_foll_pin_released"])
+    except KeyError:
+        return None
+
+
+def _pin_delta(rows, key_before, key_after, key_pages, key_kind):
+    """Pins memscope saw added: per folio head its _pincount delta, per run of
+    base pages (pincount = refcount / GUP_PIN_COUNTING_BIAS) delta x pages."""
+    total = 0
+    for r in rows:
+        d = int(r.get(key_after) or 0) - int(r.get(key_before) or 0)
+        total += d if r.get(key_kind) == "head" else d * int(r.get(key_pages) or 1)
+    return total
+
+
+def check_pin_vmstat(rep, tag, a):
+    """issue 11: what `pin` says it pinned, against the kernel's own counters
+    (/proc/vmstat nr_foll_pin_acquired/released, read before, while held, after)."""
+    for name, json_out in (("pin-dax", True), ("pin-anon", False)):
+        before, held, after = (_pins(a, "%s-%s" % (name, p)) for p in ("before", "held", "after"))
+        if json_out:
+            rows = []
+            for doc in docs(a.out(name)):
+                rows = doc.get("pinned", rows)
+            got = _pin_delta(rows, "pincount_before", "pincount_after", "pages", "kind")
+        else:   # -P: the pinned rows, then the released rows (first sighting of a pfn)
+            rows, seen = [], set()
+            for r in pairs(a.out(name)):
+                if "PINCOUNT_AFTER" in r and r.get("PFN") not in seen:
+                    seen.add(r.get("PFN"))
+                    rows.append(r)
+            got = _pin_delta(rows, "PINCOUNT_BEFORE", "PINCOUNT_AFTER", "PAGES", "KIND")
+        if None in (before, held, after):
+            rep.check("%s act-%s-vmstat" % (tag, name), False, "no nr_foll_pin_* in /proc/vmstat")
+            continue
+        rep.check("%s act-%s-vmstat" % (tag, name), rows and got == held - before and
+                  after == before,
+                  "memscope pinned %d (%d rows), the kernel holds %d more pins while held, "
+                  "%+d after the release" % (got, len(rows), held - before, after - before))
+
+
+def check_decisions(rep, tag, a):
+    """issue 11: blockers predicts, for every online block, whether the kernel
+    offlines it; the kernel then decides (echo offline > memoryN/state)."""
+    tried, why = {}, {}
+    for line in T.read(os.path.join(a.d, "decide.txt")).splitlines():
+        f = line.split()
+        if len(f) >= 3 and f[0].isdigit():
+            tried[int(f[0])] = f[2] == "state=offline"
+            why[int(f[0])] = " ".join(f[5:]) or f[1]
+    d = Act.__new__(Act)
+    d.d = os.path.join(a.d, "decide")
+    refused, bad = set(), []
+    for b in sorted(tried):
+        rows, schema = d.table("blockers-%d" % b, "blockers")
+        if d.rc("blockers-%d" % b) not in ("0", "1") or schema != 1:
+            bad.append("block %d: blockers exit %s %s" % (b, d.rc("blockers-%d" % b),
+                                                          d.err("blockers-%d" % b)[:100]))
+        elif rows:
+            refused.add(b)
+    if not tried:
+        bad.append("no block tried (decide.txt)")
+    bad += ["block %d: memscope %s, the kernel %s" % (
+        b, "refuses (%s)" % "".join(sorted({r.get("reason", "?") for r in
+                                            d.table("blockers-%d" % b, "blockers")[0] or []}))
+        if b in refused else "offlines", "offlined it" if went else "refused (%s)" % why[b])
+        for b, went in sorted(tried.items()) if went == (b in refused)]
+    went = sorted(b for b, w in tried.items() if w)
+    rep.setup("%s act-decisions-mixed" % tag, went and len(went) < len(tried),
+              "%d of %d blocks offlined: the scenario needs both outcomes" % (len(went), len(tried)))
+    print("INFO %s act-offline-decisions: %d blocks, offlined %s" % (tag, len(tried), went))
+    rep.check("%s act-offline-decisions" % tag, not bad, "; ".join(bad[:6]))

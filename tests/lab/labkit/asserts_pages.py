@@ -78,14 +78,16 @@ def _memscope_bits(row, rows, free):
 
 def check_phase(rep, tag, pd, helper):
     c = lambda name, ok, detail="": rep.check("%s %s" % (tag, name), ok, detail)
+    setup = lambda name, ok, detail="": rep.setup("%s %s" % (tag, name), ok, detail)
     doc = T.read(os.path.join(pd, "compound-json.out"))
     rc = T.read(os.path.join(pd, "compound-json.rc")).strip()
     try:
         census = _census(json.loads(doc))
     except ValueError:
         census = []
-    c("compound-runs", rc == "0" and census, "exit %s, %s" % (rc, doc[:200]))
-    c("check-clean", T.read(os.path.join(pd, "check.rc")).strip() == "0",
+    setup("compound-runs", rc == "0" and census, "exit %s, %s" % (rc, doc[:200]))
+    # memscope's own consistency rules, no oracle: SAME
+    rep.same("%s check-clean" % tag, T.read(os.path.join(pd, "check.rc")).strip() == "0",
       T.read(os.path.join(pd, "check.out"))[:400] + T.read(os.path.join(pd, "check.err"))[:200])
 
     # hugetlb: every size's nr_hugepages (free or not) is a compound page of its order
@@ -120,7 +122,7 @@ def check_phase(rep, tag, pd, helper):
     c("devdax-census", devs and not bad, "; ".join(bad) or "no dax device")
 
     rows = _pages(T.read(os.path.join(pd, "pages.txt")))
-    c("pages-runs", T.read(os.path.join(pd, "pages.rc")).strip() == "0" and rows,
+    setup("pages-runs", T.read(os.path.join(pd, "pages.rc")).strip() == "0" and rows,
       T.read(os.path.join(pd, "pages.err"))[:300])
 
     # the helper's THPs and the pin
@@ -153,7 +155,7 @@ def check_phase(rep, tag, pd, helper):
         a, b = rg.split("-")
         exact.update(range(int(a), int(b) + 1))
     seen = {k: 0 for k in (KPF_HEAD, KPF_TAIL, KPF_HUGE, KPF_THP, KPF_SLAB, KPF_BUDDY)}
-    bad_exact, bad_other, other = [], 0, 0
+    bad_exact, bad_other, other, compared_exact = [], 0, 0, 0
     free = _free_blocks(rows)
     for pfn, row in sorted(rows.items()):
         if pfn >= len(kpf) or kpf[pfn] >> KPF_NOPAGE & 1:
@@ -169,19 +171,54 @@ def check_phase(rep, tag, pd, helper):
         for b, v in mine.items():
             seen[b] += v
         if pfn in exact:
+            compared_exact += 1
             if diff:
                 bad_exact.append("pfn %d bits %r (kpageflags %#x, memscope %r)" %
                                  (pfn, diff, kpf[pfn], row))
         else:
             other += 1
             bad_other += bool(diff)
-    c("kpageflags-exact", not bad_exact and len(exact) > 4096,
-      "%d of %d differ: %s" % (len(bad_exact), len(exact), "; ".join(bad_exact[:3])))
+    # every sampled pfn must have been compared (a row and a kpageflags word)
+    c("kpageflags-exact", not bad_exact and compared_exact == len(exact) > 4096,
+      "%d of %d compared pfns differ (%d sampled): %s" % (
+          len(bad_exact), compared_exact, len(exact), "; ".join(bad_exact[:3])))
     c("kpageflags-sampled", other > 10000 and bad_other <= RACE_TOLERANCE * other,
       "%d of %d pfns differ" % (bad_other, other))
-    c("kpageflags-coverage", all(seen.values()),
+    setup("kpageflags-coverage", all(seen.values()),
       "bits never seen in the sample: %r" % [b for b, v in seen.items() if not v])
+    check_all(rep, tag, pd)
     return rows
+
+
+def check_all(rep, tag, pd):
+    """issue 11: every RAM pfn against /proc/kpageflags and /proc/kpagecount."""
+    from . import kpf
+    name = "%s kpageflags-all" % tag
+    if T.read(os.path.join(pd, "pages-all.rc")).strip() != "0":
+        rep.check(name, False, "memscope pages exit %s: %s" % (
+            T.read(os.path.join(pd, "pages-all.rc")).strip(),
+            T.read(os.path.join(pd, "pages-all.err"))[:300]))
+        return
+    ranges = []
+    for line in T.read(os.path.join(pd, "ram-ranges.txt")).split():
+        a, b = line.split("-")
+        ranges.append((int(a), int(b)))
+    rs = kpf.rows(T.read(os.path.join(pd, "pages-all.out")))
+    k0, k1 = kpf.words(os.path.join(pd, "kpf-all-before.bin")), \
+        kpf.words(os.path.join(pd, "kpf-all-after.bin"))
+    c0, c1 = kpf.words(os.path.join(pd, "kpc-all-before.bin")), \
+        kpf.words(os.path.join(pd, "kpc-all-after.bin"))
+    total = sum(b - a + 1 for a, b in ranges)
+    compared, unstable, transient, holes, bad, seen = kpf.compare(rs, k0, k1, c0, c1, ranges)
+    print("INFO %s: %d RAM pfns, %d compared, %d changed under the scan, %d the readers' own "
+          "(idle to the kernel both times, or mapped once more or less), %d without a struct "
+          "page (KPF_NOPAGE), %d differ" % (name, total, compared, unstable, transient, holes,
+                                            len(bad)))
+    rep.check(name, ranges and not bad and
+              compared + unstable + transient + holes + len(bad) >= total and holes <= 16 and
+              unstable + transient <= kpf.UNSTABLE_MAX * total,
+              "%d of %d compared pfns differ (%d RAM pfns, %d unstable, %d transient): %s" % (
+                  len(bad), compared, total, unstable, transient, "; ".join(bad[:4])))
 
 
 def check(rep, tag, d, meta):
@@ -193,15 +230,15 @@ def check(rep, tag, d, meta):
             helper["thp"].append(int(f[1]))
         elif f and f[0] == "pin":
             helper["pin"] = (int(f[1]), int(f[2]))
-    rep.check("%s pages-helper" % tag, len(helper["thp"]) == 8 and "pin" in helper,
+    rep.setup("%s pages-helper" % tag, len(helper["thp"]) == 8 and "pin" in helper,
               T.read(os.path.join(p, "helper.txt"))[:200])
     rows = {}
     for phase in ("nohvo", "hvo"):
         rows[phase] = check_phase(rep, "%s/%s" % (tag, phase), os.path.join(p, phase), helper)
     hvo = T.read(os.path.join(p, "hvo", "hvo.txt")).strip()
-    rep.check("%s hvo-toggled" % tag,
+    rep.setup("%s hvo-toggled" % tag,
               hvo == "1" and T.read(os.path.join(p, "nohvo", "hvo.txt")).strip() == "0",
               "hugetlb_optimize_vmemmap %r" % hvo)
-    bench = T.read(os.path.join(p, "bench.txt"))
+    bench = T.read_optional(os.path.join(p, "bench.txt"))
     if bench:
         print("INFO %s bench:\n%s" % (tag, bench.rstrip()))

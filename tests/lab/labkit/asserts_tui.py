@@ -95,16 +95,16 @@ def check(rep, tag, d):
     subs = _json(os.path.join(d, "pre", "memscope", "subsections-json.out"), "subsections")
     post_secs = _json(os.path.join(d, "post", "memscope", "sections-json.out"), "sections")
     if not secs or not subs or not post_secs:
-        rep.check("%s tui" % tag, False, "no memscope JSON to compare with")
+        rep.same("%s tui" % tag, False, "no memscope JSON to compare with")
         return
     pre, post = classes(secs), classes(post_secs)
     want = expected(pre)
     m = rd(pre_dir, "map.txt")
-    rep.check("%s tui-started" % tag, rd(pre_dir, "tmux.rc").strip() == "0" and
+    rep.setup("%s tui-started" % tag, rd(pre_dir, "tmux.rc").strip() == "0" and
               "memscope  1 Map" in m, "tmux %s: %s" % (rd(pre_dir, "tmux.log")[:200], m[:200]))
-    rep.check("%s tui-legend" % tag, legend(m) == want, "legend %s, sections -J %s" %
+    rep.same("%s tui-legend" % tag, legend(m) == want, "legend %s, sections -J %s" %
               (legend(m), want))
-    rep.check("%s tui-cells" % tag, cells(m) == want, "cells %s, sections -J %s" %
+    rep.same("%s tui-cells" % tag, cells(m) == want, "cells %s, sections -J %s" %
               (cells(m), want))
 
     z = rd(pre_dir, "zoom-35.txt")
@@ -115,7 +115,7 @@ def check(rep, tag, d):
         int(act.group(1)) == sub[0]["active"] == bm.group(1).count("#") and \
         sub[0]["active"] < int(act.group(2)) and \
         ("Section %d " % ZOOM_SECTION) in z
-    rep.check("%s tui-zoom-%d" % (tag, ZOOM_SECTION), ok, "bitmap %r active %r, subsections -J %r"
+    rep.same("%s tui-zoom-%d" % (tag, ZOOM_SECTION), ok, "bitmap %r active %r, subsections -J %r"
               % (bm and bm.group(1), act and act.groups(), sub and sub[0]))
     # the frame behind the section's memmap, by the page-table walk: in RAM
     # (-M mem namespaces keep their memmap in System RAM)
@@ -130,28 +130,28 @@ def check(rep, tag, d):
     check_dedup(rep, tag, pre_dir, pre)
     check_devices(rep, tag, pre_dir, os.path.join(d, "pre", "truth", "dax-attrs.txt"))
     h = rd(pre_dir, "help.txt")
-    rep.check("%s tui-help" % tag, "memscope help: keys" in h and re.search(r"^  q +quit", h, re.M)
+    rep.same("%s tui-help" % tag, "memscope help: keys" in h and re.search(r"^  q +quit", h, re.M)
               and re.search(r"^  / +jump to", h, re.M) and
               "[EE] early boot" in rd(pre_dir, "help-returned.txt"), h[:300])
     r = rd(pre_dir, "resize.txt")
-    rep.check("%s tui-resize" % tag, per_row(r) and per_row(m) and per_row(r) < per_row(m) and
+    rep.same("%s tui-resize" % tag, per_row(r) and per_row(m) and per_row(r) < per_row(m) and
               cells(r) == want and max(len(l) for l in r.splitlines() or [""]) <= 60,
               "per row %s -> %s, cells %s" % (per_row(m), per_row(r), cells(r)))
     p = rd(pre_dir, "paused.txt")
-    rep.check("%s tui-paused" % tag, "paused" in (p.splitlines() or [""])[0], p[:100])
+    rep.same("%s tui-paused" % tag, "paused" in (p.splitlines() or [""])[0], p[:100])
 
     # across the hot-add: paused shows the old map, 'r' the new one
     s = rd(post_dir, "stale.txt")
-    rep.check("%s tui-stale-while-paused" % tag, legend(s) == want, "legend %s" % (legend(s),))
+    rep.same("%s tui-stale-while-paused" % tag, legend(s) == want, "legend %s" % (legend(s),))
     pm = rd(post_dir, "map.txt")
     pw = expected(post)
     ch = re.search(r"(\d+) changed since the last refresh", pm)
     nchanged = changed(pre, post)
-    rep.check("%s tui-hotadd-refresh" % tag, legend(pm) == pw and cells(pm) == pw and
+    rep.same("%s tui-hotadd-refresh" % tag, legend(pm) == pw and cells(pm) == pw and
               pw != want, "legend %s cells %s, post sections -J %s" % (legend(pm), cells(pm), pw))
-    rep.check("%s tui-hotadd-changed" % tag, ch is not None and int(ch.group(1)) == nchanged > 0,
+    rep.same("%s tui-hotadd-changed" % tag, ch is not None and int(ch.group(1)) == nchanged > 0,
               "TUI says %s changed, sections -J %d" % (ch and ch.group(1), nchanged))
-    rep.check("%s tui-quit" % tag, "TUI-EXIT 0" in rd(post_dir, "exit.txt"),
+    rep.same("%s tui-quit" % tag, "TUI-EXIT 0" in rd(post_dir, "exit.txt"),
               rd(post_dir, "exit.txt")[:200] + rd(post_dir, "tui.err")[:200])
 
 
@@ -187,7 +187,7 @@ def check_dedup(rep, tag, pre_dir, pre):
     text = T.read(os.path.join(pre_dir, "dedup.txt"))
     got = marked(text)
     dev = {n for n, (k, _, _) in pre.items() if k == "D"}
-    rep.check("%s tui-overlay-dedup" % tag, bool(doc) and got == want and got == dev,
+    rep.same("%s tui-overlay-dedup" % tag, bool(doc) and got == want and got == dev,
               "overlay marks %s, vmemmap -J shared %s, device sections %s; %s" %
               (sorted(got), sorted(want), sorted(dev),
                T.read(os.path.join(pre_dir, "vmemmap.err"))[:200]))

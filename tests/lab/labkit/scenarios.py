@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 
-from . import asserts, asserts_dump, initramfs, kernels, vm
+from . import asserts, asserts_dump, initramfs, kernels, oracles, vm
 from .common import BUILD, GUEST_DIR, cache_dir, log
 
 PLACEHOLDER = """#!/bin/sh
@@ -21,32 +21,38 @@ echo "memscope: placeholder binary (no ./memscope built yet)" >&2
 exit 1
 """
 
+# "oracles": the number of oracle checks (PASS/FAIL/KNOWN) the boot's assertions
+# run, per kernel or for all ("*"); fewer is a failure (labkit/report.py)
 BOOTS = {
     "main": dict(script="scenario-main.sh", cmdline="", nvdimm="1G", hotplug="1G",
-                 phases=["pre", "post"]),
+                 phases=["pre", "post"], dumps=True, oracles=32),
     "plain": dict(script="scenario-plain.sh", cmdline="no5lvl nokaslr", nvdimm=None,
-                  hotplug=None, phases=["boot"]),
+                  hotplug=None, phases=["boot"], dumps=True, oracles=14),
     # issue 7: HVO on/off, a 1 GiB HugeTLB page, devdax 1G/2M/4K (-M mem) and -M dev,
     # a DIMM hot-added with memmap_on_memory; asserted by asserts_vmemmap.py
     "vmemmap": dict(script="scenario-vmemmap.sh", mem="3G", nvdimm="5G", hotplug="1G",
                     cmdline="hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 "
-                            "memory_hotplug.memmap_on_memory=1", phases=[]),
+                            "memory_hotplug.memmap_on_memory=1", phases=[],
+                    oracles={"6.1": 92, "*": 96}),     # 6.1: no NR_MEMMAP counters
     # issue 3: struct pages (THP + a pin, slab, hugetlb 2M HVO off/on and 1G,
     # devdax -a 2M) against /proc/kpageflags, meminfo, hugepages sysfs, daxctl;
     # the bench (bench/pages.sh); asserted by asserts_pages.py
     "pages": dict(script="scenario-pages.sh", mem="3G", nvdimm="1G", hotplug=None,
-                  cmdline="hugepagesz=1G hugepages=1", phases=[]),
+                  cmdline="hugepagesz=1G hugepages=1", phases=[], dumps=True, crash=False,
+                  oracles=20),
     # issue 4: hotplug/unplug a devdax device (Movable, auto-online, Normal), pin a
     # devdax device and anonymous memory, a QMP pc-dimm onlined by memscope, an
     # offline refused by a pin; asserted by asserts_act.py
     "act": dict(script="scenario-act.sh", cmdline="", nvdimm="1G", hotplug="1G",
-                phases=[]),
+                phases=[], oracles=27),
     # issue 10: pc-dimms hot-added and removed through QMP, their blocks
     # onlined and offlined in a loop while memscope runs; asserts_stress.py
     "stress": dict(script="scenario-stress.sh", cmdline="", nvdimm=None, hotplug=None,
                    phases=[], markers=lambda: _stress_markers(3, "512M")),
 }
-BOOT_TIMEOUT = 420
+BOOT_TIMEOUT = 900   # an idle host needs under 120 s; helpers share 2 cores
+# dumps write all of guest memory twice (pre/, post/): a few GB under TCG load
+DUMP_BOOT_TIMEOUT = 2400
 
 
 def placeholder_memscope():
@@ -94,7 +100,13 @@ def run_boot(kname, boot, memscope):
     markers = {"ready-for-hotplug": _hotplug(spec["hotplug"])} if spec["hotplug"] else {}
     if spec.get("markers"):
         markers.update(spec["markers"]())
-    if boot == "main":  # issue 11: a QEMU dump of the end of the boot
+    if spec.get("dumps"):   # issue 11: QEMU dumps for drgn and crash on the host
+        if "vmcoreinfo" not in m.qemu_args:
+            m.qemu_args += ["-device", "vmcoreinfo"]
+        m.timeout = DUMP_BOOT_TIMEOUT
+        markers["dump-*"] = lambda qmp, marker: vm.dump_and_resume(
+            qmp, os.path.join(work, marker + ".elf"))
+    if boot == "main":  # issue 11: a QEMU dump of the end of the boot (exact name wins over dump-*)
         markers["dump-now"] = asserts_dump.marker(dump)
     log("%s/%s: booting" % (kname, boot))
     r = m.run({"job.sh": ". /lab/%s\n" % spec["script"]}, on_marker=markers)
@@ -103,6 +115,8 @@ def run_boot(kname, boot, memscope):
     shutil.copytree(r.outdir, dest)
     shutil.copy(r.serial_log, os.path.join(dest, "serial.log"))
     asserts_dump.collect(dest, dump, memscope)
+    if spec.get("dumps"):
+        oracles.read_dumps(kname, work, dest, crash=spec.get("crash", True))
     meta = {"kernel": kname, "release": k.release, "boot": boot,
             "cmdline_extra": spec["cmdline"], "nvdimm": spec["nvdimm"],
             "hotplug": spec["hotplug"], "phases": spec["phases"], "rc": r.rc,

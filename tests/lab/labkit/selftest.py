@@ -61,6 +61,21 @@ MUTATIONS = [
      lambda d: d["memory"].pop(), "blocks-match-sysfs"),
     ("zones wrong", "post", "blocks-json",
      lambda d: d["memory"][1].update(zones="Normal"), "blocks-match-lsmem"),
+    # issue 11: the reference decoders and the kernel's counters
+    ("memmap one struct page off", "post", "sections-json",
+     lambda d: _sec(d, lambda s: s["section"] == 3).update(
+         memmap="%#x" % (int(_sec(d, lambda s: s["section"] == 3)["memmap"], 16) + 64)),
+     "drgn-sections"),
+    ("memmap one struct page off (crash)", "post", "sections-json",
+     lambda d: _sec(d, lambda s: s["section"] == 4).update(
+         memmap="%#x" % (int(_sec(d, lambda s: s["section"] == 4)["memmap"], 16) + 64)),
+     "crash-sections"),
+    ("a device section's map one granule short", "pre", "subsections-json",
+     lambda d: _map(d, 35).update(map=_flip(_map(d, 35)["map"], 0)), "drgn-sections"),
+    ("node present one page more", "post", "summary-json",
+     lambda d: d["nodes"][0].update(present=d["nodes"][0]["present"] + 1), "drgn-nodes"),
+    ("node zones lose one", "pre", "summary-json",
+     lambda d: d["nodes"][0]["zones"].pop(), "nodes-vs-zoneinfo"),
 ]
 
 

@@ -180,9 +180,51 @@ def vmcoreinfo(path):
     return info
 
 
+# Input files an assertion asked for and did not find, since the last
+# report.begin_boot(): each boot's run ends with a failure naming them (an
+# assertion whose input is missing never vanishes silently).
+MISSING = []
+
+
 def read(path, default=""):
     try:
         with open(path, errors="replace") as f:
             return f.read()
     except OSError:
+        MISSING.append(path)
         return default
+
+
+def read_optional(path, default=""):
+    """A file the scenario writes only sometimes (bench output, ...)."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def kallsyms_text(path):
+    """The address of _text from a `grep ' _text$' /proc/kallsyms` line."""
+    for line in read_optional(path).splitlines():
+        f = line.split()
+        if len(f) == 3 and f[2] == "_text":
+            return int(f[0], 16)
+    return None
+
+
+def zoneinfo(path):
+    """[{node, zone, spanned, present, managed, start_pfn}] of /proc/zoneinfo
+    (zones with nothing spanned print no start_pfn on some releases)."""
+    zones, cur = [], None
+    for line in read(path).splitlines():
+        m = re.match(r"Node (\d+), zone\s+(\S+)", line)
+        if m:
+            cur = {"node": int(m.group(1)), "zone": m.group(2)}
+            zones.append(cur)
+            continue
+        f = line.split()
+        if cur is not None and len(f) == 2 and f[0] in ("spanned", "present", "managed",
+                                                        "start_pfn:"):
+            cur[f[0].rstrip(":")] = int(f[1])
+    return zones

@@ -110,6 +110,37 @@ class Result:
             return f.read()
 
 
+def _handler(pending, text):
+    """The on_marker action for a console line: "name" runs once;
+    "prefix*" runs for every "LAB: prefix..." line, given the marker too."""
+    if not text.startswith("LAB: "):
+        return None
+    marker = text[5:]
+    if marker in pending:
+        return pending.pop(marker)
+    for key, fn in pending.items():
+        if key.endswith("*") and marker.startswith(key[:-1]):
+            return lambda qmp, fn=fn: fn(qmp, marker)
+    return None
+
+
+def dump_and_resume(qmp, path):
+    """Pause the guest, write all of its memory to `path` (ELF, with the
+    VMCOREINFO note the guest's qemu_fw_cfg gave -device vmcoreinfo), resume,
+    then grow the labin disk by 1 MiB: the guest waits for that (lab_dump)."""
+    qmp.cmd("stop")
+    old = qmp.sock.gettimeout()
+    qmp.sock.settimeout(900)    # all of guest RAM (and the NVDIMM) to disk
+    try:
+        qmp.cmd("dump-guest-memory", paging=False, protocol="file:" + path)
+    finally:
+        qmp.sock.settimeout(old)
+        qmp.cmd("cont")
+    blk = [b for b in qmp.cmd("query-block") if b.get("device") == "labin"]
+    size = blk[0]["inserted"]["image"]["virtual-size"] if blk else 0
+    qmp.cmd("block_resize", device="labin", size=size + (1 << 20))
+
+
 class Machine:
     """One QEMU boot.  Options mirror the scenario description."""
 
@@ -202,8 +233,8 @@ class Machine:
                         *lines, partial = partial.split(b"\n")
                         for line in lines:
                             text = line.decode(errors="replace").strip()
-                            if text.startswith("LAB: ") and text[5:] in pending:
-                                fn = pending.pop(text[5:])
+                            fn = _handler(pending, text)
+                            if fn is not None:
                                 if qmp is None:
                                     qmp = QMP(os.path.join(w, "qmp.sock"))
                                 fn(qmp)
