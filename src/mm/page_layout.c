@@ -208,6 +208,23 @@ static struct ms_error *resolve_flags(const struct ms_kinfo *ki,
  * them: buddy and offline on 6.1, hugetlb (6.9) and slab (6.10) later.
  * Types neither source names print as hex.
  */
+/*
+ * PG_table and PG_guard are #defines that VMCOREINFO never names. From
+ * 5.10 (the PG_kmemcg type gone) to 6.11 they sit right above PG_buddy
+ * (0x80) and PG_offline (0x100): table 0x200, guard 0x400. Only when
+ * VMCOREINFO shows that very layout are they taken; otherwise those
+ * types stay hex. (On 5.4-5.9 0x200 was PG_kmemcg: not a lab kernel.)
+ * /proc/kpageflags says KPF_PGTABLE for 0xfffffdff on 6.1.
+ */
+static void cleared_bits_unnamed(struct ms_page_layout *pl)
+{
+	if (pl->pgty_value[MS_PGTY_BUDDY] != 0x80 ||
+	    pl->pgty_value[MS_PGTY_OFFLINE] != 0x100)
+		return;
+	pl->pgty_value[MS_PGTY_TABLE] = 0x200;
+	pl->pgty_value[MS_PGTY_GUARD] = 0x400;
+}
+
 static struct ms_error *resolve_page_type(const struct ms_kinfo *ki,
 					  struct ms_page_layout *pl)
 {
@@ -257,6 +274,8 @@ static struct ms_error *resolve_page_type(const struct ms_kinfo *ki,
 					    names[i].vmcoreinfo, (long long)v);
 		pl->pgty_value[i] = ~(uint32_t)v;
 	}
+	if (pl->pgty_encoding == MS_PGTY_CLEARED_BITS)
+		cleared_bits_unnamed(pl);
 	return NULL;
 }
 
