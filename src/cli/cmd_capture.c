@@ -21,6 +21,11 @@
 
 #define MAX_SYSFS_FILE (64 * 1024)
 
+const struct ms_cmdopt ms_capture_opts[] = {
+	[CAPTURE_OPT_FORCE] = { "force", false, "replace FILE if it exists" },
+	{ NULL, false, NULL },
+};
+
 static struct ms_error *load_blocks(struct ms_cli *c)
 {
 	const struct ms_blocks *b;
