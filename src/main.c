@@ -13,7 +13,6 @@
 #include "cli/cli.h"
 #include "memscope/privilege.h"
 
-#define MEMSCOPE_VERSION "0.1"
 #define MAX_GOPTS 32
 
 /* -d SECONDS and --refreshes N (-n is --noheadings) for the TUI. */
@@ -104,7 +103,7 @@ static int global_option(struct ms_cli *c, int ch, bool *help)
 	case MS_OPT_DEMO: c->demo = true; break;
 	case MS_OPT_VMCOREINFO: c->vmcoreinfo_path = optarg; break;
 	case 'V':
-		printf("memscope %s\n", MEMSCOPE_VERSION);
+		printf("memscope %s\n", MS_VERSION);
 		exit(MS_EXIT_OK);
 	case 'h': *help = true; break;
 	case 'd':

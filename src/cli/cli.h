@@ -20,6 +20,7 @@
 #include "memscope/target.h"
 
 #define MS_JSON_SCHEMA 1
+#define MS_VERSION "0.1"
 
 enum {
 	MS_EXIT_OK = 0,
