@@ -156,6 +156,7 @@ static int run(struct ms_cli *c, int argc, char **argv, bool online)
 		ms_error_free(err);
 		return MS_EXIT_USAGE;
 	}
+	ms_blockset_say_skipped(&p.set, online ? "online" : "offline");
 	if (p.set.nr > sizeof(failed) / sizeof(*failed)) {
 		ms_blockset_free(&p.set);
 		return ms_cli_usage_error("at most 4096 blocks at a time");
