@@ -5,7 +5,7 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 CC	?= cc
-PKGS	:= libelf libdw libbpf ncursesw libndctl libdaxctl libkmod libcap smartcols liblzma
+PKGS	:= libelf libdw libbpf ncursesw libndctl libdaxctl libkmod libcap smartcols liblzma libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -43,7 +43,7 @@ const struct ms_command ms_commands[] = {
 	  "deferred struct-page init per node: initialised, pending, state",
 	  ms_deferred_columns, &ms_deferred_nr_columns },
 	{ "capture", ms_cmd_capture, false, "FILE",
-	  "write a snapshot of everything memscope reads (FILE.xz: compressed)",
+	  "write a snapshot of everything memscope reads (FILE.xz, FILE.zst: compressed)",
 	  NULL, NULL },
 	{ "metrics", ms_cmd_metrics, false, "[--textfile DIR]",
 	  "Prometheus/OpenMetrics gauges (node_exporter textfile collector)",

@@ -15,7 +15,6 @@ struct ms_progress {
 	const char *what, *unit;
 	uint64_t total, unit_bytes, done;
 	uint64_t t0, last;		/* ns */
-	unsigned int calls;
 	bool drawn;
 };
 
@@ -94,9 +93,6 @@ void ms_progress_set(struct ms_progress *p, uint64_t done)
 	if (!p)
 		return;
 	p->done = done > p->total ? p->total : done;
-	/* per page, the clock is read on every 256th call only */
-	if (p->unit_bytes && p->calls++ % 256)
-		return;
 	t = now_ns();
 	if (t - p->t0 < FIRST_DRAW_NS || t - p->last < REDRAW_NS)
 		return;

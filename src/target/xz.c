@@ -24,7 +24,7 @@ bool target_is_xz(const unsigned char *magic, size_t len)
 	return len >= sizeof(xz_magic) && !memcmp(magic, xz_magic, sizeof(xz_magic));
 }
 
-static struct ms_error *write_all(int fd, const uint8_t *p, size_t len)
+struct ms_error *target_write_all(int fd, const uint8_t *p, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, p, len);
@@ -173,7 +173,7 @@ static struct ms_error *unpack(struct ms_target *t, int out)
 		}
 		ret = lzma_code(&s, action);
 		if (!s.avail_out || ret == LZMA_STREAM_END) {
-			err = write_all(out, buf, sizeof(buf) - s.avail_out);
+			err = target_write_all(out, buf, sizeof(buf) - s.avail_out);
 			b.written += sizeof(buf) - s.avail_out;
 			if (!err)
 				err = check_bound(t, out, &b);
@@ -196,12 +196,16 @@ static struct ms_error *unpack(struct ms_target *t, int out)
 
 struct ms_error *target_xz_unpack(struct ms_target *t)
 {
-	struct ms_error *err;
 	int fd = memfd_create("memscope-core", MFD_CLOEXEC);
 
 	if (fd < 0)
 		return ms_error_errno(errno, "decompressing %s", t->path);
-	err = unpack(t, fd);
+	return target_use_decompressed(t, fd, unpack(t, fd));
+}
+
+struct ms_error *target_use_decompressed(struct ms_target *t, int fd,
+					 struct ms_error *err)
+{
 	if (err) {
 		close(fd);
 		return err;
