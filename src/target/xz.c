@@ -55,15 +55,9 @@ static struct ms_error *xz_error(const struct ms_target *t, lzma_ret ret)
  * every segment's offset + filesz). Known once the program headers are
  * out; until then the bound is where they end.
  */
-struct bound {
-	uint64_t written;	/* bytes decompressed so far */
-	uint64_t need;		/* bytes needed before the next check */
-	uint64_t end;		/* the declared end; 0 while unknown */
-};
-
 static struct ms_error *too_much(const struct ms_target *t, const char *why)
 {
-	return ms_error_new(MS_ERR_FORMAT, "%s: the xz stream %s", t->path, why);
+	return ms_error_new(MS_ERR_FORMAT, "%s: the compressed stream %s", t->path, why);
 }
 
 static bool max_end(uint64_t *end, uint64_t off, uint64_t size)
@@ -79,7 +73,7 @@ static bool max_end(uint64_t *end, uint64_t off, uint64_t size)
 
 /* Reads the headers back from the memfd once enough is out. */
 static struct ms_error *check_headers(const struct ms_target *t, int fd,
-				      struct bound *b)
+				      struct target_bound *b)
 {
 	static const unsigned char elf64le[6] = { 0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB };
 	Elf64_Ehdr eh;
@@ -127,8 +121,8 @@ static struct ms_error *check_headers(const struct ms_target *t, int fd,
 }
 
 /* After each write: the magic first, then the declared end, then the cap. */
-static struct ms_error *check_bound(const struct ms_target *t, int fd,
-				    struct bound *b)
+struct ms_error *target_check_bound(const struct ms_target *t, int fd,
+				    struct target_bound *b)
 {
 	struct ms_error *err;
 
@@ -146,7 +140,7 @@ static struct ms_error *unpack(struct ms_target *t, int out)
 {
 	static uint8_t in[1 << 16], buf[1 << 16];
 	lzma_stream s = LZMA_STREAM_INIT;
-	struct bound b = { .need = sizeof(Elf64_Ehdr) };
+	struct target_bound b = { .need = sizeof(Elf64_Ehdr) };
 	struct ms_error *err = NULL;
 	lzma_action action = LZMA_RUN;
 	lzma_ret ret;
@@ -176,7 +170,7 @@ static struct ms_error *unpack(struct ms_target *t, int out)
 			err = target_write_all(out, buf, sizeof(buf) - s.avail_out);
 			b.written += sizeof(buf) - s.avail_out;
 			if (!err)
-				err = check_bound(t, out, &b);
+				err = target_check_bound(t, out, &b);
 			s.next_out = buf;
 			s.avail_out = sizeof(buf);
 		}

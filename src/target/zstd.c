@@ -4,6 +4,7 @@
  * into a memfd that the target reads instead, as xz.c does for xz.
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -22,6 +23,7 @@ bool target_is_zstd(const unsigned char *magic, size_t len)
 static struct ms_error *unpack(struct ms_target *t, ZSTD_DCtx *z, int out)
 {
 	static uint8_t in[1 << 16], buf[1 << 16];
+	struct target_bound b = { .need = sizeof(Elf64_Ehdr) };
 	struct ms_error *err = NULL;
 	size_t left = 1;
 	off_t pos = 0;
@@ -43,6 +45,10 @@ static struct ms_error *unpack(struct ms_target *t, ZSTD_DCtx *z, int out)
 				return ms_error_new(MS_ERR_FORMAT, "%s: corrupt zstd stream (%s)",
 						    t->path, ZSTD_getErrorName(left));
 			err = target_write_all(out, buf, ob.pos);
+			b.written += ob.pos;
+			/* the same bounds as xz: no bomb, no trailing data */
+			if (!err)
+				err = target_check_bound(t, out, &b);
 			if (err)
 				return err;
 		}
