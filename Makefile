@@ -5,7 +5,7 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 CC	?= cc
-PKGS	:= libelf libdw libbpf ncursesw libndctl libdaxctl libkmod libcap smartcols liblzma
+PKGS	:= libelf libdw libbpf ncursesw libndctl libdaxctl libkmod libcap smartcols liblzma libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -23,7 +23,13 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 FIXTURE_SRCS := $(sort $(wildcard tests/unit/fx_*.c))
 FIXTURE_OBJS := $(FIXTURE_SRCS:%.c=$(B)/%.o)
 
-all: memscope
+# The manual pages and shell completions are made from the command,
+# option and column tables by two small programs linked against the
+# library (man/mangen.c, completions/compgen.c); committed are their
+# templates and prose (man/*.8.in, completions/*.in).
+GENERATED := man/memscope.8 completions/memscope completions/_memscope
+
+all: memscope $(GENERATED)
 
 memscope: $(B)/memscope
 	cp $< $@
@@ -46,6 +52,25 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(FIXTURE_OBJS) $(B)/libmemscope.a
 $(B)/fxgen: $(B)/tests/cli/fxgen.o $(FIXTURE_OBJS) $(B)/libmemscope.a
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/man/mangen.o $(B)/completions/compgen.o: ALL_CFLAGS += -Isrc
+
+$(B)/mangen: $(B)/man/mangen.o $(B)/libmemscope.a
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/compgen: $(B)/completions/compgen.o $(B)/libmemscope.a
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# one run writes memscope.8 and a memscope-COMMAND.8 per command
+man/memscope.8: $(B)/mangen $(wildcard man/*.8.in)
+	rm -f man/*.8
+	$(B)/mangen man man
+
+completions/memscope: $(B)/compgen completions/memscope.in
+	$(B)/compgen bash completions/memscope.in >$@.tmp && mv $@.tmp $@
+
+completions/_memscope: $(B)/compgen completions/_memscope.in
+	$(B)/compgen zsh completions/_memscope.in >$@.tmp && mv $@.tmp $@
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # Unit tests run twice: as built, and under ASan/UBSan.
@@ -66,6 +91,10 @@ cli: memscope $(B)/fxgen
 # Issue 15: metrics through promtool and a real node_exporter, the SVG map.
 fleet: memscope $(B)/fxgen
 	@tests/fleet/run ./memscope $(B)/fxgen
+
+# man-page lint, the completions, make install into a DESTDIR
+docs: all
+	@tests/docs/run ./memscope
 
 lab: memscope
 	@tests/lab/lab.py check --memscope ./memscope
@@ -122,11 +151,28 @@ demo: memscope
 		./memscope --demo summary && ./memscope --demo sections && ./memscope --demo deferred; \
 	fi
 
-install: memscope
+# Where bash-completion looks (its pkg-config file says), under PREFIX.
+BASHCOMPDIR ?= $(shell pkg-config --define-variable=prefix=$(PREFIX) \
+	--variable=completionsdir bash-completion 2>/dev/null || \
+	echo $(PREFIX)/share/bash-completion/completions)
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+DATADIR ?= $(PREFIX)/share/memscope
+
+install: all
 	install -D -m 0755 memscope $(DESTDIR)$(BINDIR)/memscope
-	install -D -m 0644 share/memscope/demo-6.12.snap.xz $(DESTDIR)$(PREFIX)/share/memscope/demo-6.12.snap.xz
+	install -D -m 0644 share/memscope/demo-6.12.snap.xz $(DESTDIR)$(DATADIR)/demo-6.12.snap.xz
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -D -m 0644 completions/memscope $(DESTDIR)$(BASHCOMPDIR)/memscope
+	install -D -m 0644 completions/_memscope $(DESTDIR)$(ZSHCOMPDIR)/_memscope
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/memscope $(DESTDIR)$(DATADIR)/demo-6.12.snap.xz
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/memscope $(DESTDIR)$(ZSHCOMPDIR)/_memscope
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
-	rm -rf build memscope
+	rm -rf build memscope man/*.8 $(GENERATED)
 
-.PHONY: fuzz fuzz-lib fuzz-bins fuzz-check fleet lab-dump all unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean
+.PHONY: fuzz fuzz-lib fuzz-bins fuzz-check fleet lab-dump all uninstall docs unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean

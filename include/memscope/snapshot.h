@@ -53,8 +53,20 @@ void ms_snapshot_files_free(struct ms_snapshot_files *fs);
 
 /*
  * Writes the ranges t recorded and the files to path (xz-compressed when
- * path ends in ".xz"). *size gets the bytes written.
+ * path ends in ".xz", zstd for ".zst"), through a private temporary file
+ * in the same directory renamed over path at the end. *size gets the bytes
+ * written. ms_snapshot_write() replaces an existing path.
  */
+struct ms_snapshot_wopts {
+	bool replace;		/* else an existing path is MS_ERR_USAGE */
+	/* bytes of memory ranges written of total, now and then; may be NULL */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *ctx;
+};
+struct ms_error *ms_snapshot_write_opts(struct ms_target *t, const char *path,
+					const struct ms_snapshot_files *fs,
+					const struct ms_snapshot_wopts *opts,
+					uint64_t *size);
 struct ms_error *ms_snapshot_write(struct ms_target *t, const char *path,
 				   const struct ms_snapshot_files *fs,
 				   uint64_t *size);

@@ -39,6 +39,8 @@ struct ms_blockset {
 	uint64_t *nrs;			/* ascending, unique */
 	size_t nr;
 	uint64_t start, end;		/* physical span [start, end) */
+	uint64_t *holes;		/* [first, last] pairs of skipped blocks */
+	size_t nr_holes;		/* entries in holes (twice the pairs) */
 };
 /*
  * "34", "memory34", "34-36" (blocks) or "0x140000000-0x17fffffff" (a
@@ -48,6 +50,8 @@ struct ms_blockset {
 struct ms_error *ms_blockset_parse(const struct ms_blocks *bl, int argc,
 				   char **argv, struct ms_blockset *out);
 void ms_blockset_free(struct ms_blockset *s);
+/* "memscope: CMD: skipped 4-15, 18: no such blocks" when a range had holes */
+void ms_blockset_say_skipped(const struct ms_blockset *s, const char *cmd);
 unsigned int ms_act_timeout(const struct ms_cli *c);
 
 /* cmd_blockers.c: prints the blockers of the blocks nrs[n]; an exit code. */

@@ -20,6 +20,7 @@
 #include "memscope/target.h"
 
 #define MS_JSON_SCHEMA 1
+#define MS_VERSION "0.1"
 
 enum {
 	MS_EXIT_OK = 0,
@@ -38,6 +39,8 @@ struct ms_cli {
 	const char *sysroot;		/* --sysroot DIR */
 	const char *columns;		/* -o COLS */
 	bool output_all, json, pairs, raw, noheadings, bytes, readonly;
+	bool quiet;			/* -q: no progress on the terminal */
+	bool list_columns;		/* --list-columns */
 	double delay;			/* -d SECONDS (tui), 0: default */
 	long refreshes;			/* --refreshes N (tui), 0: never quit */
 
@@ -57,12 +60,42 @@ struct ms_cli {
 	bool demo;			/* --demo: the shipped snapshot */
 };
 
-/* A command's own option (--zone movable): its value lands in c->opt[i]. */
+/*
+ * A command's own option (--zone movable): its value lands in c->opt[i].
+ * An entry without help holds an index the command does not use: it is
+ * neither accepted nor listed.
+ */
 struct ms_cmdopt {
 	const char *name;
 	bool has_arg;
+	const char *help;	/* its argument is named as the option, upper case */
+};
+
+/* Groups of global options: which commands take which (options.c). */
+enum {
+	MS_OPTG_ANY = 1 << 0,		/* input, --readonly, -h, -V */
+	MS_OPTG_TABLE = 1 << 1,		/* -o, --output-all, -J, -P, -r, -n, -b */
+	MS_OPTG_JSON = 1 << 2,		/* -J alone */
+	MS_OPTG_BYTES = 1 << 3,		/* -b alone */
+	MS_OPTG_TUI = 1 << 4,		/* -d, --refreshes */
+	MS_OPTG_PROGRESS = 1 << 5,	/* -q: commands that show progress */
+};
+
+/* The values of the global options that have no short letter. */
+enum { MS_OPT_SYSROOT = 256, MS_OPT_BTF, MS_OPT_OUTPUT_ALL, MS_OPT_READONLY,
+       MS_OPT_REFRESHES, MS_OPT_DEMO, MS_OPT_VMCOREINFO, MS_OPT_LIST_COLUMNS,
+       MS_OPT_CMD = 1024 };
+
+struct ms_gopt {
+	int val;		/* the short option letter, or MS_OPT_* */
+	const char *name;
+	const char *arg;	/* the argument's name; NULL: takes none */
+	unsigned int groups;	/* MS_OPTG_*: the commands that take it */
 	const char *help;
 };
+
+/* NULL name ends it. */
+extern const struct ms_gopt ms_gopts[];
 
 struct ms_command {
 	const char *name;
@@ -74,11 +107,35 @@ struct ms_command {
 	const size_t *nr_columns;
 };
 
+/* Every command in the table order; NULL name ends it. */
+extern const struct ms_command ms_commands[];
+
 const struct ms_command *ms_command_find(const char *name);
-void ms_commands_usage(FILE *out);
-void ms_command_columns_help(FILE *out, const struct ms_command *cmd);
 /* The command's own options (NULL-terminated), or NULL when it has none. */
 const struct ms_cmdopt *ms_command_opts(const struct ms_command *cmd);
+/*
+ * MS_OPTG_* the command takes (NULL: before a command, all of them); a
+ * command commands.c does not list takes the table's options when it has
+ * columns.
+ */
+unsigned int ms_command_optgroups(const struct ms_command *cmd);
+bool ms_gopt_takes(const struct ms_command *cmd, const struct ms_gopt *o);
+/* "     --zone ZONE" into buf */
+int ms_cmdopt_format(const struct ms_cmdopt *o, char *buf, size_t len);
+/* " -c, --core FILE" into buf */
+int ms_gopt_format(const struct ms_gopt *o, char *buf, size_t len);
+/* The options cmd takes (NULL: the global ones), util-linux style. */
+void ms_options_usage(FILE *out, const struct ms_command *cmd);
+/* The usage text: of memscope (cmd NULL) or of one command. */
+void ms_cli_usage(FILE *out, const struct ms_command *cmd);
+/* --list-columns and -o help: cmd's columns, or every command's. */
+int ms_cli_list_columns(const struct ms_cli *c, const struct ms_command *cmd);
+/*
+ * An acting command (name) on anything but the live system (-c, --sysroot,
+ * --demo) or under --readonly: the one refusal line, MS_EXIT_FAILURE; 0
+ * when it may run.
+ */
+int ms_cli_refuse_action(const struct ms_cli *c, const char *name);
 
 /* Loads target, kinfo and the sparse model; NULL on success. */
 struct ms_error *ms_cli_kernel(struct ms_cli *c);

@@ -231,6 +231,7 @@ int ms_cmd_blockers(struct ms_cli *c, int argc, char **argv)
 		ms_error_free(err);
 		return ret;
 	}
+	ms_blockset_say_skipped(&set, "blockers");
 	ret = ms_blockers_print(c, set.nrs, set.nr);
 	ms_blockset_free(&set);
 	return ret;

@@ -10,17 +10,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "vm_fmt.h"
 #include "page_fmt.h"
 #include "page_range.h"
+#include "progress.h"
 #include "memscope/deferred.h"
 #include "memscope/kmsg.h"
 #include "memscope/ksysfs.h"
 #include "memscope/snapshot.h"
 
 #define MAX_SYSFS_FILE (64 * 1024)
+
+const struct ms_cmdopt ms_capture_opts[] = {
+	[CAPTURE_OPT_FORCE] = { "force", false, "replace FILE if it exists" },
+	{ NULL, false, NULL },
+};
 
 static struct ms_error *load_blocks(struct ms_cli *c)
 {
@@ -285,6 +292,40 @@ static struct ms_error *collect_files(struct ms_cli *c, struct ms_snapshot_files
 	return err;
 }
 
+struct write_progress {
+	const struct ms_cli *c;
+	struct ms_progress *pr;
+	bool started;
+};
+
+/* The line starts on the first report, when the total is known. */
+static void write_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct write_progress *w = ctx;
+
+	if (!w->started) {
+		w->pr = ms_progress_start(w->c, "capture: writing", total, 1, NULL);
+		w->started = true;
+	}
+	ms_progress_set(w->pr, done);
+}
+
+static struct ms_error *write_snapshot(struct ms_cli *c, const char *path,
+				       const struct ms_snapshot_files *fs,
+				       uint64_t *size)
+{
+	struct write_progress w = { .c = c };
+	struct ms_snapshot_wopts o = {
+		.replace = c->opt[CAPTURE_OPT_FORCE] != NULL,
+		.progress = write_progress,
+		.ctx = &w,
+	};
+	struct ms_error *err = ms_snapshot_write_opts(c->target, path, fs, &o, size);
+
+	ms_progress_end(w.pr);
+	return err;
+}
+
 int ms_cmd_capture(struct ms_cli *c, int argc, char **argv)
 {
 	struct ms_snapshot_files fs = { 0 };
@@ -295,6 +336,10 @@ int ms_cmd_capture(struct ms_cli *c, int argc, char **argv)
 
 	if (argc != 2)
 		return ms_cli_usage_error("capture takes one argument, the snapshot FILE");
+	/* before the work: the rename at the end checks again */
+	if (!c->opt[CAPTURE_OPT_FORCE] && !access(argv[1], F_OK))
+		return ms_cli_fail(ms_error_new(MS_ERR_USAGE,
+				   "%s exists (--force replaces it)", argv[1]));
 	err = ms_cli_target(c);
 	if (!err)
 		err = ms_target_record(c->target, true);
@@ -318,7 +363,7 @@ int ms_cmd_capture(struct ms_cli *c, int argc, char **argv)
 	if (!err)
 		err = collect_files(c, &fs);
 	if (!err)
-		err = ms_snapshot_write(c->target, argv[1], &fs, &size);
+		err = write_snapshot(c, argv[1], &fs, &size);
 	ms_snapshot_files_free(&fs);
 	if (err)
 		return ms_cli_fail(err);

@@ -26,10 +26,10 @@ static int common_checks(struct ms_cli *c, int argc, char **argv)
 	if (argc != 2)
 		return ms_cli_usage_error("%s takes one device-dax device (daxX.Y)",
 					  argv[0]);
-	if (c->core_path || c->sysroot)
-		return ms_cli_usage_error("acting on memory needs the live system, not -c or --sysroot");
 	if (!ms_act_timeout(c))
 		return ms_cli_usage_error("--timeout takes 1 to 3600 seconds");
+	if (ms_cli_refuse_action(c, argv[0]))
+		return MS_EXIT_FAILURE;
 	return 0;
 }
 

@@ -30,8 +30,8 @@ static int check_options(struct ms_cli *c, bool online, enum ms_zone_req *z)
 		return ms_cli_usage_error("offline takes no --zone");
 	if (!ms_act_timeout(c))
 		return ms_cli_usage_error("--timeout takes 1 to 3600 seconds");
-	if (c->core_path || c->sysroot)
-		return ms_cli_usage_error("acting on memory needs the live system, not -c or --sysroot");
+	if (ms_cli_refuse_action(c, online ? "online" : "offline"))
+		return MS_EXIT_FAILURE;
 	return 0;
 }
 
@@ -156,6 +156,7 @@ static int run(struct ms_cli *c, int argc, char **argv, bool online)
 		ms_error_free(err);
 		return MS_EXIT_USAGE;
 	}
+	ms_blockset_say_skipped(&p.set, online ? "online" : "offline");
 	if (p.set.nr > sizeof(failed) / sizeof(*failed)) {
 		ms_blockset_free(&p.set);
 		return ms_cli_usage_error("at most 4096 blocks at a time");

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "page_fmt.h"
 #include "page_range.h"
+#include "progress.h"
 
 enum {
 	COL_PFN, COL_FLAGS, COL_REFCOUNT, COL_MAPCOUNT, COL_PINCOUNT, COL_TYPE,
@@ -49,6 +50,8 @@ struct pages_ctx {
 	struct ms_table *t;
 	const struct ms_page *p;
 	uint64_t rows;
+	struct ms_progress *pr;		/* over every RANGE; NULL: off */
+	uint64_t start, before;		/* of the range read, pages before it */
 };
 
 static void pages_cell(const struct ms_cli *c, int id, const void *row,
@@ -127,9 +130,28 @@ static int pages_row(void *ctx, const struct ms_page *p)
 	struct pages_ctx *x = ctx;
 
 	x->p = p;
+	ms_progress_set(x->pr, x->before + p->pfn - x->start);
 	ms_table_add_row(x->t, x);
 	x->rows++;
 	return 0;
+}
+
+/* The pages of every RANGE, for the progress line; 0 for a bad one. */
+static uint64_t pages_total(struct ms_cli *c, int argc, char **argv)
+{
+	struct ms_pfn_range r;
+	uint64_t total = 0;
+
+	for (int i = 1; i < argc; i++) {
+		struct ms_error *err = ms_cli_pfn_range(c, argv[i], &r);
+
+		if (err) {
+			ms_error_free(err);	/* pages_range() reports it */
+			return 0;
+		}
+		total += r.nr;
+	}
+	return total;
 }
 
 /* One RANGE's rows; a range without a single struct page is an error. */
@@ -140,9 +162,12 @@ static struct ms_error *pages_range(struct pages_ctx *x, const char *arg)
 	struct ms_error *err;
 
 	err = ms_cli_pfn_range(x->c, arg, &r);
-	if (!err)
+	if (!err) {
+		x->start = r.start;
 		err = ms_pages_read(x->c->target, x->c->sparse, x->pl, r.start,
 				    r.nr, pages_row, NULL, x, NULL);
+		x->before += r.nr;
+	}
 	if (!err && x->rows == before)
 		err = ms_error_new(MS_ERR_USAGE,
 				   "no struct pages in %s (pfns %#llx-%#llx)",
@@ -166,8 +191,11 @@ int ms_cmd_pages(struct ms_cli *c, int argc, char **argv)
 			   pages_cell);
 	if (!x.t)
 		return MS_EXIT_USAGE;
+	x.pr = ms_progress_start(c, "struct pages", pages_total(c, argc, argv),
+				 4096, NULL);
 	for (int i = 1; i < argc && !err; i++)
 		err = pages_range(&x, argv[i]);
+	ms_progress_end(x.pr);
 	if (err) {
 		ms_table_free(x.t);
 		return ms_cli_range_fail(err);

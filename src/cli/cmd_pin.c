@@ -219,8 +219,8 @@ static int parse_opts(struct ms_cli *c, int argc, char **argv, uint64_t *off,
 		return ms_cli_usage_error("--hold and --until-signal exclude each other");
 	if (c->opt[PIN_OPT_HOLD] && (ms_parse_size(c->opt[PIN_OPT_HOLD], &h) || h > 86400))
 		return ms_cli_usage_error("--hold takes seconds (0 to 86400)");
-	if (c->core_path || c->sysroot)
-		return ms_cli_usage_error("pin needs the live system, not -c or --sysroot");
+	if (ms_cli_refuse_action(c, "pin"))
+		return MS_EXIT_FAILURE;
 	*hold = c->opt[PIN_OPT_UNTIL_SIGNAL] ? -1 : (long)h;
 	return 0;
 }

@@ -43,6 +43,7 @@ void ms_table_add_row(struct ms_table *t, const void *row);
 int ms_table_print(struct ms_table *t);
 void ms_table_free(struct ms_table *t);
 
-void ms_columns_help(FILE *out, const struct ms_coldesc *descs, size_t n);
+/* "number", "string", "boolean": the JSON type help and manuals name */
+const char *ms_coltype_name(enum ms_coltype type);
 
 #endif

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The command table: name, handler, whether it changes the system, help. */
+/*
+ * The command table: name, handler, whether it changes the system, its
+ * operands, help, columns and options. --help, the man pages and the shell
+ * completions are made from it (usage.c, man/, completions/).
+ */
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
 
-static const struct ms_command commands[] = {
+const struct ms_command ms_commands[] = {
 	{ "sections", ms_cmd_sections, false, "",
 	  "present memory sections, their flags and sub-section activity",
 	  ms_sections_columns, &ms_sections_nr_columns },
@@ -18,7 +22,7 @@ static const struct ms_command commands[] = {
 	{ "summary", ms_cmd_summary, false, "",
 	  "a short report of every layer (the default)", NULL, NULL },
 	{ "tui", ms_cmd_tui, false, "",
-	  "the interactive map (the default on a terminal; -d SECONDS, --refreshes N)",
+	  "the interactive map (the default on a terminal)",
 	  NULL, NULL },
 	{ "vmemmap", ms_cmd_vmemmap, false, "",
 	  "frames behind the struct pages: owners, sharing, what dedup saves",
@@ -39,7 +43,7 @@ static const struct ms_command commands[] = {
 	  "deferred struct-page init per node: initialised, pending, state",
 	  ms_deferred_columns, &ms_deferred_nr_columns },
 	{ "capture", ms_cmd_capture, false, "FILE",
-	  "write a snapshot of everything memscope reads (FILE.xz: compressed)",
+	  "write a snapshot of everything memscope reads (FILE.xz, FILE.zst: compressed)",
 	  NULL, NULL },
 	{ "metrics", ms_cmd_metrics, false, "[--textfile DIR]",
 	  "Prometheus/OpenMetrics gauges (node_exporter textfile collector)",
@@ -54,72 +58,72 @@ static const struct ms_command commands[] = {
 	  "pages that keep memory blocks from going offline",
 	  ms_blockers_columns, &ms_blockers_nr_columns },
 	{ "online", ms_cmd_online, true, "BLOCK|RANGE...",
-	  "online memory blocks (--zone movable|normal, --dry-run)",
+	  "online memory blocks",
 	  ms_act_columns, &ms_act_nr_columns },
 	{ "offline", ms_cmd_offline, true, "BLOCK|RANGE...",
-	  "offline memory blocks (--timeout S, --dry-run); blockers on failure",
+	  "offline memory blocks; the blockers when the kernel refuses",
 	  ms_act_columns, &ms_act_nr_columns },
 	{ "hotplug", ms_cmd_hotplug, true, "DAXDEV",
-	  "device-dax to System RAM (--zone movable|normal, --no-online)",
+	  "device-dax memory to System RAM",
 	  ms_act_columns, &ms_act_nr_columns },
 	{ "unplug", ms_cmd_unplug, true, "DAXDEV",
-	  "System RAM back to device-dax (--force, --timeout S)",
+	  "System RAM back to device-dax",
 	  ms_act_columns, &ms_act_nr_columns },
 	{ "pin", ms_cmd_pin, true, "TARGET",
 	  "long-term pin anon:SIZE, a hugetlbfs file or /dev/daxX.Y",
 	  ms_pin_columns, &ms_pin_nr_columns },
+	{ NULL, NULL, false, NULL, NULL, NULL, NULL },
 };
 
-#define NR_COMMANDS (sizeof(commands) / sizeof(*commands))
-
-const struct ms_command *ms_command_find(const char *name)
-{
-	for (size_t i = 0; i < NR_COMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	return NULL;
-}
-
-void ms_commands_usage(FILE *out)
-{
-	fputs("\nCommands:\n", out);
-	for (size_t i = 0; i < NR_COMMANDS; i++)
-		fprintf(out, " %-12s %-24s %s%s\n", commands[i].name,
-			commands[i].args, commands[i].help,
-			commands[i].changes_system ? " [changes the system]" : "");
-}
-
-void ms_command_columns_help(FILE *out, const struct ms_command *cmd)
-{
-	const struct ms_cmdopt *o = ms_command_opts(cmd);
-
-	if (o)
-		fprintf(out, "\n%s options:\n", cmd->name);
-	for (; o && o->name; o++)
-		fprintf(out, "     --%-15s %s\n", o->name,
-			o->help);
-	if (cmd->columns)
-		ms_columns_help(out, cmd->columns, *cmd->nr_columns);
-}
-
-/* Commands with options of their own (the acting commands, issue 4). */
+/*
+ * Commands that take options of their own, or global options past the
+ * table's (MS_OPTG_*). A command not listed takes the table's options
+ * when it has columns, else only the common ones.
+ */
 static const struct {
 	const char *name;
 	const struct ms_cmdopt *opts;
+	unsigned int optgroups;
 } command_opts[] = {
-	{ "hotplug", ms_hotplug_opts },
-	{ "unplug", ms_unplug_opts },
-	{ "online", ms_online_opts },
-	{ "offline", ms_offline_opts },
-	{ "pin", ms_pin_opts },
-	{ "metrics", ms_metrics_opts },
-	{ "map", ms_map_opts },
+	{ "summary", NULL, MS_OPTG_JSON | MS_OPTG_BYTES },
+	{ "tui", NULL, MS_OPTG_TUI },
+	{ "pages", NULL, MS_OPTG_TABLE | MS_OPTG_PROGRESS },
+	{ "compound", NULL, MS_OPTG_TABLE | MS_OPTG_PROGRESS },
+	{ "check", NULL, MS_OPTG_TABLE | MS_OPTG_PROGRESS },
+	{ "capture", ms_capture_opts, MS_OPTG_BYTES | MS_OPTG_PROGRESS },
+	{ "online", ms_online_opts, MS_OPTG_TABLE },
+	{ "offline", ms_offline_opts, MS_OPTG_TABLE },
+	{ "hotplug", ms_hotplug_opts, MS_OPTG_TABLE },
+	{ "unplug", ms_unplug_opts, MS_OPTG_TABLE },
+	{ "pin", ms_pin_opts, MS_OPTG_TABLE },
+	{ "metrics", ms_metrics_opts, 0 },
+	{ "map", ms_map_opts, 0 },
 };
+
+const struct ms_command *ms_command_find(const char *name)
+{
+	for (const struct ms_command *cmd = ms_commands; cmd->name; cmd++)
+		if (!strcmp(cmd->name, name))
+			return cmd;
+	return NULL;
+}
+
+#define NR_COMMAND_OPTS (sizeof(command_opts) / sizeof(*command_opts))
 
 const struct ms_cmdopt *ms_command_opts(const struct ms_command *cmd)
 {
-	for (size_t i = 0; i < sizeof(command_opts) / sizeof(*command_opts); i++)
+	for (size_t i = 0; i < NR_COMMAND_OPTS; i++)
 		if (!strcmp(command_opts[i].name, cmd->name))
 			return command_opts[i].opts;
 	return NULL;
+}
+
+unsigned int ms_command_optgroups(const struct ms_command *cmd)
+{
+	if (!cmd)
+		return ~0U;
+	for (size_t i = 0; i < NR_COMMAND_OPTS; i++)
+		if (!strcmp(command_opts[i].name, cmd->name))
+			return command_opts[i].optgroups | MS_OPTG_ANY;
+	return MS_OPTG_ANY | (cmd->columns ? MS_OPTG_TABLE : 0);
 }

@@ -203,11 +203,3 @@ void ms_table_free(struct ms_table *t)
 	scols_unref_table(t->tb);
 	free(t);
 }
-
-void ms_columns_help(FILE *out, const struct ms_coldesc *descs, size_t n)
-{
-	fputs("\nAvailable output columns (* = default):\n", out);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, " %c%17s  %s\n", descs[i].is_default ? '*' : ' ',
-			descs[i].name, descs[i].help);
-}

@@ -102,6 +102,26 @@ void target_record_free(struct ms_target *t);
 /* xz.c: an xz-compressed core is decompressed into a memfd, fd replaced */
 bool target_is_xz(const unsigned char *magic, size_t len);
 struct ms_error *target_xz_unpack(struct ms_target *t);
+/*
+ * xz.c: how far a compressed core may inflate: the ELF magic first, then
+ * the end its headers declare (the largest of the header tables and every
+ * segment's offset + filesz), checked after each write to the memfd.
+ */
+struct target_bound {
+	uint64_t written;	/* bytes decompressed so far */
+	uint64_t need;		/* bytes needed before the next check */
+	uint64_t end;		/* the declared end; 0 while unknown */
+};
+struct ms_error *target_check_bound(const struct ms_target *t, int fd,
+				    struct target_bound *b);
+/* zstd.c: the same for a zstd-compressed core (FILE.zst) */
+bool target_is_zstd(const unsigned char *magic, size_t len);
+struct ms_error *target_zstd_unpack(struct ms_target *t);
+/* fd (a memfd) becomes the target's file unless err, then it is closed */
+struct ms_error *target_use_decompressed(struct ms_target *t, int fd,
+					 struct ms_error *err);
+/* all of p to fd (the decompressed core), EINTR retried */
+struct ms_error *target_write_all(int fd, const uint8_t *p, size_t len);
 
 /* pagewalk.c */
 struct ms_error *target_read_mapped(struct ms_target *t, uint64_t vaddr,

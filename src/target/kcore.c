@@ -316,7 +316,7 @@ out:
 	return err;
 }
 
-/* Snapshots may be shipped xz-compressed (the demo snapshot is). */
+/* Snapshots may be shipped xz-compressed (the demo snapshot is) or zstd. */
 static struct ms_error *unpack_if_xz(struct ms_target *t)
 {
 	unsigned char magic[6];
@@ -324,6 +324,8 @@ static struct ms_error *unpack_if_xz(struct ms_target *t)
 
 	if (n < 0)
 		return ms_error_errno(errno, "reading %s", t->path);
+	if (target_is_zstd(magic, (size_t)n))
+		return target_zstd_unpack(t);
 	if (!target_is_xz(magic, (size_t)n))
 		return NULL;
 	return target_xz_unpack(t);

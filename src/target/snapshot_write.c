@@ -3,65 +3,36 @@
  * Writing a snapshot (include/memscope/snapshot.h): an x86_64 ET_CORE with
  * one PT_NOTE (VMCOREINFO, the format version, the files) and one PT_LOAD
  * per merged range that the model read. The data is read again from the
- * target with recording off. Written as a stream, so that an ".xz" path is
- * compressed on the way out (liblzma) without a temporary file.
+ * target with recording off. Written as a stream (snapshot_out.c), so that
+ * an ".xz" or ".zst" path is compressed on the way out.
  */
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "memscope/snapshot.h"
 #include "internal.h"
+#include "snapshot_out.h"
 
 #define CHUNK (1u << 20)
 /* e_phnum beyond this needs PN_XNUM and a section header; we refuse instead. */
 #define MAX_PHDRS 0xfff0
 
 struct out {
-	FILE *f;
-	const char *path;
-	bool xz;
-	lzma_stream s;
-	uint8_t buf[1 << 16];
+	struct snap_out *s;
 	uint64_t written;	/* bytes of the ELF image */
+	uint64_t total;		/* of the memory ranges, for progress */
+	uint64_t ranges_done;
+	const struct ms_snapshot_wopts *opts;
 };
-
-static struct ms_error *out_flush_xz(struct out *o, lzma_action action)
-{
-	lzma_ret ret;
-
-	do {
-		ret = lzma_code(&o->s, action);
-		if (ret != LZMA_OK && ret != LZMA_STREAM_END)
-			return ms_error_new(MS_ERR_OTHER, "compressing %s: liblzma error %d",
-					    o->path, (int)ret);
-		if (!o->s.avail_out || ret == LZMA_STREAM_END) {
-			size_t n = sizeof(o->buf) - o->s.avail_out;
-
-			if (fwrite(o->buf, 1, n, o->f) != n)
-				return ms_error_errno(errno, "writing %s", o->path);
-			o->s.next_out = o->buf;
-			o->s.avail_out = sizeof(o->buf);
-		}
-	} while (o->s.avail_in || (action == LZMA_FINISH && ret != LZMA_STREAM_END));
-	return NULL;
-}
 
 static struct ms_error *out_write(struct out *o, const void *p, size_t len)
 {
 	o->written += len;
-	if (!o->xz) {
-		if (len && fwrite(p, 1, len, o->f) != len)
-			return ms_error_errno(errno, "writing %s", o->path);
-		return NULL;
-	}
-	o->s.next_in = p;
-	o->s.avail_in = len;
-	return out_flush_xz(o, LZMA_RUN);
+	return len ? snap_out_write(o->s, p, len) : NULL;
 }
 
 static struct ms_error *out_zeros(struct out *o, size_t len)
@@ -213,6 +184,9 @@ static struct ms_error *range_write(struct out *o, struct ms_target *t,
 		if (!err)
 			err = out_write(o, buf, n);
 		done += n;
+		o->ranges_done += n;
+		if (o->opts && o->opts->progress)
+			o->opts->progress(o->opts->ctx, o->ranges_done, o->total);
 	}
 	return err;
 }
@@ -242,42 +216,27 @@ static struct ms_error *image_write(struct out *o, struct ms_target *t,
 	return err;
 }
 
-static bool ends_with(const char *s, const char *tail)
+struct ms_error *ms_snapshot_write_opts(struct ms_target *t, const char *path,
+					const struct ms_snapshot_files *fs,
+					const struct ms_snapshot_wopts *opts,
+					uint64_t *size)
 {
-	size_t a = strlen(s), b = strlen(tail);
+	struct out o = { .opts = opts };
+	struct ms_range *r = NULL;
+	struct ms_error *err;
+	size_t nr = 0;
+	bool was = t->recording;
 
-	return a >= b && !strcmp(s + a - b, tail);
-}
-
-static struct ms_error *out_open(struct out *o, const char *path)
-{
-	lzma_stream init = LZMA_STREAM_INIT;
-
-	o->path = path;
-	o->xz = ends_with(path, ".xz");
-	o->f = fopen(path, "we");
-	if (!o->f)
-		return ms_error_errno(errno, "creating %s", path);
-	if (!o->xz)
-		return NULL;
-	o->s = init;
-	/* Preset 6: struct pages of free memory compress about 20:1. */
-	if (lzma_easy_encoder(&o->s, 6, LZMA_CHECK_CRC64) != LZMA_OK)
-		return ms_error_new(MS_ERR_NOMEM, "cannot start xz compression");
-	o->s.next_out = o->buf;
-	o->s.avail_out = sizeof(o->buf);
-	return NULL;
-}
-
-static struct ms_error *out_close(struct out *o, struct ms_error *err)
-{
-	if (o->xz) {
-		if (!err)
-			err = out_flush_xz(o, LZMA_FINISH);
-		lzma_end(&o->s);
-	}
-	if (o->f && fclose(o->f) && !err)
-		err = ms_error_errno(errno, "writing %s", o->path);
+	err = ms_target_recorded(t, &r, &nr);
+	t->recording = false;
+	for (size_t i = 0; !err && i < nr; i++)
+		o.total += r[i].len;
+	if (!err)
+		err = snap_out_open(path, opts && opts->replace, &o.s);
+	if (!err)
+		err = snap_out_close(o.s, image_write(&o, t, r, nr, fs), size);
+	t->recording = was;
+	free(r);
 	return err;
 }
 
@@ -285,34 +244,7 @@ struct ms_error *ms_snapshot_write(struct ms_target *t, const char *path,
 				   const struct ms_snapshot_files *fs,
 				   uint64_t *size)
 {
-	struct out *o = calloc(1, sizeof(*o));
-	struct ms_range *r = NULL;
-	struct ms_error *err;
-	size_t nr = 0;
-	bool was = t->recording;
+	const struct ms_snapshot_wopts opts = { .replace = true };
 
-	if (!o)
-		return ms_error_new(MS_ERR_NOMEM, "out of memory");
-	err = ms_target_recorded(t, &r, &nr);
-	t->recording = false;
-	if (!err)
-		err = out_open(o, path);
-	if (!err)
-		err = image_write(o, t, r, nr, fs);
-	err = out_close(o, err);
-	t->recording = was;
-	if (!err && size) {
-		FILE *f = fopen(path, "re");
-
-		*size = 0;
-		if (f && !fseek(f, 0, SEEK_END))
-			*size = (uint64_t)ftell(f);
-		if (f)
-			fclose(f);
-	}
-	if (err)
-		remove(path);
-	free(r);
-	free(o);
-	return err;
+	return ms_snapshot_write_opts(t, path, fs, &opts, size);
 }

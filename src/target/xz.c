@@ -24,7 +24,7 @@ bool target_is_xz(const unsigned char *magic, size_t len)
 	return len >= sizeof(xz_magic) && !memcmp(magic, xz_magic, sizeof(xz_magic));
 }
 
-static struct ms_error *write_all(int fd, const uint8_t *p, size_t len)
+struct ms_error *target_write_all(int fd, const uint8_t *p, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, p, len);
@@ -55,15 +55,9 @@ static struct ms_error *xz_error(const struct ms_target *t, lzma_ret ret)
  * every segment's offset + filesz). Known once the program headers are
  * out; until then the bound is where they end.
  */
-struct bound {
-	uint64_t written;	/* bytes decompressed so far */
-	uint64_t need;		/* bytes needed before the next check */
-	uint64_t end;		/* the declared end; 0 while unknown */
-};
-
 static struct ms_error *too_much(const struct ms_target *t, const char *why)
 {
-	return ms_error_new(MS_ERR_FORMAT, "%s: the xz stream %s", t->path, why);
+	return ms_error_new(MS_ERR_FORMAT, "%s: the compressed stream %s", t->path, why);
 }
 
 static bool max_end(uint64_t *end, uint64_t off, uint64_t size)
@@ -79,7 +73,7 @@ static bool max_end(uint64_t *end, uint64_t off, uint64_t size)
 
 /* Reads the headers back from the memfd once enough is out. */
 static struct ms_error *check_headers(const struct ms_target *t, int fd,
-				      struct bound *b)
+				      struct target_bound *b)
 {
 	static const unsigned char elf64le[6] = { 0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB };
 	Elf64_Ehdr eh;
@@ -127,8 +121,8 @@ static struct ms_error *check_headers(const struct ms_target *t, int fd,
 }
 
 /* After each write: the magic first, then the declared end, then the cap. */
-static struct ms_error *check_bound(const struct ms_target *t, int fd,
-				    struct bound *b)
+struct ms_error *target_check_bound(const struct ms_target *t, int fd,
+				    struct target_bound *b)
 {
 	struct ms_error *err;
 
@@ -146,7 +140,7 @@ static struct ms_error *unpack(struct ms_target *t, int out)
 {
 	static uint8_t in[1 << 16], buf[1 << 16];
 	lzma_stream s = LZMA_STREAM_INIT;
-	struct bound b = { .need = sizeof(Elf64_Ehdr) };
+	struct target_bound b = { .need = sizeof(Elf64_Ehdr) };
 	struct ms_error *err = NULL;
 	lzma_action action = LZMA_RUN;
 	lzma_ret ret;
@@ -173,10 +167,10 @@ static struct ms_error *unpack(struct ms_target *t, int out)
 		}
 		ret = lzma_code(&s, action);
 		if (!s.avail_out || ret == LZMA_STREAM_END) {
-			err = write_all(out, buf, sizeof(buf) - s.avail_out);
+			err = target_write_all(out, buf, sizeof(buf) - s.avail_out);
 			b.written += sizeof(buf) - s.avail_out;
 			if (!err)
-				err = check_bound(t, out, &b);
+				err = target_check_bound(t, out, &b);
 			s.next_out = buf;
 			s.avail_out = sizeof(buf);
 		}
@@ -196,12 +190,16 @@ static struct ms_error *unpack(struct ms_target *t, int out)
 
 struct ms_error *target_xz_unpack(struct ms_target *t)
 {
-	struct ms_error *err;
 	int fd = memfd_create("memscope-core", MFD_CLOEXEC);
 
 	if (fd < 0)
 		return ms_error_errno(errno, "decompressing %s", t->path);
-	err = unpack(t, fd);
+	return target_use_decompressed(t, fd, unpack(t, fd));
+}
+
+struct ms_error *target_use_decompressed(struct ms_target *t, int fd,
+					 struct ms_error *err)
+{
 	if (err) {
 		close(fd);
 		return err;

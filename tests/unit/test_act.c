@@ -238,10 +238,47 @@ static void operands(void **state)
 	ms_error_free(err);
 }
 
+/* A range runs over the holes in it, as lsmem's do, and records them. */
+static void operands_holes(void **state)
+{
+	struct ms_block b[4] = { { .nr = 12 }, { .nr = 8 }, { .nr = 10 }, { .nr = 9 } };
+	struct ms_blocks bl = { .block_size = 128ULL << 20, .blocks = b, .nr = 4 };
+	char *span[] = { "6-15" }, *phys[] = { "0x400000000-0x67fffffff" };
+	char *hole[] = { "11-11" }, *huge[] = { "13-18446744073709551615" };
+	struct ms_blockset s;
+	struct ms_error *err;
+
+	assert_null(ms_blockset_parse(&bl, 1, span, &s));
+	assert_int_equal(s.nr, 4);
+	assert_int_equal(s.nrs[0], 8);
+	assert_int_equal(s.nrs[3], 12);
+	/* 6-7, 11 and 13-15 were asked for and are not there */
+	assert_int_equal(s.nr_holes, 6);
+	assert_int_equal(s.holes[0], 6);
+	assert_int_equal(s.holes[1], 7);
+	assert_int_equal(s.holes[2], 11);
+	assert_int_equal(s.holes[3], 11);
+	assert_int_equal(s.holes[4], 13);
+	assert_int_equal(s.holes[5], 15);
+	ms_blockset_free(&s);
+	/* blocks 128-207 by address: 8-12 are not in it */
+	err = ms_blockset_parse(&bl, 1, phys, &s);
+	assert_non_null(err);
+	ms_error_free(err);
+	/* a range that is all hole is still an error */
+	for (char **a = (char *[]){ hole[0], huge[0], NULL }; *a; a++) {
+		err = ms_blockset_parse(&bl, 1, a, &s);
+		assert_non_null(err);
+		assert_int_equal(err->code, MS_ERR_USAGE);
+		ms_error_free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(blockers_6_1),
+		cmocka_unit_test(operands_holes),
 		cmocka_unit_test(blockers_6_12),
 		cmocka_unit_test(blockers_7_3),
 		cmocka_unit_test(memctl),
