@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "memscope/privilege.h"
+#include "cli/columns.h"
 
 #define MEMSCOPE_VERSION "0.1"
 
@@ -186,7 +187,12 @@ int main(int argc, char **argv)
 		argv += optind - 1;
 	}
 	if (help) {
-		usage(stdout, named ? cmd : NULL);
+		/* COMMAND --help -J: the JSON Schema of COMMAND -J's output */
+		if (cli.json && named && cmd && cmd->columns)
+			ms_columns_schema(stdout, cmd->name, cmd->columns,
+					  *cmd->nr_columns);
+		else
+			usage(stdout, named ? cmd : NULL);
 		return MS_EXIT_OK;
 	}
 	if (!cmd)

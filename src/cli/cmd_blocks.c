@@ -22,7 +22,7 @@ enum {
 const struct ms_coldesc ms_blocks_columns[] = {
 	[COL_BLOCK] = { "BLOCK", 5, true, true, MS_COL_NUMBER, "memory block number" },
 	[COL_RANGE] = { "RANGE", 37, false, true, MS_COL_STRING, "physical address range" },
-	[COL_SIZE] = { "SIZE", 5, true, true, MS_COL_NUMBER, "size of the block" },
+	[COL_SIZE] = { "SIZE", 5, true, true, MS_COL_SIZE, "size of the block" },
 	[COL_STATE] = { "STATE", 7, false, true, MS_COL_STRING, "online, offline or on->off" },
 	[COL_REMOVABLE] = { "REMOVABLE", 3, true, true, MS_COL_BOOLEAN, "the kernel says it can be offlined" },
 	[COL_NODE] = { "NODE", 2, true, true, MS_COL_NUMBER, "NUMA node" },
@@ -101,10 +101,7 @@ static void block_cell(const struct ms_cli *cc, int id, const void *row,
 			 b->start + b->size - 1);
 		break;
 	case COL_SIZE:
-		if (cc->json)
-			snprintf(buf, len, "%" PRIu64, b->size);
-		else
-			ms_cli_size(cc, b->size, buf, len);
+		snprintf(buf, len, "%" PRIu64, b->size);
 		break;
 	case COL_STATE:
 		snprintf(buf, len, "%s", ms_fmt_block_state(b));

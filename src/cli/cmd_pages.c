@@ -21,7 +21,7 @@ enum {
 };
 
 const struct ms_coldesc ms_pages_columns[] = {
-	[COL_PFN] = { "PFN", 8, true, true, MS_COL_NUMBER, "page frame number" },
+	[COL_PFN] = { "PFN", 8, true, true, MS_COL_PFN, "page frame number" },
 	[COL_FLAGS] = { "FLAGS", 24, false, true, MS_COL_STRING, "page flags by their enum pageflags names" },
 	[COL_REFCOUNT] = { "REFCOUNT", 3, true, true, MS_COL_NUMBER, "_refcount" },
 	[COL_MAPCOUNT] = { "MAPCOUNT", 3, true, true, MS_COL_NUMBER, "_mapcount + 1 (none when the word is a page_type)" },
@@ -29,16 +29,16 @@ const struct ms_coldesc ms_pages_columns[] = {
 	[COL_TYPE] = { "TYPE", 7, false, true, MS_COL_STRING, "page_type: buddy, slab, table, offline, hugetlb, ... or hex" },
 	[COL_KIND] = { "KIND", 4, false, true, MS_COL_STRING, "base, head or tail" },
 	[COL_ORDER] = { "ORDER", 2, true, true, MS_COL_NUMBER, "compound order (tails: their head's)" },
-	[COL_HEAD] = { "HEAD", 8, true, true, MS_COL_NUMBER, "pfn of the compound head" },
+	[COL_HEAD] = { "HEAD", 8, true, true, MS_COL_PFN, "pfn of the compound head" },
 	[COL_ZONE] = { "ZONE", 6, false, true, MS_COL_STRING, "zone from page->flags" },
 	[COL_NODE] = { "NODE", 2, true, true, MS_COL_NUMBER, "node from page->flags" },
-	[COL_PGMAP] = { "PGMAP", 18, false, true, MS_COL_STRING, "struct dev_pagemap of a ZONE_DEVICE page" },
+	[COL_PGMAP] = { "PGMAP", 18, false, true, MS_COL_HEX, "struct dev_pagemap of a ZONE_DEVICE page" },
 	[COL_STATE] = { "STATE", 8, false, true, MS_COL_STRING, "unstable (changed under the scan), the inconsistency found, or fake-head (6.1 HVO)" },
-	[COL_RAW] = { "RAW", 18, false, false, MS_COL_STRING, "raw page->flags word" },
+	[COL_RAW] = { "RAW", 18, false, false, MS_COL_HEX, "raw page->flags word" },
 	[COL_COMPOUND] = { "COMPOUND", 7, false, false, MS_COL_STRING, "heads: thp, hugetlb, devdax, slab or other" },
-	[COL_MAPPING] = { "MAPPING", 18, false, false, MS_COL_STRING, "page->mapping" },
-	[COL_PAGE_TYPE] = { "PAGE_TYPE", 10, false, false, MS_COL_STRING, "raw page_type/_mapcount word" },
-	[COL_ADDR] = { "ADDR", 18, false, false, MS_COL_STRING, "address of the struct page" },
+	[COL_MAPPING] = { "MAPPING", 18, false, false, MS_COL_HEX, "page->mapping" },
+	[COL_PAGE_TYPE] = { "PAGE_TYPE", 10, false, false, MS_COL_HEX, "raw page_type/_mapcount word" },
+	[COL_ADDR] = { "ADDR", 18, false, false, MS_COL_HEX, "address of the struct page" },
 };
 const size_t ms_pages_nr_columns =
 	sizeof(ms_pages_columns) / sizeof(*ms_pages_columns);

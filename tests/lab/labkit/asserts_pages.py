@@ -31,7 +31,7 @@ def _pages(text):
         if len(f) != len(COLS):
             continue
         r = dict(zip(COLS, f))
-        rows[int(r["pfn"])] = r
+        rows[int(r["pfn"], 0)] = r  # text pfns are hex
     return rows
 
 
@@ -67,13 +67,13 @@ def _free_blocks(rows):
 
 def _memscope_bits(row, rows, free):
     """What memscope says about one pfn, in kpageflags terms."""
-    head = rows.get(int(row["head"])) if row["kind"] == "tail" else row
+    head = rows.get(int(row["head"], 0)) if row["kind"] == "tail" else row
     comp = head["compound"] if head else ""
     flags = row["flags"].split(",")
     slab = row["type"] == "slab" or "slab" in flags or comp == "slab"
     return {KPF_HEAD: row["kind"] == "head", KPF_TAIL: row["kind"] == "tail",
             KPF_HUGE: comp == "hugetlb", KPF_THP: comp == "thp",
-            KPF_SLAB: slab, KPF_BUDDY: int(row["pfn"]) in free}
+            KPF_SLAB: slab, KPF_BUDDY: int(row["pfn"], 0) in free}
 
 
 def check_phase(rep, tag, pd, helper):
