@@ -35,20 +35,16 @@ static void flags_text(const struct ms_sparse *sp, const struct ms_section *s,
 					 used ? "," : "", flag_names[b]);
 }
 
+/* The same facts as the sections command's BLOCK and NODE (facts.c). */
 static const struct ms_block *section_block(const struct ms_tui_data *d,
 					    const struct ms_section *s)
 {
-	if (!d->blocks || ms_cell_classify(d->sp, s) == MS_CELL_DEVICE)
-		return NULL;
-	return ms_blocks_find(d->blocks, s->start_pfn << d->sp->layout->page_shift);
+	return ms_section_block(d->sp, s, d->blocks);
 }
 
-/* Offline memory is in no node's span; its block still knows the node. */
 static int section_node(const struct ms_tui_data *d, const struct ms_section *s)
 {
-	const struct ms_block *b = section_block(d, s);
-
-	return s->nid >= 0 ? s->nid : b ? b->nid : -1;
+	return ms_section_node(d->sp, s, d->blocks);
 }
 
 void ms_map_status(const struct ms_tui *t, uint64_t nr, char *buf, size_t len)

@@ -10,8 +10,9 @@
 #include "memscope/kmsg.h"
 
 enum {
-	COL_NODE, COL_SPANNED, COL_INITIALISED, COL_PENDING, COL_FIRST_DEFERRED,
-	COL_STATE, COL_INIT_MS, COL_ZONE, COL_SCANNED, COL_FIRST_PENDING,
+	COL_NODE, COL_SPANNED, COL_SCANNED, COL_INITIALISED, COL_PENDING,
+	COL_FIRST_DEFERRED,
+	COL_STATE, COL_INIT_MS, COL_ZONE, COL_FIRST_PENDING,
 };
 
 const struct ms_coldesc ms_deferred_columns[] = {
@@ -23,7 +24,7 @@ const struct ms_coldesc ms_deferred_columns[] = {
 	[COL_STATE] = { "STATE", 14, false, true, MS_COL_STRING, "complete, in progress, not configured" },
 	[COL_INIT_MS] = { "INIT_MS", 6, true, true, MS_COL_NUMBER, "time the kernel logged for the node's deferred init" },
 	[COL_ZONE] = { "ZONE", 6, false, false, MS_COL_STRING, "the deferrable zone (the node's last)" },
-	[COL_SCANNED] = { "SCANNED", 8, true, false, MS_COL_NUMBER, "struct pages looked at" },
+	[COL_SCANNED] = { "SCANNED", 8, true, true, MS_COL_NUMBER, "struct pages of the deferrable zone's boot sections: INITIALISED + PENDING, the base of the progress (the TUI's too)" },
 	[COL_FIRST_PENDING] = { "FIRST_PENDING", 10, true, false, MS_COL_PFN, "lowest pfn whose struct page is not initialised" },
 };
 const size_t ms_deferred_nr_columns =

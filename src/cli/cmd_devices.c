@@ -145,7 +145,7 @@ int ms_cmd_devices(struct ms_cli *c, int argc, char **argv)
 	err = ms_vm_model_load(c, true, &m);
 	if (err) {
 		ms_vm_model_release(&m);
-		return ms_cli_fail(err);
+		return ms_cli_fail(ms_error_wrap(err, "devices"));
 	}
 	t = ms_table_new(c, "devices", ms_devices_columns,
 			 ms_devices_nr_columns, devices_cell);

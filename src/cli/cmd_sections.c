@@ -10,7 +10,7 @@
 enum {
 	COL_SECTION, COL_START, COL_END, COL_NODE, COL_ZONE, COL_STATE,
 	COL_FLAGS, COL_ACTIVE, COL_SUBSECTIONS, COL_MEMMAP, COL_BLOCK,
-	COL_OWNER, COL_RAW, COL_USAGE, COL_SIZE,
+	COL_OWNER, COL_RAW, COL_USAGE, COL_SIZE, COL_CLASS,
 };
 
 const struct ms_coldesc ms_sections_columns[] = {
@@ -29,6 +29,7 @@ const struct ms_coldesc ms_sections_columns[] = {
 	[COL_RAW] = { "RAW", 18, false, false, MS_COL_HEX, "raw section_mem_map word" },
 	[COL_USAGE] = { "USAGE", 18, false, false, MS_COL_HEX, "struct mem_section_usage address" },
 	[COL_SIZE] = { "SIZE", 5, true, false, MS_COL_SIZE, "section size (-b: in bytes)" },
+	[COL_CLASS] = { "CLASS", 7, false, false, MS_COL_STRING, "boot, hotplug, kmem, online, offline or device (the TUI map's)" },
 };
 const size_t ms_sections_nr_columns =
 	sizeof(ms_sections_columns) / sizeof(*ms_sections_columns);
@@ -103,6 +104,10 @@ static void section_cell(const struct ms_cli *c, int id, const void *row,
 		break;
 	case COL_SIZE:
 		snprintf(buf, len, "%" PRIu64, size);
+		break;
+	case COL_CLASS:
+		snprintf(buf, len, "%s", ms_section_class_name(
+				 ms_section_class(r->sp, s, r->blocks, r->iomem)));
 		break;
 	}
 }

@@ -42,7 +42,7 @@ static void subsection_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "%" PRIu64, r->s->nr);
 		break;
 	case COL_MAP:
-		ms_fmt_subsection_map(r->sp, r->s, buf, len);
+		ms_section_subsection_map(r->sp, r->s, buf, len);
 		break;
 	case COL_ACTIVE:
 		snprintf(buf, len, "%u", r->s->active);

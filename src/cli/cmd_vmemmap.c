@@ -177,7 +177,7 @@ int ms_cmd_vmemmap(struct ms_cli *c, int argc, char **argv)
 	err = ms_vm_model_load(c, true, &m);
 	if (err) {
 		ms_vm_model_release(&m);
-		return ms_cli_fail(err);
+		return ms_cli_fail(ms_error_wrap(err, "vmemmap"));
 	}
 	t = ms_table_new(c, "vmemmap", ms_vmemmap_columns,
 			 ms_vmemmap_nr_columns, vmemmap_cell);

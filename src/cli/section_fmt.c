@@ -65,39 +65,9 @@ void ms_fmt_section_state(const struct ms_sparse *sp, const struct ms_section *s
 	buf[used] = '\0';
 }
 
-void ms_fmt_subsection_map(const struct ms_sparse *sp, const struct ms_section *s,
-			   char *buf, size_t len)
-{
-	unsigned int n = sp->layout->subsections_per_section, i;
-
-	for (i = 0; i < n && i + 1 < len; i++)
-		buf[i] = ms_section_subsection_active(s, i) ? '#' : '.';
-	buf[i] = '\0';
-}
-
 uint64_t ms_section_bytes(const struct ms_sparse *sp)
 {
 	return 1ULL << sp->layout->section_size_bits;
-}
-
-const struct ms_block *ms_section_block(const struct ms_sparse *sp,
-					const struct ms_section *s,
-					const struct ms_blocks *bl)
-{
-	if (!bl)
-		return NULL;
-	return ms_blocks_find(bl, s->start_pfn << sp->layout->page_shift);
-}
-
-int ms_section_node(const struct ms_sparse *sp, const struct ms_section *s,
-		    const struct ms_blocks *bl)
-{
-	const struct ms_block *b;
-
-	if (s->nid >= 0)
-		return s->nid;
-	b = ms_section_block(sp, s, bl);
-	return b && b->nid >= 0 ? b->nid : -1;
 }
 
 const char *ms_fmt_block_state(const struct ms_block *b)

@@ -51,7 +51,7 @@ tui_count_cells() {
 	python3 - "$1" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read().splitlines()
-counts = {k: 0 for k in "EHOXD."}
+counts = {k: 0 for k in "EHKOXD."}
 partial = 0
 for line in text:
     m = re.match(r"^0x[0-9a-f]+ (.*)$", line)
@@ -65,33 +65,33 @@ for line in text:
         if c[0].islower():
             partial += 1
         counts[c[0].upper() if c[0] != "." else "."] += 1
-print(" ".join("%s=%d" % (k, counts[k]) for k in "EHOXD.") + " partial=%d" % partial)
+print(" ".join("%s=%d" % (k, counts[k]) for k in "EHKOXD.") + " partial=%d" % partial)
 PY
 }
 
-# The same from `memscope sections -J`, the legend's categories.
+# The same from `memscope sections -J -o +CLASS`, the legend's categories
+# (one function decides the class for both, src/mm/facts.c).
 tui_expect_cells() {
 	"$memscope" -c "$tui_fx/core" --btf "$tui_fx/btf" --sysroot "$tui_fx/root" \
-		sections -J | python3 -c '
+		sections -J -o +CLASS | python3 -c '
 import json, sys
 secs = json.load(sys.stdin)["sections"]
-c = {k: 0 for k in "EHOXD."}
+c = {k: 0 for k in "EHKOXD."}
 partial = 0
+letter = {"boot": "E", "hotplug": "H", "kmem": "K", "online": "O",
+          "offline": "X", "device": "D"}
 for s in secs:
-    f = s["flags"].split(",")
-    k = "D" if "zone_device" in f or "Device" in (s["zone"] or "") else \
-        "X" if "online" not in f else "E" if "early" in f else "H"
-    c[k] += 1
+    c[letter[s["class"]]] += 1
     partial += s["active"] < s["subsections"]
 c["."] = max(s["section"] for s in secs) + 1 - len(secs)
-print(" ".join("%s=%d" % (k, c[k]) for k in "EHOXD.") + " partial=%d" % partial)'
+print(" ".join("%s=%d" % (k, c[k]) for k in "EHKOXD.") + " partial=%d" % partial)'
 }
 
 tui_legend() {	# the legend's counts in the same form
 	python3 -c '
 import re, sys
 t = sys.stdin.read()
-names = {"early boot": "E", "hot-added": "H", "online": "O", "offline": "X",
+names = {"early boot": "E", "hot-added": "H", "kmem": "K", "online": "O", "offline": "X",
          "ZONE_DEVICE": "D", "absent": "."}
 got = dict(re.findall(r"\] ([A-Za-z_ -]+): (\d+)", t))
 print(" ".join("%s=%s" % (names[n], got.get(n, "?")) for n in names) +
