@@ -26,6 +26,12 @@ enum ms_section_class ms_section_class(const struct ms_sparse *sp,
 				       const struct ms_section *s,
 				       const struct ms_blocks *blocks,
 				       const struct ms_iomem *iomem);
+/* "present,memmap,online,early"; a bit the kernel has unnamed: bitN. */
+void ms_section_flags_format(const struct ms_sparse *sp,
+			     const struct ms_section *s, char *buf, size_t len);
+/* crash-style letters: P M O E D V for the set flags. */
+void ms_section_state_format(const struct ms_sparse *sp,
+			     const struct ms_section *s, char *buf, size_t len);
 /* "boot", "hotplug", "kmem", "online", "offline", "device" */
 const char *ms_section_class_name(enum ms_section_class c);
 

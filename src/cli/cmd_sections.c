@@ -71,10 +71,10 @@ static void section_cell(const struct ms_cli *c, int id, const void *row,
 		ms_section_zone_names(r->sp, s, buf, len);
 		break;
 	case COL_STATE:
-		ms_fmt_section_state(r->sp, s, buf, len);
+		ms_section_state_format(r->sp, s, buf, len);
 		break;
 	case COL_FLAGS:
-		ms_fmt_section_flags(r->sp, s, buf, len);
+		ms_section_flags_format(r->sp, s, buf, len);
 		break;
 	case COL_ACTIVE:
 		snprintf(buf, len, "%u", s->active);

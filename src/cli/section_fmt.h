@@ -9,12 +9,6 @@
 #include "memscope/sparse.h"
 #include "memscope/sysfs.h"
 
-/* "present,memmap,online,early"; unknown bits as bitN. */
-void ms_fmt_section_flags(const struct ms_sparse *sp, const struct ms_section *s,
-			  char *buf, size_t len);
-/* crash-style letters: P M O E D V for the set flags. */
-void ms_fmt_section_state(const struct ms_sparse *sp, const struct ms_section *s,
-			  char *buf, size_t len);
 uint64_t ms_section_bytes(const struct ms_sparse *sp);
 /* A block's state as lsmem prints it: online, offline, on->off. */
 const char *ms_fmt_block_state(const struct ms_block *b);

@@ -31,6 +31,66 @@ static const char *const class_names[MS_CLASS_NR] = {
 	[MS_CLASS_ABSENT] = "absent",
 };
 
+static const struct {
+	enum ms_section_bit bit;
+	const char *name;
+	char letter;
+} section_flags[] = {
+	{ MS_SECTION_PRESENT, "present", 'P' },
+	{ MS_SECTION_HAS_MEM_MAP, "memmap", 'M' },
+	{ MS_SECTION_ONLINE, "online", 'O' },
+	{ MS_SECTION_EARLY, "early", 'E' },
+	{ MS_SECTION_ZONE_DEVICE, "zone_device", 'D' },
+	{ MS_SECTION_VMEMMAP_PREINIT, "vmemmap_preinit", 'V' },
+};
+
+#define NR_FLAGS (sizeof(section_flags) / sizeof(*section_flags))
+
+static void append(char *buf, size_t len, size_t *used, const char *sep,
+		   const char *word)
+{
+	*used += snprintf(buf + *used, *used < len ? len - *used : 0, "%s%s",
+			  *used ? sep : "", word);
+}
+
+void ms_section_flags_format(const struct ms_sparse *sp,
+			     const struct ms_section *s, char *buf, size_t len)
+{
+	uint64_t known = 0;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NR_FLAGS; i++) {
+		int b = sp->layout->section_bit[section_flags[i].bit];
+
+		if (b < 0)
+			continue;
+		known |= 1ULL << b;
+		if (s->flag_bits & (1ULL << b))
+			append(buf, len, &used, ",", section_flags[i].name);
+	}
+	for (int b = 0; b < 64; b++) {
+		char word[8];
+
+		if (!(s->flag_bits & ~known & (1ULL << b)))
+			continue;
+		snprintf(word, sizeof(word), "bit%d", b);
+		append(buf, len, &used, ",", word);
+	}
+}
+
+void ms_section_state_format(const struct ms_sparse *sp,
+			     const struct ms_section *s, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NR_FLAGS && used + 1 < len; i++)
+		if (ms_section_has(sp, s, section_flags[i].bit))
+			buf[used++] = section_flags[i].letter;
+	buf[used] = '\0';
+}
+
 const char *ms_section_class_name(enum ms_section_class c)
 {
 	return c < MS_CLASS_NR ? class_names[c] : "?";
