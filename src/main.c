@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "memscope/privilege.h"
 #include "cli/columns.h"
+#include "memscope/privilege.h"
 
 #define MEMSCOPE_VERSION "0.1"
 
