@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/columns.h"
 #include "memscope/privilege.h"
 
 #define MAX_GOPTS 32
@@ -196,7 +197,12 @@ int main(int argc, char **argv)
 		argv += optind - 1;
 	}
 	if (help) {
-		ms_cli_usage(stdout, named ? cmd : NULL);
+		/* COMMAND --help -J: the JSON Schema of COMMAND -J's output */
+		if (cli.json && named && cmd && cmd->columns)
+			ms_columns_schema(stdout, cmd->name, cmd->columns,
+					  *cmd->nr_columns);
+		else
+			ms_cli_usage(stdout, named ? cmd : NULL);
 		return MS_EXIT_OK;
 	}
 	if (cli.list_columns)

@@ -15,16 +15,22 @@
 const int ms_cell_roles[MS_CELL_NR] = {
 	[MS_CELL_EARLY] = MS_ROLE_EARLY,
 	[MS_CELL_HOTADDED] = MS_ROLE_HOTADDED,
+	[MS_CELL_KMEM] = MS_ROLE_HOTADDED,
 	[MS_CELL_ONLINE] = MS_ROLE_ONLINE,
 	[MS_CELL_OFFLINE] = MS_ROLE_OFFLINE,
 	[MS_CELL_DEVICE] = MS_ROLE_DEVICE,
 	[MS_CELL_ABSENT] = MS_ROLE_ABSENT,
 };
 
-enum ms_cell_state ms_cell_classify(const struct ms_sparse *sp,
-				    const struct ms_section *s)
+/* The class is decided in one place for the CLI and the TUI (facts.c);
+ * a map cell is its class. */
+static enum ms_cell_state classify(const struct ms_sparse *sp,
+				   const struct ms_blocks *bl,
+				   const struct ms_iomem *io,
+				   const struct ms_section *s)
 {
-	return (enum ms_cell_state)ms_section_classify(sp, s);
+	return s ? (enum ms_cell_state)ms_section_class(sp, s, bl, io) :
+		   MS_CELL_ABSENT;
 }
 
 const struct ms_section *ms_tui_section(const struct ms_tui_data *d,
@@ -36,7 +42,9 @@ const struct ms_section *ms_tui_section(const struct ms_tui_data *d,
 }
 
 static struct ms_error *build_cells(struct ms_tui_data *d,
-				    const struct ms_sparse *sp)
+				    const struct ms_sparse *sp,
+				    const struct ms_blocks *bl,
+				    const struct ms_iomem *io)
 {
 	uint64_t n = sp->nr_sections ? sp->sections[sp->nr_sections - 1].nr + 1 : 0;
 	struct ms_cell *cells = calloc(n ? n : 1, sizeof(*cells));
@@ -49,7 +57,7 @@ static struct ms_error *build_cells(struct ms_tui_data *d,
 	for (size_t i = 0; i < sp->nr_sections; i++) {
 		const struct ms_section *s = &sp->sections[i];
 
-		cells[s->nr].state = ms_cell_classify(sp, s);
+		cells[s->nr].state = classify(sp, bl, io, s);
 		cells[s->nr].active = s->active;
 		cells[s->nr].idx = (int32_t)i;
 	}
@@ -84,10 +92,17 @@ static struct ms_error *build_cells(struct ms_tui_data *d,
 static struct ms_error *load_pgmaps(struct ms_tui_data *d,
 				    const struct ms_tui_opts *o,
 				    const struct ms_sparse *sp,
+				    const struct ms_blocks *bl,
 				    struct ms_pgmaps **pm)
 {
 	struct ms_error *err = ms_pgmap_load(o->target, o->kinfo, sp, pm);
 
+	if (!err && ms_pgmaps_missing(sp, bl, *pm)) {
+		err = ms_error_new(MS_ERR_FORMAT, "the source holds no pgmaps for its %zu ZONE_DEVICE sections (a snapshot taken before pgmap capture?)",
+				   ms_pgmaps_missing(sp, bl, *pm));
+		ms_pgmaps_free(*pm);
+		*pm = NULL;
+	}
 	d->pgmap_msg[0] = '\0';
 	if (!err || d->want_vmemmap)
 		return err;
@@ -95,6 +110,23 @@ static struct ms_error *load_pgmaps(struct ms_tui_data *d,
 		 (int)sizeof(d->pgmap_msg) - 1, err->msg);
 	ms_error_free(err);
 	return NULL;
+}
+
+/*
+ * The Deferred view reads each node's deferrable zone of struct pages (what
+ * the deferred command reads); a failure is said in the view.
+ */
+static void load_deferred(struct ms_tui_data *d, const struct ms_tui_opts *o,
+			  const struct ms_sparse *sp, struct ms_deferred **df)
+{
+	struct ms_error *err = ms_deferred_load(o->target, o->kinfo, sp, NULL, df);
+
+	d->deferred_msg[0] = '\0';
+	if (!err)
+		return;
+	snprintf(d->deferred_msg, sizeof(d->deferred_msg), "%.*s",
+		 (int)sizeof(d->deferred_msg) - 1, err->msg);
+	ms_error_free(err);
 }
 
 /*
@@ -115,6 +147,7 @@ struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
 	struct ms_iomem *io = NULL;
 	struct ms_pgmaps *pm = NULL;
 	struct ms_vmemmap *vm = NULL;
+	struct ms_deferred *df = NULL;
 	struct ms_error *err = NULL;
 
 	if (!sp)
@@ -134,17 +167,20 @@ struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
 	}
 	/* the vmemmap walk is the costly part: only while an overlay shows it */
 	if (!err && (d->want_vmemmap || d->want_pgmaps))
-		err = load_pgmaps(d, o, sp, &pm);
+		err = load_pgmaps(d, o, sp, bl, &pm);
 	if (!err && d->want_vmemmap)
 		err = ms_vmemmap_load(o->target, o->kinfo, sp, pm, &vm);
+	if (!err && d->want_deferred)
+		load_deferred(d, o, sp, &df);
 	if (!err)
-		err = build_cells(d, sp);
+		err = build_cells(d, sp, bl, io);
 	if (err) {
 		ms_sparse_free(sp);
 		ms_blocks_free(bl);
 		ms_iomem_free(io);
 		ms_vmemmap_free(vm);
 		ms_pgmaps_free(pm);
+		ms_deferred_free(df);
 		return err;
 	}
 	ms_tui_data_drop(d);
@@ -153,6 +189,7 @@ struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
 	d->iomem = io;
 	d->pgmaps = pm;
 	d->vm = vm;
+	d->deferred = df;
 	return NULL;
 }
 
@@ -164,6 +201,8 @@ void ms_tui_data_drop(struct ms_tui_data *d)
 	ms_iomem_free(d->iomem);
 	ms_vmemmap_free(d->vm);
 	ms_pgmaps_free(d->pgmaps);
+	ms_deferred_free(d->deferred);
+	d->deferred = NULL;
 	d->sp = NULL;
 	d->blocks = NULL;
 	d->iomem = NULL;

@@ -49,10 +49,16 @@ static int act_view(struct ms_tui *t, int key)
 	else
 		t->view = (enum ms_view_id)(key - '1');
 	t->list_top = 0;
-	/* collect only what a visible view needs: pgmaps for Devices */
+	/* collect only what a visible view needs: pgmaps for Devices, the
+	 * deferrable zones' struct pages for Deferred */
 	if ((t->view == MS_VIEW_DEVICES) != t->data.want_pgmaps) {
 		t->data.want_pgmaps = t->view == MS_VIEW_DEVICES;
 		if (t->data.want_pgmaps)
+			return MS_REDRAW_VIEW | MS_REDRAW_RELOAD;
+	}
+	if ((t->view == MS_VIEW_DEFERRED) != t->data.want_deferred) {
+		t->data.want_deferred = t->view == MS_VIEW_DEFERRED;
+		if (t->data.want_deferred)
 			return MS_REDRAW_VIEW | MS_REDRAW_RELOAD;
 	}
 	return MS_REDRAW_VIEW;
@@ -86,8 +92,8 @@ static int act_move(struct ms_tui *t, int key)
 	case MS_KEY_DOWN: case 'j': return v->move(t, 0, 1);
 	case MS_KEY_PGUP: return v->move(t, 0, -page);
 	case MS_KEY_PGDN: return v->move(t, 0, page);
-	case MS_KEY_HOME: return v->move(t, 0, -1000000);
-	case MS_KEY_END: return v->move(t, 0, 1000000);
+	case MS_KEY_HOME: return v->move(t, 0, -MS_MOVE_FAR);
+	case MS_KEY_END: return v->move(t, 0, MS_MOVE_FAR);
 	}
 	return MS_REDRAW_NONE;
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "memscope/deferred.h"
+#include "memscope/facts.h"
 #include "memscope/page.h"
 #include "memscope/pgmap.h"
 #include "memscope/section_class.h"
@@ -25,6 +27,7 @@
 enum ms_cell_state {
 	MS_CELL_EARLY = MS_CLASS_EARLY,
 	MS_CELL_HOTADDED = MS_CLASS_HOTADDED,
+	MS_CELL_KMEM = MS_CLASS_KMEM,
 	MS_CELL_ONLINE = MS_CLASS_ONLINE,
 	MS_CELL_OFFLINE = MS_CLASS_OFFLINE,
 	MS_CELL_DEVICE = MS_CLASS_DEVICE,
@@ -47,6 +50,9 @@ struct ms_tui_data {
 	/* loaded only while an overlay needs them (want_vmemmap) */
 	bool want_vmemmap;
 	bool want_pgmaps;		/* the Devices view is shown */
+	bool want_deferred;		/* the Deferred view is shown */
+	struct ms_deferred *deferred;
+	char deferred_msg[160];		/* why there is no deferred model */
 	char pgmap_msg[160];		/* why there are no pgmaps, or "" */
 	char iomem_msg[160];		/* why there is no /proc/iomem, or "" */
 	struct ms_pgmaps *pgmaps;
@@ -82,6 +88,9 @@ enum {
 	MS_KEY_ENTER, MS_KEY_ESC, MS_KEY_BACKSPACE, MS_KEY_TAB,
 	MS_KEY_F1, MS_KEY_RESIZE, MS_KEY_MOUSE, MS_KEY_TIMEOUT,
 };
+
+/* Home and End: a move of this many rows means the first or the last. */
+#define MS_MOVE_FAR 1000000
 
 /* What an action asks the loop to do; a bit set. */
 enum ms_redraw {
@@ -131,8 +140,6 @@ struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
 				    struct ms_sparse *sp);
 void ms_tui_data_free(struct ms_tui_data *d);
 void ms_tui_data_drop(struct ms_tui_data *d);
-enum ms_cell_state ms_cell_classify(const struct ms_sparse *sp,
-				    const struct ms_section *s);
 const struct ms_section *ms_tui_section(const struct ms_tui_data *d,
 					uint64_t nr);
 extern const int ms_cell_roles[MS_CELL_NR];

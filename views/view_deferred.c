@@ -13,51 +13,52 @@
 
 #define BAR 40
 
-static void node_row(struct ms_canvas *c, int y, const struct ms_node *n,
-		     bool configured)
+/* The figures of `memscope deferred`, from the same model and function. */
+static void node_row(struct ms_canvas *c, int y, const struct ms_deferred_node *n)
 {
-	uint64_t done = n->spanned, end = n->start_pfn + n->spanned;
-	const char *what = "done";
+	struct ms_deferred_progress p;
 	int x, fill;
 
-	if (!configured) {
-		what = "not configured (all initialised at boot)";
-	} else if (n->first_deferred_pfn != UINT64_MAX && n->first_deferred_pfn < end) {
-		done = n->first_deferred_pfn > n->start_pfn ?
-		       n->first_deferred_pfn - n->start_pfn : 0;
-		what = "pending";
-	}
-	fill = n->spanned ? (int)(done * BAR / n->spanned) : BAR;
+	ms_deferred_progress(n, &p);
+	fill = (int)(p.percent * BAR / 100);
 	x = ms_canvas_text(c, 0, y, MS_ROLE_TEXT, 0, "node %-3d [", n->nid);
 	for (int i = 0; i < BAR; i++)
 		ms_canvas_put(c, x + i, y, i < fill ? '#' : '.',
 			      i < fill ? MS_ROLE_ONLINE : MS_ROLE_DIM,
 			      i < fill ? MS_ATTR_FILL : 0);
+	if (n->state == MS_DEFERRED_NOT_CONFIGURED) {
+		ms_canvas_text(c, x + BAR, y, MS_ROLE_TEXT, 0,
+			       "] not configured (all initialised at boot)");
+		return;
+	}
 	ms_canvas_text(c, x + BAR, y, MS_ROLE_TEXT, 0,
-		       "] %3d%%  %" PRIu64 " of %" PRIu64 " pfns  first_deferred_pfn %s%" PRIx64 "  %s",
-		       n->spanned ? (int)(done * 100 / n->spanned) : 100, done, n->spanned,
-		       configured && n->first_deferred_pfn != UINT64_MAX ? "0x" : "",
-		       configured && n->first_deferred_pfn != UINT64_MAX ?
-		       n->first_deferred_pfn : 0, what);
+		       "] %3u%%  %" PRIu64 " of %" PRIu64 " struct pages initialised, %"
+		       PRIu64 " pending  first_deferred_pfn %s%" PRIx64 "  %s",
+		       p.percent, p.done, p.total, n->pending,
+		       n->first_deferred_pfn != UINT64_MAX ? "0x" : "",
+		       n->first_deferred_pfn != UINT64_MAX ? n->first_deferred_pfn : 0,
+		       ms_deferred_state_name(n->state));
 }
 
 static void deferred_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
 {
-	const struct ms_sparse *sp = t->data.sp;
-	bool configured;
+	const struct ms_deferred *d = t->data.deferred;
 
-	if (!sp)
+	ms_canvas_text(c, 0, y, MS_ROLE_TITLE, 0,
+		       "Deferred struct page init, per node: the deferrable zone's boot sections");
+	if (!d) {
+		ms_canvas_text(c, 0, y + 1, MS_ROLE_DIM, 0, "%s",
+			       t->data.deferred_msg[0] ? t->data.deferred_msg :
+			       "reading the struct pages (next refresh)");
 		return;
-	/* the member exists only with DEFERRED_STRUCT_PAGE_INIT */
-	configured = sp->layout->pglist_data.first_deferred_pfn != MS_ABSENT;
-	ms_canvas_text(c, 0, y, MS_ROLE_TITLE, 0, "Deferred struct page init, per node");
-	for (size_t i = 0; i < sp->nr_nodes && (int)i + 1 < h; i++)
-		node_row(c, y + 1 + (int)i, &sp->nodes[i], configured);
+	}
+	for (size_t i = 0; i < d->nr && (int)i + 1 < h; i++)
+		node_row(c, y + 1 + (int)i, &d->nodes[i]);
 }
 
 static void deferred_status(struct ms_tui *t, char *buf, size_t len)
 {
-	snprintf(buf, len, "%zu nodes", t->data.sp ? t->data.sp->nr_nodes : 0);
+	snprintf(buf, len, "%zu nodes", t->data.deferred ? t->data.deferred->nr : 0);
 }
 
 static int deferred_move(struct ms_tui *t, int dx, int dy)

@@ -68,7 +68,8 @@ static void page_row(struct ms_tui *t, struct ms_canvas *c, int y,
 			       "  -     no initialised struct page", pfn);
 		return;
 	}
-	ms_page_flags_format(&t->pl, p->flags, flags, sizeof(flags));
+	/* a tail's flags are its head's, as in `memscope pages` */
+	ms_page_flags_format(&t->pl, p->folio_flags, flags, sizeof(flags));
 	ms_page_type_format(&t->pl, p, type, sizeof(type));
 	if (p->kind == MS_PAGE_TAIL)
 		snprintf(head, sizeof(head), "0x%" PRIx64, p->head_pfn);
@@ -140,19 +141,49 @@ static void pages_status(struct ms_tui *t, char *buf, size_t len)
 		 t->pl_state > 0 ? ms_page_vaddr(&t->pl, t->pfn) : 0);
 }
 
+/*
+ * The present pfn nearest to pfn going in direction dir: a move never
+ * lands in an absent section (there is no struct page to show there), it
+ * goes on to the next present one; past the ends it stops on them.
+ */
+static uint64_t present_pfn(const struct ms_sparse *sp, uint64_t pfn, int dir)
+{
+	const struct ms_section *first = &sp->sections[0];
+	const struct ms_section *last = &sp->sections[sp->nr_sections - 1];
+
+	if (ms_sparse_find(sp, pfn))
+		return pfn;
+	if (dir > 0) {
+		for (size_t i = 0; i < sp->nr_sections; i++)
+			if (sp->sections[i].start_pfn > pfn)
+				return sp->sections[i].start_pfn;
+		return last->start_pfn + last->nr_pages - 1;
+	}
+	for (size_t i = sp->nr_sections; i-- > 0;)
+		if (sp->sections[i].start_pfn + sp->sections[i].nr_pages <= pfn)
+			return sp->sections[i].start_pfn + sp->sections[i].nr_pages - 1;
+	return first->start_pfn;
+}
+
 static int pages_move(struct ms_tui *t, int dx, int dy)
 {
+	const struct ms_sparse *sp = t->data.sp;
 	int64_t step = dy ? dy : dx;
-	uint64_t last = t->data.nr_cells && t->data.sp ?
-			(t->data.nr_cells << (t->data.sp->layout->section_size_bits -
-					      t->data.sp->layout->page_shift)) - 1 : 0;
+	uint64_t pfn;
 
-	if (step < 0 && (uint64_t)-step > t->pfn)
-		t->pfn = 0;
-	else if (step > 0 && t->pfn + (uint64_t)step > last)
-		t->pfn = last;
+	if (!sp || !sp->nr_sections)
+		return MS_REDRAW_NONE;
+	if (step <= -MS_MOVE_FAR)		/* Home: the first present pfn */
+		pfn = 0;
+	else if (step >= MS_MOVE_FAR)		/* End: the last */
+		pfn = UINT64_MAX;
+	else if (step < 0 && (uint64_t)-step > t->pfn)
+		pfn = 0;
+	else if (step > 0 && t->pfn + (uint64_t)step < t->pfn)
+		pfn = UINT64_MAX;
 	else
-		t->pfn += (uint64_t)step;
+		pfn = t->pfn + (uint64_t)step;
+	t->pfn = present_pfn(sp, pfn, step < 0 ? -1 : 1);
 	return MS_REDRAW_VIEW;
 }
 

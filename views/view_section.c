@@ -14,41 +14,17 @@
 #define SUB_PER_ROW 16
 #define CELL_W 3
 
-static const char *const flag_names[MS_SECTION_NR_BITS] = {
-	[MS_SECTION_PRESENT] = "present",
-	[MS_SECTION_HAS_MEM_MAP] = "memmap",
-	[MS_SECTION_ONLINE] = "online",
-	[MS_SECTION_EARLY] = "early",
-	[MS_SECTION_ZONE_DEVICE] = "zone_device",
-	[MS_SECTION_VMEMMAP_PREINIT] = "vmemmap_preinit",
-};
 
-static void flags_text(const struct ms_sparse *sp, const struct ms_section *s,
-		       char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (int b = 0; b < MS_SECTION_NR_BITS && used < len; b++)
-		if (ms_section_has(sp, s, (enum ms_section_bit)b))
-			used += snprintf(buf + used, len - used, "%s%s",
-					 used ? "," : "", flag_names[b]);
-}
-
+/* The same facts as the sections command's BLOCK and NODE (facts.c). */
 static const struct ms_block *section_block(const struct ms_tui_data *d,
 					    const struct ms_section *s)
 {
-	if (!d->blocks || ms_cell_classify(d->sp, s) == MS_CELL_DEVICE)
-		return NULL;
-	return ms_blocks_find(d->blocks, s->start_pfn << d->sp->layout->page_shift);
+	return ms_section_block(d->sp, s, d->blocks);
 }
 
-/* Offline memory is in no node's span; its block still knows the node. */
 static int section_node(const struct ms_tui_data *d, const struct ms_section *s)
 {
-	const struct ms_block *b = section_block(d, s);
-
-	return s->nid >= 0 ? s->nid : b ? b->nid : -1;
+	return ms_section_node(d->sp, s, d->blocks);
 }
 
 void ms_map_status(const struct ms_tui *t, uint64_t nr, char *buf, size_t len)
@@ -188,7 +164,8 @@ static void section_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
 		       "Section %" PRIu64 "  (Esc: back to the map)", s->nr);
 	ms_map_status(t, s->nr, text, sizeof(text));
 	y = line(c, y + 1, "where", "%s", text);
-	flags_text(d->sp, s, text, sizeof(text));
+	/* the names (and bitN) of `memscope sections` */
+	ms_section_flags_format(d->sp, s, text, sizeof(text));
 	y = line(c, y, "flags", "%s (raw 0x%" PRIx64 ")", text, s->section_mem_map);
 	ms_section_zone_names(d->sp, s, text, sizeof(text));
 	y = line(c, y, "zone", "%s", text[0] ? text : "-");

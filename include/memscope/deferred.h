@@ -50,6 +50,18 @@ struct ms_error *ms_deferred_load(struct ms_target *t, const struct ms_kinfo *ki
 				  const struct ms_sparse *sp, const char *kmsg,
 				  struct ms_deferred **out);
 void ms_deferred_free(struct ms_deferred *d);
+/*
+ * The progress the CLI and the TUI show, one definition: of the struct
+ * pages of the deferrable zone's boot sections (SCANNED, the base), how
+ * many are initialised; percent is 100 when there is nothing to scan.
+ */
+struct ms_deferred_progress {
+	uint64_t done, total;
+	unsigned int percent;
+};
+
+void ms_deferred_progress(const struct ms_deferred_node *n,
+			  struct ms_deferred_progress *out);
 const char *ms_deferred_state_name(enum ms_deferred_state s);
 
 #endif

@@ -111,11 +111,20 @@ enum ms_page_problem {
 struct ms_page {
 	uint64_t pfn;
 	uint64_t flags;			/* the raw flags word */
+	/*
+	 * The flags the kernel reports for the page (kpageflags): a tail's
+	 * are its head's, the folio's (stable_page_flags() reads folio->flags,
+	 * 6.9+), set by ms_pages_read() once it knows the head, else 0. Never
+	 * a first tail's own word: since 6.6 its low byte is the folio order
+	 * (folio._flags_1), not flags.
+	 */
+	uint64_t folio_flags;
 	enum ms_page_kind kind;
-	unsigned int order;		/* head: its order; tail: its head's
-					 * (when the reader knows it); a free
-					 * buddy block's first page: the
-					 * block's order; else 0 */
+	unsigned int order;		/* the compound order: head: its own;
+					 * tail: its head's (when the reader
+					 * knows it); else 0 */
+	int buddy_order;		/* a free buddy block's first page: the
+					 * block's order (page->private), else -1 */
 	uint64_t head_pfn;		/* head and base: pfn itself */
 	int32_t refcount;
 	int32_t mapcount;		/* _mapcount + 1; 0 when typed */

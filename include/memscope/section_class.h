@@ -14,6 +14,8 @@
 enum ms_section_class {
 	MS_CLASS_EARLY,		/* online, SECTION_IS_EARLY: boot memory */
 	MS_CLASS_HOTADDED,	/* online, not early: added after boot */
+	MS_CLASS_KMEM,		/* online device memory given to the kernel
+				 * as System RAM (dax kmem) */
 	MS_CLASS_ONLINE,	/* online, kernel without an early bit */
 	MS_CLASS_OFFLINE,	/* present, not online */
 	MS_CLASS_DEVICE,	/* ZONE_DEVICE */
@@ -36,7 +38,10 @@ struct ms_section_class_info {
 	uint32_t rgb;		/* the colour as 0xRRGGBB, for pictures */
 };
 
-/* s may be NULL (absent). */
+/*
+ * s may be NULL (absent). From the section alone (no sysfs): facts.h's
+ * ms_section_class() with memory blocks and iomem is the full decision.
+ */
 enum ms_section_class ms_section_classify(const struct ms_sparse *sp,
 					  const struct ms_section *s);
 const struct ms_section_class_info *ms_section_class_info(enum ms_section_class c);

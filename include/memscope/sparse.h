@@ -67,7 +67,8 @@ void ms_sparse_free(struct ms_sparse *sp);
 bool ms_section_has(const struct ms_sparse *sp, const struct ms_section *s,
 		    enum ms_section_bit bit);
 /*
- * Device memory: in ZONE_DEVICE's span or tainted. SECTION_TAINT_ZONE_DEVICE
+ * Device memory: tainted, or not online and in ZONE_DEVICE's span (online
+ * memory is RAM, see facts.h for the class with sysfs). SECTION_TAINT_ZONE_DEVICE
  * alone is not enough: the kernel sets it only on sections where a device
  * range starts or ends off a section boundary (move_pfn_range_to_zone(),
  * 5.12+), so a device's fully covered sections do not carry it.

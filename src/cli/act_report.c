@@ -115,7 +115,7 @@ static void capture_one(struct ms_cli *c, const struct ms_blocks *bl,
 		return;
 	out->present = true;
 	out->active = s->active;
-	ms_fmt_section_state(c->sparse, s, out->letters, sizeof(out->letters));
+	ms_section_state_format(c->sparse, s, out->letters, sizeof(out->letters));
 	ms_section_zone_names(c->sparse, s, out->zone, sizeof(out->zone));
 }
 

@@ -23,7 +23,7 @@ enum {
 };
 
 const struct ms_coldesc ms_blockers_columns[] = {
-	[COL_PFN] = { "PFN", 10, false, true, MS_COL_STRING, "first pfn of the run (hex)" },
+	[COL_PFN] = { "PFN", 10, true, true, MS_COL_PFN, "first pfn of the run" },
 	[COL_PAGES] = { "PAGES", 5, true, true, MS_COL_NUMBER, "pages in the run" },
 	[COL_BLOCK] = { "BLOCK", 5, true, true, MS_COL_NUMBER, "memory block" },
 	[COL_REASON] = { "REASON", 9, false, true, MS_COL_STRING, "pinned, slab, reserved, unmovable, hugetlb, zone" },
@@ -113,7 +113,7 @@ static void blockers_cell(const struct ms_cli *c, int id, const void *row,
 	size_t n;
 
 	switch (id) {
-	case COL_PFN: snprintf(buf, len, "0x%" PRIx64, r->pfn); break;
+	case COL_PFN: snprintf(buf, len, "%" PRIu64, r->pfn); break;
 	case COL_PAGES: snprintf(buf, len, "%" PRIu64, r->pages); break;
 	case COL_BLOCK: snprintf(buf, len, "%" PRIu64, r->block); break;
 	case COL_REASON: snprintf(buf, len, "%s", ms_blocker_name(r->why)); break;

@@ -2,9 +2,7 @@
 /*
  * memscope blocks: one row per memory block, lsmem-compatible columns
  * (as `lsmem -a`) plus the sections inside each and whether the block
- * carries its own memmap (memory_hotplug.memmap_on_memory): that is read
- * from the page tables — the block's first struct page is backed by a frame
- * inside the block itself.
+ * carries its own memmap (memory_hotplug.memmap_on_memory).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,7 +20,7 @@ enum {
 const struct ms_coldesc ms_blocks_columns[] = {
 	[COL_BLOCK] = { "BLOCK", 5, true, true, MS_COL_NUMBER, "memory block number" },
 	[COL_RANGE] = { "RANGE", 37, false, true, MS_COL_STRING, "physical address range" },
-	[COL_SIZE] = { "SIZE", 5, true, true, MS_COL_NUMBER, "size of the block" },
+	[COL_SIZE] = { "SIZE", 5, true, true, MS_COL_SIZE, "size of the block" },
 	[COL_STATE] = { "STATE", 7, false, true, MS_COL_STRING, "online, offline or on->off" },
 	[COL_REMOVABLE] = { "REMOVABLE", 3, true, true, MS_COL_BOOLEAN, "the kernel says it can be offlined" },
 	[COL_NODE] = { "NODE", 2, true, true, MS_COL_NUMBER, "NUMA node" },
@@ -62,6 +60,16 @@ static const struct ms_section *block_sections(const struct ms_sparse *sp,
 	return first;
 }
 
+/*
+ * What the kernel means by memmap_on_memory: at hot-add, the block's own
+ * struct pages were allocated from the start of the block through an
+ * altmap (mhp_supports_memmap_on_memory(), 5.15+; the memmap pages are
+ * marked PageVmemmapSelfHosted since 6.1). Boot memory never is: memblock
+ * may happen to place a boot section's memmap inside that section, which
+ * is where the boot memmap lies, not memmap_on_memory. So: a hot-added
+ * block (its sections not early) whose first struct page is backed by a
+ * frame inside the block itself.
+ */
 static void memmap_on_memory(struct ms_cli *c, const struct ms_block *b,
 			     char *buf, size_t len)
 {
@@ -73,6 +81,10 @@ static void memmap_on_memory(struct ms_cli *c, const struct ms_block *b,
 	s = block_sections(c->sparse, b, &present);
 	if (!s || !s->memmap)
 		return;
+	if (ms_section_has(c->sparse, s, MS_SECTION_EARLY)) {
+		snprintf(buf, len, "no");
+		return;
+	}
 	err = ms_target_translate(c->target, s->memmap, &x);
 	if (err) {
 		ms_error_free(err);	/* unknown: the cell stays empty */
@@ -101,10 +113,7 @@ static void block_cell(const struct ms_cli *cc, int id, const void *row,
 			 b->start + b->size - 1);
 		break;
 	case COL_SIZE:
-		if (cc->json)
-			snprintf(buf, len, "%" PRIu64, b->size);
-		else
-			ms_cli_size(cc, b->size, buf, len);
+		snprintf(buf, len, "%" PRIu64, b->size);
 		break;
 	case COL_STATE:
 		snprintf(buf, len, "%s", ms_fmt_block_state(b));

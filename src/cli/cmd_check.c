@@ -28,7 +28,7 @@
 enum { COL_PFN, COL_PAGES, COL_PROBLEM, COL_DETAIL };
 
 const struct ms_coldesc ms_check_columns[] = {
-	[COL_PFN] = { "PFN", 8, true, true, MS_COL_NUMBER, "first page frame of the problem" },
+	[COL_PFN] = { "PFN", 8, true, true, MS_COL_PFN, "first page frame of the problem" },
 	[COL_PAGES] = { "PAGES", 5, true, true, MS_COL_NUMBER, "consecutive pages with it" },
 	[COL_PROBLEM] = { "PROBLEM", 14, false, true, MS_COL_STRING, "tail-uncovered, not-tail, head-misaligned, bad-order, zone-mismatch, memmap-unreadable, dedup-not-tail" },
 	[COL_DETAIL] = { "DETAIL", 40, false, true, MS_COL_STRING, "what was found (at the first page)" },
@@ -121,7 +121,7 @@ static void page_detail(const struct ms_page *p, char *buf, size_t len)
 {
 	switch (p->problem) {
 	case MS_PROBLEM_TAIL_UNCOVERED:
-		snprintf(buf, len, "tail naming head pfn %" PRIu64 ", which is no head whose order covers it",
+		snprintf(buf, len, "tail naming head pfn 0x%" PRIx64 ", which is no head whose order covers it",
 			 p->head_pfn);
 		break;
 	case MS_PROBLEM_NOT_TAIL:

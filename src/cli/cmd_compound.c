@@ -24,7 +24,7 @@ const struct ms_coldesc ms_compound_columns[] = {
 	[COL_ZONE] = { "ZONE", 6, false, true, MS_COL_STRING, "zone from page->flags" },
 	[COL_DEVICE] = { "DEVICE", 8, false, true, MS_COL_STRING, "ZONE_DEVICE: the /proc/iomem owner of the heads" },
 	[COL_COUNT] = { "COUNT", 6, true, true, MS_COL_NUMBER, "compound pages" },
-	[COL_BYTES] = { "BYTES", 6, true, true, MS_COL_NUMBER, "their size (-b for bytes)" },
+	[COL_BYTES] = { "BYTES", 6, true, true, MS_COL_SIZE, "their size (-b for bytes)" },
 	[COL_PAGES] = { "PAGES", 8, true, false, MS_COL_NUMBER, "base pages they cover" },
 };
 const size_t ms_compound_nr_columns =
@@ -56,7 +56,7 @@ static void compound_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "%" PRIu64, b->count);
 		break;
 	case COL_BYTES:
-		ms_cli_size(c, pages << c->sparse->layout->page_shift, buf, len);
+		snprintf(buf, len, "%" PRIu64, pages << c->sparse->layout->page_shift);
 		break;
 	case COL_PAGES:
 		snprintf(buf, len, "%" PRIu64, pages);

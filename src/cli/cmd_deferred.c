@@ -10,8 +10,9 @@
 #include "memscope/kmsg.h"
 
 enum {
-	COL_NODE, COL_SPANNED, COL_INITIALISED, COL_PENDING, COL_FIRST_DEFERRED,
-	COL_STATE, COL_INIT_MS, COL_ZONE, COL_SCANNED, COL_FIRST_PENDING,
+	COL_NODE, COL_SPANNED, COL_SCANNED, COL_INITIALISED, COL_PENDING,
+	COL_FIRST_DEFERRED,
+	COL_STATE, COL_INIT_MS, COL_ZONE, COL_FIRST_PENDING,
 };
 
 const struct ms_coldesc ms_deferred_columns[] = {
@@ -19,12 +20,12 @@ const struct ms_coldesc ms_deferred_columns[] = {
 	[COL_SPANNED] = { "SPANNED", 8, true, true, MS_COL_NUMBER, "pages the node spans" },
 	[COL_INITIALISED] = { "INITIALISED", 8, true, true, MS_COL_NUMBER, "struct pages of the deferrable zone (boot sections) initialised" },
 	[COL_PENDING] = { "PENDING", 8, true, true, MS_COL_NUMBER, "struct pages of that zone not initialised yet" },
-	[COL_FIRST_DEFERRED] = { "FIRST_DEFERRED_PFN", 10, true, true, MS_COL_NUMBER, "pglist_data.first_deferred_pfn (none once the init threads start)" },
+	[COL_FIRST_DEFERRED] = { "FIRST_DEFERRED_PFN", 10, true, true, MS_COL_PFN, "pglist_data.first_deferred_pfn (none once the init threads start)" },
 	[COL_STATE] = { "STATE", 14, false, true, MS_COL_STRING, "complete, in progress, not configured" },
 	[COL_INIT_MS] = { "INIT_MS", 6, true, true, MS_COL_NUMBER, "time the kernel logged for the node's deferred init" },
 	[COL_ZONE] = { "ZONE", 6, false, false, MS_COL_STRING, "the deferrable zone (the node's last)" },
-	[COL_SCANNED] = { "SCANNED", 8, true, false, MS_COL_NUMBER, "struct pages looked at" },
-	[COL_FIRST_PENDING] = { "FIRST_PENDING", 10, true, false, MS_COL_NUMBER, "lowest pfn whose struct page is not initialised" },
+	[COL_SCANNED] = { "SCANNED", 8, true, true, MS_COL_NUMBER, "struct pages of the deferrable zone's boot sections: INITIALISED + PENDING, the base of the progress (the TUI's too)" },
+	[COL_FIRST_PENDING] = { "FIRST_PENDING", 10, true, false, MS_COL_PFN, "lowest pfn whose struct page is not initialised" },
 };
 const size_t ms_deferred_nr_columns =
 	sizeof(ms_deferred_columns) / sizeof(*ms_deferred_columns);

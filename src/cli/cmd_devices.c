@@ -27,15 +27,15 @@ const struct ms_coldesc ms_devices_columns[] = {
 	[COL_DEVICE] = { "DEVICE", 10, false, true, MS_COL_STRING, "dax device, else namespace, else pgmap address" },
 	[COL_RANGE] = { "RANGE", 33, false, true, MS_COL_STRING, "physical range of the pgmap (first range)" },
 	[COL_TYPE] = { "TYPE", 7, false, true, MS_COL_STRING, "devdax, fsdax, generic, private, coherent, p2pdma" },
-	[COL_ALIGN] = { "ALIGN", 5, true, true, MS_COL_NUMBER, "dax device alignment (sysfs)" },
-	[COL_GEOMETRY] = { "GEOMETRY", 5, true, true, MS_COL_NUMBER, "compound page size: PAGE_SIZE << vmemmap_shift" },
+	[COL_ALIGN] = { "ALIGN", 5, true, true, MS_COL_SIZE, "dax device alignment (sysfs)" },
+	[COL_GEOMETRY] = { "GEOMETRY", 5, true, true, MS_COL_SIZE, "compound page size: PAGE_SIZE << vmemmap_shift" },
 	[COL_MEMMAP] = { "MEMMAP", 6, false, true, MS_COL_STRING, "where the page tables put the struct pages: ram, device or mixed" },
-	[COL_VMEMMAP_BYTES] = { "VMEMMAP_BYTES", 6, true, true, MS_COL_NUMBER, "frames backing its struct pages, in bytes" },
-	[COL_SAVED] = { "SAVED", 6, true, true, MS_COL_NUMBER, "vmemmap bytes saved by compound page dedup" },
+	[COL_VMEMMAP_BYTES] = { "VMEMMAP_BYTES", 6, true, true, MS_COL_SIZE, "frames backing its struct pages, in bytes" },
+	[COL_SAVED] = { "SAVED", 6, true, true, MS_COL_SIZE, "vmemmap bytes saved by compound page dedup" },
 	[COL_NAMESPACE] = { "NAMESPACE", 12, false, false, MS_COL_STRING, "nvdimm namespace in /proc/iomem" },
-	[COL_SIZE] = { "SIZE", 6, true, false, MS_COL_NUMBER, "bytes in the pgmap's ranges" },
+	[COL_SIZE] = { "SIZE", 6, true, false, MS_COL_SIZE, "bytes in the pgmap's ranges" },
 	[COL_ALIGNED] = { "ALIGNED", 3, false, true, MS_COL_STRING, "yes when the range starts and ends on the geometry" },
-	[COL_PGMAP] = { "PGMAP", 18, false, false, MS_COL_STRING, "struct dev_pagemap address" },
+	[COL_PGMAP] = { "PGMAP", 18, false, false, MS_COL_HEX, "struct dev_pagemap address" },
 	[COL_ALTMAP] = { "ALTMAP", 6, true, false, MS_COL_NUMBER, "pfns the altmap gave to the memmap (altmap.alloc)" },
 	[COL_FRAMES] = { "FRAMES", 6, true, false, MS_COL_NUMBER, "distinct frames behind its struct pages" },
 	[COL_PAGES] = { "PAGES", 6, true, false, MS_COL_NUMBER, "vmemmap pages mapped for it" },
@@ -71,10 +71,10 @@ static void devices_cell(const struct ms_cli *c, int id, const void *row,
 		break;
 	case COL_ALIGN:
 		if (d->align)
-			ms_cli_size(c, d->align, buf, len);
+			snprintf(buf, len, "%" PRIu64, d->align);
 		break;
 	case COL_GEOMETRY:
-		ms_cli_size(c, geo, buf, len);
+		snprintf(buf, len, "%" PRIu64, geo);
 		break;
 	case COL_MEMMAP:
 		if (ms_vm_pgmap_memmap(d->n))
@@ -82,17 +82,17 @@ static void devices_cell(const struct ms_cli *c, int id, const void *row,
 		break;
 	case COL_VMEMMAP_BYTES:
 		if (d->n)
-			ms_cli_size(c, d->n->frames * 4096, buf, len);
+			snprintf(buf, len, "%" PRIu64, d->n->frames * 4096);
 		break;
 	case COL_SAVED:
 		if (d->n)
-			ms_cli_size(c, ms_vm_saved(d->n) * 4096, buf, len);
+			snprintf(buf, len, "%" PRIu64, ms_vm_saved(d->n) * 4096);
 		break;
 	case COL_NAMESPACE:
 		snprintf(buf, len, "%s", d->ns);
 		break;
 	case COL_SIZE:
-		ms_cli_size(c, ms_vm_pgmap_size(g), buf, len);
+		snprintf(buf, len, "%" PRIu64, ms_vm_pgmap_size(g));
 		break;
 	case COL_ALIGNED:
 		snprintf(buf, len, "%s", g->ranges[0].start % geo ||
@@ -160,7 +160,7 @@ int ms_cmd_devices(struct ms_cli *c, int argc, char **argv)
 	err = ms_vm_model_load(c, true, &m);
 	if (err) {
 		ms_vm_model_release(&m);
-		return ms_cli_fail(err);
+		return ms_cli_fail(ms_error_wrap(err, "devices"));
 	}
 	t = ms_table_new(c, "devices", ms_devices_columns,
 			 ms_devices_nr_columns, devices_cell);

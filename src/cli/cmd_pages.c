@@ -16,30 +16,31 @@
 
 enum {
 	COL_PFN, COL_FLAGS, COL_REFCOUNT, COL_MAPCOUNT, COL_PINCOUNT, COL_TYPE,
-	COL_KIND, COL_ORDER, COL_HEAD, COL_ZONE, COL_NODE, COL_PGMAP,
+	COL_KIND, COL_ORDER, COL_BUDDY_ORDER, COL_HEAD, COL_ZONE, COL_NODE, COL_PGMAP,
 	COL_STATE, COL_RAW, COL_COMPOUND, COL_MAPPING, COL_PAGE_TYPE,
 	COL_ADDR,
 };
 
 const struct ms_coldesc ms_pages_columns[] = {
-	[COL_PFN] = { "PFN", 8, true, true, MS_COL_NUMBER, "page frame number" },
-	[COL_FLAGS] = { "FLAGS", 24, false, true, MS_COL_STRING, "page flags by their enum pageflags names" },
+	[COL_PFN] = { "PFN", 8, true, true, MS_COL_PFN, "page frame number" },
+	[COL_FLAGS] = { "FLAGS", 24, false, true, MS_COL_STRING, "page flags by their enum pageflags names; a tail's are its head's, as /proc/kpageflags says" },
 	[COL_REFCOUNT] = { "REFCOUNT", 3, true, true, MS_COL_NUMBER, "_refcount" },
 	[COL_MAPCOUNT] = { "MAPCOUNT", 3, true, true, MS_COL_NUMBER, "_mapcount + 1 (none when the word is a page_type)" },
 	[COL_PINCOUNT] = { "PINCOUNT", 3, true, true, MS_COL_NUMBER, "folio _pincount (heads of large folios)" },
 	[COL_TYPE] = { "TYPE", 7, false, true, MS_COL_STRING, "page_type: buddy, slab, table, offline, hugetlb, ... or hex" },
 	[COL_KIND] = { "KIND", 4, false, true, MS_COL_STRING, "base, head or tail" },
-	[COL_ORDER] = { "ORDER", 2, true, true, MS_COL_NUMBER, "compound order (tails: their head's)" },
-	[COL_HEAD] = { "HEAD", 8, true, true, MS_COL_NUMBER, "pfn of the compound head" },
+	[COL_ORDER] = { "ORDER", 2, true, true, MS_COL_NUMBER, "compound order (tails: their head's; 0 for a page not compound)" },
+	[COL_HEAD] = { "HEAD", 8, true, true, MS_COL_PFN, "pfn of the compound head" },
 	[COL_ZONE] = { "ZONE", 6, false, true, MS_COL_STRING, "zone from page->flags" },
 	[COL_NODE] = { "NODE", 2, true, true, MS_COL_NUMBER, "node from page->flags" },
-	[COL_PGMAP] = { "PGMAP", 18, false, true, MS_COL_STRING, "struct dev_pagemap of a ZONE_DEVICE page" },
+	[COL_PGMAP] = { "PGMAP", 18, false, true, MS_COL_HEX, "struct dev_pagemap of a ZONE_DEVICE page" },
 	[COL_STATE] = { "STATE", 8, false, true, MS_COL_STRING, "unstable (changed under the scan), the inconsistency found, or fake-head (6.1 HVO)" },
-	[COL_RAW] = { "RAW", 18, false, false, MS_COL_STRING, "raw page->flags word" },
+	[COL_RAW] = { "RAW", 18, false, false, MS_COL_HEX, "the page's own raw flags word (a first tail's low byte is the folio order, 6.6+)" },
 	[COL_COMPOUND] = { "COMPOUND", 7, false, false, MS_COL_STRING, "heads: thp, hugetlb, devdax, slab or other" },
-	[COL_MAPPING] = { "MAPPING", 18, false, false, MS_COL_STRING, "page->mapping" },
-	[COL_PAGE_TYPE] = { "PAGE_TYPE", 10, false, false, MS_COL_STRING, "raw page_type/_mapcount word" },
-	[COL_ADDR] = { "ADDR", 18, false, false, MS_COL_STRING, "address of the struct page" },
+	[COL_MAPPING] = { "MAPPING", 18, false, false, MS_COL_HEX, "page->mapping" },
+	[COL_PAGE_TYPE] = { "PAGE_TYPE", 10, false, false, MS_COL_HEX, "raw page_type/_mapcount word" },
+	[COL_ADDR] = { "ADDR", 18, false, false, MS_COL_HEX, "address of the struct page" },
+	[COL_BUDDY_ORDER] = { "BUDDY_ORDER", 2, true, true, MS_COL_NUMBER, "first page of a free buddy block: the block's order (page->private)" },
 };
 const size_t ms_pages_nr_columns =
 	sizeof(ms_pages_columns) / sizeof(*ms_pages_columns);
@@ -65,7 +66,7 @@ static void pages_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "%" PRIu64, p->pfn);
 		break;
 	case COL_FLAGS:
-		ms_page_flags_format(x->pl, p->flags, buf, len);
+		ms_page_flags_format(x->pl, p->folio_flags, buf, len);
 		break;
 	case COL_REFCOUNT:
 		snprintf(buf, len, "%" PRId32, p->refcount);
@@ -118,6 +119,10 @@ static void pages_cell(const struct ms_cli *c, int id, const void *row,
 		break;
 	case COL_PAGE_TYPE:
 		snprintf(buf, len, "0x%08" PRIx32, p->page_type_raw);
+		break;
+	case COL_BUDDY_ORDER:
+		if (p->buddy_order >= 0)
+			snprintf(buf, len, "%d", p->buddy_order);
 		break;
 	case COL_ADDR:
 		snprintf(buf, len, "0x%" PRIx64, ms_page_vaddr(x->pl, p->pfn));

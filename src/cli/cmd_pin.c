@@ -29,7 +29,7 @@ enum {
 };
 
 const struct ms_coldesc ms_pin_columns[] = {
-	[COL_PFN] = { "PFN", 10, false, true, MS_COL_STRING, "first pfn of the run (hex)" },
+	[COL_PFN] = { "PFN", 10, true, true, MS_COL_PFN, "first pfn of the run" },
 	[COL_PAGES] = { "PAGES", 5, true, true, MS_COL_NUMBER, "pages in the run" },
 	[COL_BLOCK] = { "BLOCK", 5, true, true, MS_COL_NUMBER, "memory block (none for ZONE_DEVICE)" },
 	[COL_KIND] = { "KIND", 4, false, true, MS_COL_STRING, "head (with its tails) or base" },
@@ -130,7 +130,7 @@ static void pin_cell(const struct ms_cli *c, int id, const void *row,
 	uint64_t pfn = pv->pfns[r->first];
 
 	switch (id) {
-	case COL_PFN: snprintf(buf, len, "0x%" PRIx64, pfn); break;
+	case COL_PFN: snprintf(buf, len, "%" PRIu64, pfn); break;
 	case COL_PAGES: snprintf(buf, len, "%" PRIu64, r->pages); break;
 	case COL_BLOCK:
 		blk = pv->blocks ? ms_blocks_find(pv->blocks, pfn << pv->page_shift) : NULL;

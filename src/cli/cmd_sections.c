@@ -10,25 +10,26 @@
 enum {
 	COL_SECTION, COL_START, COL_END, COL_NODE, COL_ZONE, COL_STATE,
 	COL_FLAGS, COL_ACTIVE, COL_SUBSECTIONS, COL_MEMMAP, COL_BLOCK,
-	COL_OWNER, COL_RAW, COL_USAGE, COL_SIZE,
+	COL_OWNER, COL_RAW, COL_USAGE, COL_SIZE, COL_CLASS,
 };
 
 const struct ms_coldesc ms_sections_columns[] = {
 	[COL_SECTION] = { "SECTION", 5, true, true, MS_COL_NUMBER, "section number" },
-	[COL_START] = { "START", 12, false, true, MS_COL_STRING, "first physical address" },
-	[COL_END] = { "END", 12, false, true, MS_COL_STRING, "last physical address" },
+	[COL_START] = { "START", 12, false, true, MS_COL_HEX, "first physical address" },
+	[COL_END] = { "END", 12, false, true, MS_COL_HEX, "last physical address" },
 	[COL_NODE] = { "NODE", 2, true, true, MS_COL_NUMBER, "NUMA node whose span holds it" },
 	[COL_ZONE] = { "ZONE", 6, false, true, MS_COL_STRING, "zones whose spans touch it" },
 	[COL_STATE] = { "STATE", 4, false, true, MS_COL_STRING, "flag letters: Present, Memmap, Online, Early, Device, Vmemmap-preinit" },
 	[COL_FLAGS] = { "FLAGS", 20, false, true, MS_COL_STRING, "section_mem_map flags by name" },
 	[COL_ACTIVE] = { "ACTIVE", 3, true, true, MS_COL_NUMBER, "active sub-sections" },
 	[COL_SUBSECTIONS] = { "SUBSECTIONS", 3, true, true, MS_COL_NUMBER, "sub-sections per section" },
-	[COL_MEMMAP] = { "MEMMAP", 18, false, true, MS_COL_STRING, "struct page of the first pfn" },
+	[COL_MEMMAP] = { "MEMMAP", 18, false, true, MS_COL_HEX, "struct page of the first pfn" },
 	[COL_BLOCK] = { "BLOCK", 5, true, true, MS_COL_NUMBER, "memory block (none for ZONE_DEVICE)" },
 	[COL_OWNER] = { "OWNER", 12, false, false, MS_COL_STRING, "owner in /proc/iomem" },
-	[COL_RAW] = { "RAW", 18, false, false, MS_COL_STRING, "raw section_mem_map word" },
-	[COL_USAGE] = { "USAGE", 18, false, false, MS_COL_STRING, "struct mem_section_usage address" },
-	[COL_SIZE] = { "SIZE", 5, true, false, MS_COL_NUMBER, "section size in bytes" },
+	[COL_RAW] = { "RAW", 18, false, false, MS_COL_HEX, "raw section_mem_map word" },
+	[COL_USAGE] = { "USAGE", 18, false, false, MS_COL_HEX, "struct mem_section_usage address" },
+	[COL_SIZE] = { "SIZE", 5, true, false, MS_COL_SIZE, "section size (-b: in bytes)" },
+	[COL_CLASS] = { "CLASS", 7, false, false, MS_COL_STRING, "boot, hotplug, kmem, online, offline or device (the TUI map's)" },
 };
 const size_t ms_sections_nr_columns =
 	sizeof(ms_sections_columns) / sizeof(*ms_sections_columns);
@@ -70,10 +71,10 @@ static void section_cell(const struct ms_cli *c, int id, const void *row,
 		ms_section_zone_names(r->sp, s, buf, len);
 		break;
 	case COL_STATE:
-		ms_fmt_section_state(r->sp, s, buf, len);
+		ms_section_state_format(r->sp, s, buf, len);
 		break;
 	case COL_FLAGS:
-		ms_fmt_section_flags(r->sp, s, buf, len);
+		ms_section_flags_format(r->sp, s, buf, len);
 		break;
 	case COL_ACTIVE:
 		snprintf(buf, len, "%u", s->active);
@@ -102,7 +103,11 @@ static void section_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "0x%" PRIx64, s->usage);
 		break;
 	case COL_SIZE:
-		ms_cli_size(c, size, buf, len);
+		snprintf(buf, len, "%" PRIu64, size);
+		break;
+	case COL_CLASS:
+		snprintf(buf, len, "%s", ms_section_class_name(
+				 ms_section_class(r->sp, s, r->blocks, r->iomem)));
 		break;
 	}
 }

@@ -18,7 +18,7 @@ const struct ms_coldesc ms_subsections_columns[] = {
 	[COL_SECTION] = { "SECTION", 5, true, true, MS_COL_NUMBER, "section number" },
 	[COL_MAP] = { "MAP", 64, false, true, MS_COL_STRING, "one char per sub-section: # active, . not" },
 	[COL_ACTIVE] = { "ACTIVE", 3, true, true, MS_COL_NUMBER, "active sub-sections" },
-	[COL_START] = { "START", 12, false, false, MS_COL_STRING, "first physical address" },
+	[COL_START] = { "START", 12, false, false, MS_COL_HEX, "first physical address" },
 	[COL_OWNER] = { "OWNER", 12, false, false, MS_COL_STRING, "owner in /proc/iomem" },
 };
 const size_t ms_subsections_nr_columns =
@@ -42,7 +42,7 @@ static void subsection_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "%" PRIu64, r->s->nr);
 		break;
 	case COL_MAP:
-		ms_fmt_subsection_map(r->sp, r->s, buf, len);
+		ms_section_subsection_map(r->sp, r->s, buf, len);
 		break;
 	case COL_ACTIVE:
 		snprintf(buf, len, "%u", r->s->active);

@@ -11,29 +11,32 @@
 #include "commands.h"
 #include "section_fmt.h"
 
+/* Flags as the kernel set them; classes as facts.h decides (and the TUI). */
 struct section_counts {
 	size_t present, memmap, online, early, tainted, preinit;
-	size_t device, hotplugged;	/* device memory; RAM added after boot */
-	uint64_t active, subsections;
+	struct ms_section_census census;
 };
 
-static void count_sections(const struct ms_sparse *sp, struct section_counts *n)
+static void count_sections(struct ms_cli *c, const struct ms_blocks *bl,
+			   struct section_counts *n)
 {
+	const struct ms_sparse *sp = c->sparse;
+	const struct ms_iomem *io = NULL;
+	struct ms_error *err;
+
 	memset(n, 0, sizeof(*n));
+	err = ms_cli_iomem(c, &io);
+	ms_error_free(err);	/* no iomem: the flags and spans decide */
+	ms_section_census(sp, bl, io, &n->census);
 	for (size_t i = 0; i < sp->nr_sections; i++) {
 		const struct ms_section *s = &sp->sections[i];
-		bool device = ms_section_is_device(sp, s);
 
 		n->present++;
 		n->memmap += ms_section_has(sp, s, MS_SECTION_HAS_MEM_MAP);
 		n->online += ms_section_has(sp, s, MS_SECTION_ONLINE);
 		n->early += ms_section_has(sp, s, MS_SECTION_EARLY);
 		n->tainted += ms_section_has(sp, s, MS_SECTION_ZONE_DEVICE);
-		n->device += device;
 		n->preinit += ms_section_has(sp, s, MS_SECTION_VMEMMAP_PREINIT);
-		n->hotplugged += !device && !ms_section_has(sp, s, MS_SECTION_EARLY);
-		n->active += s->active;
-		n->subsections += sp->layout->subsections_per_section;
 	}
 }
 
@@ -66,7 +69,7 @@ static void summary_text(struct ms_cli *c, const struct ms_blocks *bl)
 	struct block_counts bc;
 	char a[32], b[32];
 
-	count_sections(sp, &sc);
+	count_sections(c, bl, &sc);
 	count_blocks(bl, &bc);
 	printf("kernel:        %s (types: %s)\n", lay->release,
 	       ms_kinfo_type_source(c->kinfo));
@@ -80,14 +83,19 @@ static void summary_text(struct ms_cli *c, const struct ms_blocks *bl)
 	printf("sparse model:  section %s, sub-section %s (%u per section), struct page %" PRIu64 " bytes, %" PRIu64 " sections max\n",
 	       a, b, lay->subsections_per_section, lay->page_struct_size,
 	       lay->nr_mem_sections);
-	printf("sections:      %zu present: %zu boot RAM, %zu hot-added RAM, %zu device memory\n",
-	       sc.present, sc.early, sc.hotplugged, sc.device);
+	printf("sections:      %zu present: %zu boot RAM, %zu hot-added RAM, %zu kmem RAM, %zu offline RAM, %zu device memory\n",
+	       sc.present, sc.census.by_class[MS_CLASS_EARLY] +
+	       sc.census.by_class[MS_CLASS_ONLINE],
+	       sc.census.by_class[MS_CLASS_HOTADDED],
+	       sc.census.by_class[MS_CLASS_KMEM],
+	       sc.census.by_class[MS_CLASS_OFFLINE],
+	       sc.census.by_class[MS_CLASS_DEVICE]);
 	printf("section flags: %zu memmap, %zu online, %zu early, %zu zone_device",
 	       sc.memmap, sc.online, sc.early, sc.tainted);
 	if (lay->section_bit[MS_SECTION_VMEMMAP_PREINIT] >= 0)
 		printf(", %zu vmemmap_preinit", sc.preinit);
 	printf("\nsub-sections:  %" PRIu64 " of %" PRIu64 " active\n",
-	       sc.active, sc.subsections);
+	       sc.census.active, sc.census.subsections);
 	if (bl) {
 		ms_cli_size(c, bl->block_size, a, sizeof(a));
 		printf("blocks:        %zu of %s: %zu online, %zu offline\n",
@@ -116,7 +124,7 @@ static void summary_json(struct ms_cli *c, const struct ms_blocks *bl)
 	struct section_counts sc;
 	struct block_counts bc;
 
-	count_sections(sp, &sc);
+	count_sections(c, bl, &sc);
 	count_blocks(bl, &bc);
 	printf("{\n   \"schema\": %d,\n", MS_JSON_SCHEMA);
 	printf("   \"release\": \"%s\",\n   \"types\": \"%s\",\n",
@@ -130,9 +138,14 @@ static void summary_json(struct ms_cli *c, const struct ms_blocks *bl)
 	       (uint64_t)1 << lay->subsection_shift);
 	printf("   \"struct_page_bytes\": %" PRIu64 ",\n   \"nr_mem_sections\": %" PRIu64 ",\n",
 	       lay->page_struct_size, lay->nr_mem_sections);
-	printf("   \"sections\": {\"present\": %zu, \"boot\": %zu, \"hotplugged\": %zu, \"device\": %zu, \"active_subsections\": %" PRIu64 ", \"subsections\": %" PRIu64 ",\n",
-	       sc.present, sc.early, sc.hotplugged, sc.device, sc.active,
-	       sc.subsections);
+	printf("   \"sections\": {\"present\": %zu, \"boot\": %zu, \"hotplugged\": %zu, \"kmem\": %zu, \"offline\": %zu, \"device\": %zu, \"active_subsections\": %" PRIu64 ", \"subsections\": %" PRIu64 ",\n",
+	       sc.present, sc.census.by_class[MS_CLASS_EARLY] +
+	       sc.census.by_class[MS_CLASS_ONLINE],
+	       sc.census.by_class[MS_CLASS_HOTADDED],
+	       sc.census.by_class[MS_CLASS_KMEM],
+	       sc.census.by_class[MS_CLASS_OFFLINE],
+	       sc.census.by_class[MS_CLASS_DEVICE], sc.census.active,
+	       sc.census.subsections);
 	printf("      \"flags\": {\"present\": %zu, \"memmap\": %zu, \"online\": %zu, \"early\": %zu, \"zone_device\": %zu, \"vmemmap_preinit\": %zu}},\n",
 	       sc.present, sc.memmap, sc.online, sc.early, sc.tainted,
 	       sc.preinit);

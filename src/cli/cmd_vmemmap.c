@@ -29,7 +29,7 @@ const struct ms_coldesc ms_vmemmap_columns[] = {
 	[COL_FRAMES] = { "FRAMES", 6, true, true, MS_COL_NUMBER, "distinct physical frames behind them" },
 	[COL_SHARED] = { "SHARED", 6, true, true, MS_COL_NUMBER, "of those, frames mapped more than once" },
 	[COL_SAVED] = { "SAVED", 6, true, true, MS_COL_NUMBER, "PAGES - FRAMES" },
-	[COL_SAVED_BYTES] = { "SAVED_BYTES", 6, true, true, MS_COL_NUMBER, "SAVED in bytes" },
+	[COL_SAVED_BYTES] = { "SAVED_BYTES", 6, true, true, MS_COL_SIZE, "SAVED in bytes" },
 	[COL_RO] = { "RO", 6, true, true, MS_COL_NUMBER, "read-only mappings" },
 	[COL_MEMMAP] = { "MEMMAP", 4, false, true, MS_COL_STRING, "ram, or self: frames inside the memory described (memmap_on_memory, altmap)" },
 	[COL_PFNS] = { "PFNS", 20, false, false, MS_COL_STRING, "pfns whose struct pages the range holds" },
@@ -74,7 +74,7 @@ static void count_cell(const struct ms_cli *c, int id,
 		snprintf(buf, len, "%" PRIu64, ms_vm_saved(n));
 		break;
 	case COL_SAVED_BYTES:
-		ms_cli_size(c, ms_vm_saved(n) * 4096, buf, len);
+		snprintf(buf, len, "%" PRIu64, ms_vm_saved(n) * 4096);
 		break;
 	case COL_RO:
 		snprintf(buf, len, "%" PRIu64, n->ro);
@@ -177,7 +177,7 @@ int ms_cmd_vmemmap(struct ms_cli *c, int argc, char **argv)
 	err = ms_vm_model_load(c, true, &m);
 	if (err) {
 		ms_vm_model_release(&m);
-		return ms_cli_fail(err);
+		return ms_cli_fail(ms_error_wrap(err, "vmemmap"));
 	}
 	t = ms_table_new(c, "vmemmap", ms_vmemmap_columns,
 			 ms_vmemmap_nr_columns, vmemmap_cell);

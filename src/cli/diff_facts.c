@@ -84,7 +84,7 @@ static struct ms_error *sections(struct ms_cli *c, struct ms_facts *f)
 		const struct ms_section *s = &sp->sections[i];
 		char flags[128];
 
-		ms_fmt_section_flags(sp, s, flags, sizeof(flags));
+		ms_section_flags_format(sp, s, flags, sizeof(flags));
 		bad |= add_str(f, MS_DIFF_SECTION, s->nr, NULL, "class",
 			       ms_section_class_info(ms_section_classify(sp, s))->label);
 		bad |= add_str(f, MS_DIFF_SECTION, s->nr, NULL, "flags", flags);

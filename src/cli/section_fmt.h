@@ -5,29 +5,11 @@
 
 #include <stddef.h>
 
+#include "memscope/facts.h"
 #include "memscope/sparse.h"
 #include "memscope/sysfs.h"
 
-/* "present,memmap,online,early"; unknown bits as bitN. */
-void ms_fmt_section_flags(const struct ms_sparse *sp, const struct ms_section *s,
-			  char *buf, size_t len);
-/* crash-style letters: P M O E D V for the set flags. */
-void ms_fmt_section_state(const struct ms_sparse *sp, const struct ms_section *s,
-			  char *buf, size_t len);
-/* One char per sub-section, lowest address first: '#' active, '.' not. */
-void ms_fmt_subsection_map(const struct ms_sparse *sp, const struct ms_section *s,
-			   char *buf, size_t len);
-/* The memory block holding the section, or NULL (ZONE_DEVICE, no sysfs). */
-const struct ms_block *ms_section_block(const struct ms_sparse *sp,
-					const struct ms_section *s,
-					const struct ms_blocks *bl);
 uint64_t ms_section_bytes(const struct ms_sparse *sp);
-/*
- * The section's node: the node whose span holds it, else (offline memory
- * is in no node's span) its memory block's; -1 when neither knows.
- */
-int ms_section_node(const struct ms_sparse *sp, const struct ms_section *s,
-		    const struct ms_blocks *bl);
 /* A block's state as lsmem prints it: online, offline, on->off. */
 const char *ms_fmt_block_state(const struct ms_block *b);
 

@@ -6,6 +6,7 @@
  * and the member is put in front.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,8 @@ static int json_type(enum ms_coltype type)
 {
 	switch (type) {
 	case MS_COL_NUMBER:
+	case MS_COL_SIZE:
+	case MS_COL_PFN:
 		return SCOLS_JSON_NUMBER;
 	case MS_COL_BOOLEAN:
 		return SCOLS_JSON_BOOLEAN;
@@ -146,6 +149,29 @@ fail:
 	return NULL;
 }
 
+/*
+ * A SIZE or PFN cell arrives as a decimal integer: JSON keeps it, text shows
+ * a size for people (unless -b) and a pfn in hex, the one convention of
+ * every command and the TUI.
+ */
+static void render_cell(const struct ms_cli *c, enum ms_coltype type,
+			char *buf, size_t len)
+{
+	char *end;
+	uint64_t v;
+
+	if (c->json || (type != MS_COL_SIZE && type != MS_COL_PFN))
+		return;
+	errno = 0;
+	v = strtoull(buf, &end, 10);
+	if (errno || end == buf || *end)
+		return;		/* not a number: shown as written */
+	if (type == MS_COL_PFN)
+		snprintf(buf, len, "0x%" PRIx64, v);
+	else if (!c->bytes)
+		ms_cli_size(c, v, buf, len);
+}
+
 void ms_table_add_row(struct ms_table *t, const void *row)
 {
 	struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
@@ -156,6 +182,7 @@ void ms_table_add_row(struct ms_table *t, const void *row)
 	for (size_t i = 0; i < t->ncols; i++) {
 		buf[0] = '\0';
 		t->cell(t->cli, t->ids[i], row, buf, sizeof(buf));
+		render_cell(t->cli, t->descs[t->ids[i]].type, buf, sizeof(buf));
 		if (buf[0])
 			scols_line_set_data(ln, i, buf);
 	}
@@ -202,4 +229,61 @@ void ms_table_free(struct ms_table *t)
 		return;
 	scols_unref_table(t->tb);
 	free(t);
+}
+
+static const char *schema_type(enum ms_coltype type)
+{
+	switch (type) {
+	case MS_COL_NUMBER:
+		return "\"type\": [\"integer\", \"null\"]";
+	case MS_COL_SIZE:
+		return "\"type\": [\"integer\", \"null\"], \"minimum\": 0, \"format\": \"bytes\"";
+	case MS_COL_PFN:
+		return "\"type\": [\"integer\", \"null\"], \"minimum\": 0, \"format\": \"pfn\"";
+	case MS_COL_HEX:
+		return "\"type\": [\"string\", \"null\"], \"pattern\": \"^0x[0-9a-f]+$\", \"format\": \"hex\"";
+	case MS_COL_BOOLEAN:
+		return "\"type\": [\"boolean\", \"null\"]";
+	default:
+		return "\"type\": [\"string\", \"null\"]";
+	}
+}
+
+/*
+ * The document is {"schema": N, "<table name>": [rows]}; the table name is
+ * the command's own (blocks: "memory", as lsmem), so the schema says "one
+ * more member, an array of these rows".
+ */
+void ms_columns_schema(FILE *out, const char *name,
+		       const struct ms_coldesc *descs, size_t n)
+{
+	fprintf(out, "{\n   \"$schema\": \"http://json-schema.org/draft-07/schema#\",\n"
+		"   \"title\": \"memscope %s -J\",\n"
+		"   \"type\": \"object\",\n"
+		"   \"required\": [\"schema\"],\n"
+		"   \"minProperties\": 2,\n"
+		"   \"maxProperties\": 2,\n"
+		"   \"properties\": {\n"
+		"      \"schema\": {\"const\": %d}\n"
+		"   },\n"
+		"   \"additionalProperties\": {\n"
+		"      \"type\": \"array\",\n"
+		"      \"items\": {\n"
+		"         \"type\": \"object\",\n"
+		"         \"additionalProperties\": false,\n"
+		"         \"properties\": {",
+		name, MS_JSON_SCHEMA);
+	for (size_t i = 0; i < n; i++) {
+		char *l = lower(descs[i].name);
+
+		if (!l)
+			return;
+		fprintf(out, "%s\n            \"%s\": {%s, \"description\": \"",
+			i ? "," : "", l, schema_type(descs[i].type));
+		for (const char *p = descs[i].help; *p; p++)
+			fprintf(out, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
+		fputs("\"}", out);
+		free(l);
+	}
+	fputs("\n         }\n      }\n   }\n}\n", out);
 }

@@ -14,6 +14,8 @@ const char *ms_coltype_name(enum ms_coltype type)
 {
 	switch (type) {
 	case MS_COL_NUMBER:
+	case MS_COL_SIZE:	/* bytes in JSON, whatever -b says */
+	case MS_COL_PFN:
 		return "number";
 	case MS_COL_BOOLEAN:
 		return "boolean";

@@ -4,12 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "memscope/facts.h"
 #include "vm_fmt.h"
 
 struct ms_error *ms_vm_model_load(struct ms_cli *c, bool with_vmemmap,
 				  struct ms_vm_model *m)
 {
+	const struct ms_blocks *bl = NULL;
 	struct ms_error *err;
+	bool snapshot;
 
 	memset(m, 0, sizeof(*m));
 	err = ms_cli_kernel(c);
@@ -17,6 +20,16 @@ struct ms_error *ms_vm_model_load(struct ms_cli *c, bool with_vmemmap,
 		err = ms_cli_iomem(c, &m->iomem);
 	if (!err)
 		err = ms_pgmap_load(c->target, c->kinfo, c->sparse, &m->pgmaps);
+	if (!err)
+		err = ms_cli_blocks(c, &bl);
+	/* a core with files of its own and no --sysroot: a snapshot */
+	snapshot = c->core_path && !c->sysroot && c->fs;
+	if (!err && ms_pgmaps_missing(c->sparse, bl, m->pgmaps))
+		err = ms_error_new(MS_ERR_FORMAT, "%s holds no pgmaps for its %zu ZONE_DEVICE sections%s",
+				   snapshot ? "this snapshot" :
+				   c->core_path ? "this core" : "the kernel",
+				   ms_pgmaps_missing(c->sparse, bl, m->pgmaps),
+				   snapshot ? " (taken by a memscope before pgmap capture: retake it with `memscope capture`)" : "");
 	/* counted, never a silent gap (issue 10) */
 	if (!err && m->pgmaps->nr_undecoded)
 		fprintf(stderr, "memscope: %zu active device sub-sections name no readable dev_pagemap: their pgmap is unknown\n",

@@ -231,6 +231,15 @@ void ms_deferred_free(struct ms_deferred *d)
 	free(d);
 }
 
+void ms_deferred_progress(const struct ms_deferred_node *n,
+			  struct ms_deferred_progress *out)
+{
+	out->done = n->initialised;
+	out->total = n->initialised + n->pending;	/* == n->scanned */
+	out->percent = out->total ?
+		       (unsigned int)(out->done * 100 / out->total) : 100;
+}
+
 const char *ms_deferred_state_name(enum ms_deferred_state s)
 {
 	switch (s) {

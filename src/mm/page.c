@@ -156,7 +156,7 @@ static void decode_words(const struct ms_page_layout *pl, const uint8_t *raw,
 	/* a free block's order is the private word of its first page
 	 * (buddy_order(), set_buddy_order()) */
 	if (out->type == MS_PGTY_BUDDY && rd64(raw, pl->private_) < 64)
-		out->order = rd64(raw, pl->private_);
+		out->buddy_order = (int)rd64(raw, pl->private_);
 	out->zone = pl->zone_bits ?
 		    (int)(f >> pl->zone_shift & ((1ULL << pl->zone_bits) - 1)) : 0;
 	out->node = pl->node_bits ? (int)(f >> pl->node_shift) : 0;
@@ -176,7 +176,9 @@ void ms_page_decode(const struct ms_page_layout *pl, const uint8_t *raw,
 	out->pfn = pfn;
 	out->head_pfn = pfn;
 	out->pincount = -1;
+	out->buddy_order = -1;
 	out->flags = rd64(raw, pl->flags);
+	out->folio_flags = info & 1 ? 0 : out->flags;
 	if (info & 1) {
 		out->kind = MS_PAGE_TAIL;
 		/* no struct page before this one: head_pfn stays pfn, which
@@ -204,6 +206,7 @@ void ms_page_decode(const struct ms_page_layout *pl, const uint8_t *raw,
 			out->kind = MS_PAGE_TAIL;
 			out->head_pfn = head;
 			out->fake_head = true;
+			out->folio_flags = 0;
 		}
 	}
 	/* a mask names the order too (7.1+) */

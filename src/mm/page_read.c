@@ -29,6 +29,7 @@ struct reader {
 	bool have_head;
 	uint64_t head_pfn, head_end;
 	unsigned int head_order;
+	uint64_t head_flags;		/* what its tails report as flags */
 	uint64_t tail_ptr, tail_mask;	/* what its tails hold, both forms */
 	/*
 	 * The last head a tail sent us to (load_head()), kept whatever it
@@ -38,6 +39,7 @@ struct reader {
 	uint64_t looked_pfn;		/* UINT64_MAX: none yet */
 	bool looked_ok;			/* a head of sane order */
 	unsigned int looked_order;
+	uint64_t looked_flags;
 	/* the run of alike problems being walked: one re-read per run */
 	enum ms_page_problem run_problem;
 	uint64_t run_key, run_next;
@@ -75,13 +77,16 @@ static struct ms_error *read_one(struct reader *r, uint64_t pfn,
 }
 
 /* order <= pl->max_order (callers check): the shifts stay below 64. */
-static void set_head(struct reader *r, uint64_t pfn, unsigned int order)
+static void set_head(struct reader *r, uint64_t pfn, unsigned int order,
+		     uint64_t flags)
 {
 	const struct ms_page_layout *pl = r->pl;
 
 	r->have_head = true;
 	r->head_pfn = pfn;
 	r->head_order = order;
+	/* PageHead() is the page's own bit: a tail is no head */
+	r->head_flags = flags & ~(1ULL << pl->pg[MS_PG_HEAD]);
 	r->head_end = pfn + (1ULL << order);
 	r->tail_ptr = ms_page_vaddr(pl, pfn) + 1;
 	r->tail_mask = pl->compound_info && pl->size_shift ?
@@ -106,10 +111,11 @@ static void load_head(struct reader *r, uint64_t head_pfn, bool fresh)
 		r->looked_ok = !err && h.kind == MS_PAGE_HEAD &&
 			       h.order <= r->pl->max_order;
 		r->looked_order = r->looked_ok ? h.order : 0;
+		r->looked_flags = r->looked_ok ? h.flags : 0;
 		ms_error_free(err);
 	}
 	if (r->looked_ok)
-		set_head(r, head_pfn, r->looked_order);
+		set_head(r, head_pfn, r->looked_order, r->looked_flags);
 }
 
 /* Checks p against the compound being walked; updates it. */
@@ -132,13 +138,14 @@ static enum ms_page_problem classify(struct reader *r, struct ms_page *p,
 		if (p->order && p->order != r->head_order)
 			return MS_PROBLEM_BAD_ORDER;	/* mask vs head */
 		p->order = r->head_order;
+		p->folio_flags = r->head_flags;
 		return MS_PROBLEM_NONE;
 	case MS_PAGE_HEAD:
 		if (r->have_head)
 			return MS_PROBLEM_NOT_TAIL;
 		if (p->order > r->pl->max_order || p->order_mismatch)
 			return MS_PROBLEM_BAD_ORDER;
-		set_head(r, pfn, p->order);
+		set_head(r, pfn, p->order, p->flags);
 		if (pfn & ((1ULL << p->order) - 1))
 			return MS_PROBLEM_HEAD_MISALIGNED;
 		return MS_PROBLEM_NONE;
@@ -210,6 +217,7 @@ static int emit(struct reader *r, const uint8_t *raw, const uint8_t *next,
 	    p.head_pfn == r->head_pfn && pfn < r->head_end &&
 	    (!p.order || p.order == r->head_order)) {
 		p.order = r->head_order;
+		p.folio_flags = r->head_flags;
 	} else {
 		p.problem = classify(r, &p, false);
 		if (p.problem != MS_PROBLEM_NONE)

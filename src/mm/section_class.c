@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The section classes of the map (see section_class.h). */
+#include "memscope/facts.h"
 #include "memscope/section_class.h"
 
 /*
@@ -9,31 +10,18 @@
 static const struct ms_section_class_info classes[MS_CLASS_NR] = {
 	[MS_CLASS_EARLY] = { "early boot", "early", 'E', MS_COLOUR_GREEN, 0x00cd00 },
 	[MS_CLASS_HOTADDED] = { "hot-added", "hotadded", 'H', MS_COLOUR_BLUE, 0x3b78ff },
+	[MS_CLASS_KMEM] = { "kmem", "kmem", 'K', MS_COLOUR_BLUE, 0x3b78ff },
 	[MS_CLASS_ONLINE] = { "online", "online", 'O', MS_COLOUR_CYAN, 0x00cdcd },
 	[MS_CLASS_OFFLINE] = { "offline", "offline", 'X', MS_COLOUR_YELLOW, 0xcdcd00 },
 	[MS_CLASS_DEVICE] = { "ZONE_DEVICE", "device", 'D', MS_COLOUR_MAGENTA, 0xcd00cd },
 	[MS_CLASS_ABSENT] = { "absent", "absent", '.', MS_COLOUR_DEFAULT, 0xe5e5e5 },
 };
 
-/*
- * Device first: ZONE_DEVICE sections are never online (memremap_pages()
- * does not online them) and never early. SECTION_IS_EARLY exists since
- * 5.3 (326e1b8f83a4); without it online memory cannot be split into boot
- * and hot-added, and shows as plain "online".
- */
+/* One decision for every face: facts.c, here without sysfs. */
 enum ms_section_class ms_section_classify(const struct ms_sparse *sp,
 					  const struct ms_section *s)
 {
-	if (!s)
-		return MS_CLASS_ABSENT;
-	if (ms_section_is_device(sp, s))
-		return MS_CLASS_DEVICE;
-	if (!ms_section_has(sp, s, MS_SECTION_ONLINE))
-		return MS_CLASS_OFFLINE;
-	if (sp->layout->section_bit[MS_SECTION_EARLY] < 0)
-		return MS_CLASS_ONLINE;
-	return ms_section_has(sp, s, MS_SECTION_EARLY) ? MS_CLASS_EARLY :
-							  MS_CLASS_HOTADDED;
+	return s ? ms_section_class(sp, s, NULL, NULL) : MS_CLASS_ABSENT;
 }
 
 const struct ms_section_class_info *ms_section_class_info(enum ms_section_class c)

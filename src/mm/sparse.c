@@ -419,8 +419,16 @@ bool ms_section_has(const struct ms_sparse *sp, const struct ms_section *s,
 
 bool ms_section_is_device(const struct ms_sparse *sp, const struct ms_section *s)
 {
-	return ms_section_has(sp, s, MS_SECTION_ZONE_DEVICE) ||
-	       (sp->zone_device_idx >= 0 &&
+	if (ms_section_has(sp, s, MS_SECTION_ZONE_DEVICE))
+		return true;
+	/*
+	 * Online memory is RAM: online_mem_sections() runs from online_pages()
+	 * only, never for memremap_pages(); a dax range onlined through kmem
+	 * stays inside ZONE_DEVICE's span (issue 11).
+	 */
+	if (ms_section_has(sp, s, MS_SECTION_ONLINE))
+		return false;
+	return (sp->zone_device_idx >= 0 &&
 		(s->zone_mask & (1U << sp->zone_device_idx)));
 }
 

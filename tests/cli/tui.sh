@@ -51,7 +51,7 @@ tui_count_cells() {
 	python3 - "$1" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read().splitlines()
-counts = {k: 0 for k in "EHOXD."}
+counts = {k: 0 for k in "EHKOXD."}
 partial = 0
 for line in text:
     m = re.match(r"^0x[0-9a-f]+ (.*)$", line)
@@ -65,33 +65,33 @@ for line in text:
         if c[0].islower():
             partial += 1
         counts[c[0].upper() if c[0] != "." else "."] += 1
-print(" ".join("%s=%d" % (k, counts[k]) for k in "EHOXD.") + " partial=%d" % partial)
+print(" ".join("%s=%d" % (k, counts[k]) for k in "EHKOXD.") + " partial=%d" % partial)
 PY
 }
 
-# The same from `memscope sections -J`, the legend's categories.
+# The same from `memscope sections -J -o +CLASS`, the legend's categories
+# (one function decides the class for both, src/mm/facts.c).
 tui_expect_cells() {
 	"$memscope" -c "$tui_fx/core" --btf "$tui_fx/btf" --sysroot "$tui_fx/root" \
-		sections -J | python3 -c '
+		sections -J -o +CLASS | python3 -c '
 import json, sys
 secs = json.load(sys.stdin)["sections"]
-c = {k: 0 for k in "EHOXD."}
+c = {k: 0 for k in "EHKOXD."}
 partial = 0
+letter = {"boot": "E", "hotplug": "H", "kmem": "K", "online": "O",
+          "offline": "X", "device": "D"}
 for s in secs:
-    f = s["flags"].split(",")
-    k = "D" if "zone_device" in f or "Device" in (s["zone"] or "") else \
-        "X" if "online" not in f else "E" if "early" in f else "H"
-    c[k] += 1
+    c[letter[s["class"]]] += 1
     partial += s["active"] < s["subsections"]
 c["."] = max(s["section"] for s in secs) + 1 - len(secs)
-print(" ".join("%s=%d" % (k, c[k]) for k in "EHOXD.") + " partial=%d" % partial)'
+print(" ".join("%s=%d" % (k, c[k]) for k in "EHKOXD.") + " partial=%d" % partial)'
 }
 
 tui_legend() {	# the legend's counts in the same form
 	python3 -c '
 import re, sys
 t = sys.stdin.read()
-names = {"early boot": "E", "hot-added": "H", "online": "O", "offline": "X",
+names = {"early boot": "E", "hot-added": "H", "kmem": "K", "online": "O", "offline": "X",
          "ZONE_DEVICE": "D", "absent": "."}
 got = dict(re.findall(r"\] ([A-Za-z_ -]+): (\d+)", t))
 print(" ".join("%s=%s" % (names[n], got.get(n, "?")) for n in names) +
@@ -297,8 +297,23 @@ for l in sys.stdin:
 	tui_keys 1 / 'section 0' Enter 6
 	tui_wait 'vmemmap of section 0 '
 	got=$(tui_cap | sed -n 's/^vmemmap of section 0  \(0x[0-9a-f]*-0x[0-9a-f]*\): \([0-9]*\) mappings, \([0-9]*\) on shared frames.*/\1 \2 \3/p')
+	# the rows of `vmemmap` inside that range (owners split it: boot,
+	# hugetlb), summed
 	want=$("$memscope" --demo vmemmap -r -n -o RANGE,PAGES,SHARED,SAVED 2>/dev/null |
-		awk -v r="${got%% *}" '$1 == r { print $1, $2, $3 + $4 }')
+		python3 -c '
+import sys
+lo, hi = (int(x, 16) for x in sys.argv[1].split("-"))
+pages = shared = 0
+for line in sys.stdin:
+    f = line.split()
+    if len(f) != 4 or not f[0].startswith("0x"):
+        continue
+    a, b = (int(x, 16) for x in f[0].split("-"))
+    if lo <= a and b <= hi:
+        pages += int(f[1])
+        shared += int(f[2]) + int(f[3])
+if pages:
+    print("%s %d %d" % (sys.argv[1], pages, shared))' "${got%% *}")
 	[ -n "$want" ] && [ "$got" = "$want" ] && [ "${want##* }" -gt 0 ]
 	tui_result tui-vmemmap-view $? "view: '$got', vmemmap: '$want'"
 
@@ -308,8 +323,32 @@ for l in sys.stdin:
 	tui_result tui-action-readonly $? "status: $(tui_cap | tail -1)"
 	tui_keys O
 	tui_cap | tail -1 | grep -q 'offline refused: read-only (--demo)' &&
-		tui_cap | grep -q '^sections 0-36'
+		tui_cap | grep -q '^sections 0-41'
 	tui_result tui-action-readonly-map $? "status: $(tui_cap | tail -1)"
+
+	# the facts the CLI prints, in the views (SAME: one function each, issue
+	# 11): every section's block and class in the Section view, the
+	# deferred progress in the Deferred view, /block N
+	local bad="" n blk cls line
+	while read -r n blk cls; do
+		tui_keys / "section $n" Enter Enter
+		line=$(tui_cap | grep '^block  ')
+		case $cls in
+		device) want="block        - (no memory block)" ;;
+		*) want="block        memory$blk online" ;;
+		esac
+		case $line in "$want"*) ;; *) bad="$bad $n:'$line'" ;; esac
+		tui_keys Escape
+	done < <("$memscope" --demo sections -r -n -o SECTION,BLOCK,CLASS 2>/dev/null | awk '{ if (NF == 2) print $1, "-", $2; else print }')
+	tui_result tui-demo-section-blocks "$([ -z "$bad" ]; echo $?)" "differ from sections -o BLOCK:$bad"
+	tui_keys 1 / 'block 36' Enter
+	tui_cap | tail -1 | grep -q '^DEMO SNAPSHOT, not this machine  section 36 '
+	tui_result tui-demo-jump-block $? "status: $(tui_cap | tail -1)"
+	read -r n blk cls < <("$memscope" --demo deferred -r -n -o INITIALISED,SCANNED,PENDING 2>/dev/null)
+	tui_keys 4
+	tui_wait "$n of $blk struct pages initialised, $cls pending"
+	tui_result tui-demo-deferred $? "want $n of $blk, $cls pending: $(tui_cap | sed -n 3p)"
+	tui_keys 1
 	tui_keys q
 	tui_wait 'TUI-EXIT 0'
 	tui_result tui-demo-quit $? "$(tui_cap | grep TUI-EXIT)"

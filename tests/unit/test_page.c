@@ -280,6 +280,7 @@ static void build_memmap(struct env *e, enum fx_variant v)
 	for (uint64_t pfn = 0; pfn < NR; pfn++)
 		base(e, pfn, 1);
 	set_type(e, 5, MS_PGTY_BUDDY);
+	put64(pg(e, 5), e->pl.private_, 3);	/* a free block of order 3 */
 	if (e->pl.pg[MS_PG_SLAB] >= 0)
 		set_flag(e, 6, e->pl.pg[MS_PG_SLAB]);
 	else
@@ -373,6 +374,10 @@ static void healthy(enum fx_variant v)
 	}
 	ms_page_type_format(&e.pl, &s->p[5], buf, sizeof(buf));
 	assert_string_equal(buf, "buddy");
+	/* a free block's order is no compound order (issue 11) */
+	assert_int_equal(s->p[5].order, 0);
+	assert_int_equal(s->p[5].buddy_order, 3);
+	assert_int_equal(s->p[4].buddy_order, -1);
 	ms_page_type_format(&e.pl, &s->p[6], buf, sizeof(buf));
 	assert_string_equal(buf, v == FX_KERNEL_6_1 ? "" : "slab");
 	ms_page_flags_format(&e.pl, s->p[6].flags, buf, sizeof(buf));
@@ -396,7 +401,12 @@ static void healthy(enum fx_variant v)
 		assert_int_equal(s->p[i].kind, MS_PAGE_TAIL);
 		assert_int_equal(s->p[i].head_pfn, THP);
 		assert_int_equal(s->p[i].order, 9);
+		/* the head's flags but PG_head, never page[1]'s order byte */
+		assert_int_equal(s->p[i].folio_flags, s->p[THP].flags &
+				 ~(1ULL << e.pl.pg[MS_PG_HEAD]));
 	}
+	if (e.pl.order_store == MS_ORDER_FLAGS1_LOW)	/* 6.6+ */
+		assert_int_equal(s->p[THP + 1].flags & 0xff, 9);
 	assert_int_equal(s->p[SLAB].ckind, MS_COMPOUND_SLAB);
 	assert_int_equal(s->p[SLAB].order, 3);
 	assert_int_equal(s->p[SLAB + 8].kind, MS_PAGE_BASE);

@@ -199,9 +199,10 @@ static void test_rows(void **state)
 	expect_row(e, 2, "pfn          kind  order  head         ref  map  pin  type     flags");
 	expect_row(e, 3, "0x0000001fe  base      0  -              1    0    -  -");
 	expect_row(e, 5, "0x000000200  head      9  -              1    0    7  -        thp head");
-	/* page[1]'s flags word is folio._flags_1 (6.6+): the order, 9, and
-	 * PG_large_rmappable read as flag bits of the tail */
-	expect_row(e, 6, "0x000000201  tail      9  0x200          1    0    -  -        locked,uptodate,workingset");
+	/* a tail's flags are its head's (kpageflags, 6.9+), never page[1]'s
+	 * own word, folio._flags_1 (6.6+): order 9 and PG_large_rmappable
+	 * read as flags were "locked,uptodate,workingset" (issue 11) */
+	expect_row(e, 6, "0x000000201  tail      9  0x200          1    0    -  -");
 	assert_int_equal(t->pl_state, 1);
 	/* the status line: the cursor's pfn, address, section, struct page */
 	{
@@ -235,6 +236,41 @@ static void test_scroll_and_holes(void **state)
 	assert_int_equal(t->pfn, 0);
 	ms_tui_key(t, MS_KEY_END);
 	assert_int_equal(t->pfn, FX_PAGES_PER_SECTION - 1);
+}
+
+/*
+ * Home, End and moves stay on present pfns: with sections 0 and 36, End is
+ * section 36's last pfn and a step off section 0 lands on section 36's
+ * first (they went 1000000 rows into absent sections, issue 11).
+ */
+static void test_moves_skip_absent(void **state)
+{
+	struct env *e = *state;
+	struct ms_tui *t = &e->tui;
+	struct ms_section secs[2] = { e->sec, e->sec };
+	struct ms_sparse sp = e->sp;
+	const struct ms_sparse *saved = t->data.sp;
+	uint64_t s36 = 36 * FX_PAGES_PER_SECTION;
+
+	secs[1].nr = 36;
+	secs[1].start_pfn = s36;
+	sp.sections = secs;
+	sp.nr_sections = 2;
+	t->data.sp = &sp;
+	ms_pages_open(t, 0x10);
+	ms_tui_key(t, MS_KEY_END);
+	assert_int_equal(t->pfn, s36 + FX_PAGES_PER_SECTION - 1);
+	ms_tui_key(t, MS_KEY_HOME);
+	assert_int_equal(t->pfn, 0);
+	ms_pages_open(t, FX_PAGES_PER_SECTION - 1);
+	ms_tui_key(t, MS_KEY_DOWN);
+	assert_int_equal(t->pfn, s36);
+	ms_tui_key(t, MS_KEY_UP);
+	assert_int_equal(t->pfn, FX_PAGES_PER_SECTION - 1);
+	ms_pages_open(t, s36 + 3);
+	ms_tui_key(t, MS_KEY_PGUP);
+	assert_int_equal(t->pfn, FX_PAGES_PER_SECTION - 1);
+	t->data.sp = (struct ms_sparse *)saved;
 }
 
 static void test_zoom(void **state)
@@ -340,6 +376,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scroll_and_holes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_moves_skip_absent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zoom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_demo_banner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overlays, setup, teardown),

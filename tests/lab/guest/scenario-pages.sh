@@ -53,7 +53,7 @@ pages_collect() {
     # changed in between is a race, not a disagreement
     dd if=/proc/kpageflags of="$d/kpageflags-before.bin" bs=1M 2>/dev/null
     LAB_OUT=$d lab_run pages $MEMSCOPE pages -r -n \
-        -o PFN,KIND,ORDER,HEAD,TYPE,COMPOUND,FLAGS,PINCOUNT,REFCOUNT,ZONE,STATE $(cat "$d/ranges.txt")
+        -o PFN,KIND,ORDER,HEAD,TYPE,COMPOUND,FLAGS,PINCOUNT,REFCOUNT,ZONE,STATE,BUDDY_ORDER $(cat "$d/ranges.txt")
     mv "$d/pages.out" "$d/pages.txt"
     # issue 11: drgn reads the same struct pages from a dump (asserts_drgn)
     mkdir -p "$LAB_OUT/dump-ranges"

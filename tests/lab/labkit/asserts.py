@@ -141,6 +141,16 @@ def check_phase(rep, tag, ph, hot_blocks=(), expect_dev=False, expect_5level=Non
           "; ".join(bad[:6]) + (" (+%d)" % (len(bad) - 6) if len(bad) > 6 else "") +
           ("" if len(ph.lsmem) == len(ph.blocks) else
            " lsmem has %d blocks, sysfs %d" % (len(ph.lsmem), len(ph.blocks))))
+        # MEMMAP_ON_MEMORY (issue 11): the kernel takes a block's memmap from
+        # the block only at hot-add, with memory_hotplug.memmap_on_memory;
+        # boot blocks never, wherever memblock put their memmap. The kernel
+        # command line and the blocks the lab hot-added decide.
+        mom = any(a.split("=", 1)[-1] in ("1", "y", "Y", "force") for a in ph.cmdline
+                  if a.startswith("memory_hotplug.memmap_on_memory="))
+        bad = ["block %s: memscope %r" % (n, m.get("memmap_on_memory"))
+               for n, m in sorted(got.items())
+               if m.get("memmap_on_memory") not in (None, mom and n in hot_blocks)]
+        c("blocks-memmap-on-memory", not bad, "; ".join(bad[:6]))
 
     if secs is None:
         for n in ("sections-set", "section-fields", "sections-of-blocks") + \

@@ -299,7 +299,8 @@ def check_pinned_offline(rep, tag, a, info):
         a.rc("offline-pinned"), err[:200], (blk or [])[:3]))
     # blockers names the pinned pfns with their pin counts, as pin saw them
     blk, schema = a.table("blockers-pinned", "blockers")
-    named = {int(r["pfn"], 16): r for r in blk or [] if r.get("reason") == "pinned"}
+    # JSON pfns are integers, text pfns hex (issue 11)
+    named = {r["pfn"]: r for r in blk or [] if r.get("reason") == "pinned"}
     bad = []
     if schema != 1 or not named:
         bad.append("no pinned rows (exit %s)" % a.rc("blockers-pinned"))
@@ -307,8 +308,8 @@ def check_pinned_offline(rep, tag, a, info):
         r = named.get(int(p["PFN"], 16))
         if r is None:
             # a run may start earlier in blockers (merged); find it
-            r = next((x for x in named.values() if int(x["pfn"], 16) <= int(p["PFN"], 16) <
-                      int(x["pfn"], 16) + x["pages"]), None)
+            r = next((x for x in named.values() if x["pfn"] <= int(p["PFN"], 16) <
+                      x["pfn"] + x["pages"]), None)
         if r is None or r.get("pincount", 0) < 1:
             bad.append("pfn %s (pinned by pin) not named: %r" % (p["PFN"], r))
     # blockers against pin: memscope against memscope (the kernel's decision

@@ -14,24 +14,24 @@ import struct
 from . import truth as T
 
 # include/uapi/linux/kernel-page-flags.h (userspace ABI)
-KPF_SLAB, KPF_BUDDY = 7, 10
+KPF_LOCKED, KPF_SLAB, KPF_BUDDY = 0, 7, 10
 KPF_HEAD, KPF_TAIL, KPF_HUGE, KPF_NOPAGE, KPF_THP = 15, 16, 17, 20, 22
 # dynamic memory may change between the memscope scan and the kpageflags read
 RACE_TOLERANCE = 0.005
 
 COLS = ["pfn", "kind", "order", "head", "type", "compound", "flags", "pincount",
-        "refcount", "zone", "state"]
+        "refcount", "zone", "state", "buddy_order"]
 
 
 def _pages(text):
-    """`pages -r -n -o PFN,KIND,ORDER,HEAD,TYPE,COMPOUND,FLAGS,PINCOUNT,...`"""
+    """`pages -r -n -o PFN,KIND,ORDER,HEAD,TYPE,COMPOUND,FLAGS,PINCOUNT,...,BUDDY_ORDER`"""
     rows = {}
     for line in text.splitlines():
         f = line.split(" ")
         if len(f) != len(COLS):
             continue
         r = dict(zip(COLS, f))
-        rows[int(r["pfn"])] = r
+        rows[int(r["pfn"], 0)] = r  # text pfns are hex
     return rows
 
 
@@ -56,24 +56,28 @@ def _sum(census, kind, order=None, device=None):
 
 
 def _free_blocks(rows):
-    """pfns in free buddy blocks: a buddy page's ORDER is its block's order.
-    kpageflags sets KPF_BUDDY on every page of a free block (is_free_buddy_page)."""
+    """pfns in free buddy blocks: a buddy page's BUDDY_ORDER is its block's
+    order (its ORDER, the compound order, is 0: issue 11). kpageflags sets
+    KPF_BUDDY on every page of a free block (is_free_buddy_page)."""
     free = set()
     for pfn, r in rows.items():
-        if r["type"] == "buddy":
-            free.update(range(pfn, pfn + (1 << int(r["order"]))))
+        if r["type"] == "buddy" and r["buddy_order"].isdigit():
+            free.update(range(pfn, pfn + (1 << int(r["buddy_order"]))))
     return free
 
 
 def _memscope_bits(row, rows, free):
     """What memscope says about one pfn, in kpageflags terms."""
-    head = rows.get(int(row["head"])) if row["kind"] == "tail" else row
+    head = rows.get(int(row["head"], 0)) if row["kind"] == "tail" else row
     comp = head["compound"] if head else ""
     flags = row["flags"].split(",")
     slab = row["type"] == "slab" or "slab" in flags or comp == "slab"
-    return {KPF_HEAD: row["kind"] == "head", KPF_TAIL: row["kind"] == "tail",
+    # KPF_LOCKED: a tail's FLAGS are its head's, never page[1]'s order byte
+    # (order 9 read as flags is locked,uptodate: issue 11)
+    return {KPF_LOCKED: "locked" in flags,
+            KPF_HEAD: row["kind"] == "head", KPF_TAIL: row["kind"] == "tail",
             KPF_HUGE: comp == "hugetlb", KPF_THP: comp == "thp",
-            KPF_SLAB: slab, KPF_BUDDY: int(row["pfn"]) in free}
+            KPF_SLAB: slab, KPF_BUDDY: int(row["pfn"], 0) in free}
 
 
 def check_phase(rep, tag, pd, helper):
@@ -169,7 +173,8 @@ def check_phase(rep, tag, pd, helper):
                 (pfn >= len(kpf0) or v != bool(kpf0[pfn] >> b & 1)) and
                 not (b == KPF_BUDDY and not v and row["refcount"] not in ("0", ""))]
         for b, v in mine.items():
-            seen[b] += v
+            if b in seen:   # locked pages are rare: compared, not required
+                seen[b] += v
         if pfn in exact:
             compared_exact += 1
             if diff:

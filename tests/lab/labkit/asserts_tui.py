@@ -15,7 +15,7 @@ import re
 from . import truth as T
 
 ZOOM_SECTION = 35
-NAMES = {"early boot": "E", "hot-added": "H", "online": "O", "offline": "X",
+NAMES = {"early boot": "E", "hot-added": "H", "kmem": "K", "online": "O", "offline": "X",
          "ZONE_DEVICE": "D", "absent": "."}
 
 
@@ -32,14 +32,18 @@ def classes(sections):
     for s in sections:
         f = (s.get("flags") or "").split(",")
         zone = s.get("zone") or ""
-        k = "D" if "zone_device" in f or "Device" in zone.split("/") else \
-            "X" if "online" not in f else "E" if "early" in f else "H"
+        # online memory is RAM (online_pages() alone onlines sections): a
+        # kmem range onlined inside ZONE_DEVICE's span is K, not D; offline
+        # memory with a memory block is RAM too (ZONE_DEVICE has none)
+        dev = "zone_device" in f or "Device" in zone.split("/")
+        k = "D" if dev and "online" not in f and s.get("block") is None else \
+            "X" if "online" not in f else "E" if "early" in f else "K" if dev else "H"
         out[s["section"]] = (k, s.get("active"), s.get("subsections"))
     return out
 
 
 def expected(cls):
-    c = {k: 0 for k in "EHOXD."}
+    c = {k: 0 for k in "EHKOXD."}
     for k, _, _ in cls.values():
         c[k] += 1
     c["."] = max(cls) + 1 - len(cls) if cls else 0
@@ -54,7 +58,7 @@ def legend(text):
 
 
 def cells(text):
-    c = {k: 0 for k in "EHOXD."}
+    c = {k: 0 for k in "EHKOXD."}
     partial = 0
     for line in text.splitlines():
         m = re.match(r"^0x[0-9a-f]+ (.*)$", line)
