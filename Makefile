@@ -46,6 +46,13 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(FIXTURE_OBJS) $(B)/libmemscope.a
 $(B)/fxgen: $(B)/tests/cli/fxgen.o $(FIXTURE_OBJS) $(B)/libmemscope.a
 	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# bench/bigmachine.sh's synthetic 1-16 TiB machines (a benchmark).
+$(B)/bigmachine: $(B)/bench/bigmachine.o $(FIXTURE_OBJS) $(B)/libmemscope.a
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench-big: memscope $(B)/bigmachine
+	@bench/bigmachine.sh ./memscope $(B)/bigmachine
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # Unit tests run twice: as built, and under ASan/UBSan.
@@ -129,4 +136,4 @@ install: memscope
 clean:
 	rm -rf build memscope
 
-.PHONY: fuzz fuzz-lib fuzz-bins fuzz-check fleet lab-dump all unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean
+.PHONY: bench-big fuzz fuzz-lib fuzz-bins fuzz-check fleet lab-dump all unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean
