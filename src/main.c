@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "memscope/privilege.h"
+#include "memscope/timings.h"
 
 #define MEMSCOPE_VERSION "0.1"
 
@@ -162,6 +163,7 @@ int main(int argc, char **argv)
 	bool help = false, named;
 	int ret;
 
+	ms_timing("start");
 	if (parse_options(&cli, argc, argv, NULL, &help))
 		return MS_EXIT_USAGE;
 	named = optind < argc;
@@ -200,6 +202,7 @@ int main(int argc, char **argv)
 	}
 	cli.privs = ms_cli_privs(cmd->name, cli.readonly);
 	ret = cmd->run(&cli, argc, argv);
+	ms_timing("(rest of the command)");
 	ms_cli_release(&cli);
 	ms_priv_debug_report();
 	if (fflush(stdout) || ferror(stdout)) {

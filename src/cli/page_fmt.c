@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "memscope/timings.h"
 #include "page_fmt.h"
 
 struct ms_error *ms_cli_page_layout(struct ms_cli *c, struct ms_page_layout *pl)
@@ -11,6 +12,7 @@ struct ms_error *ms_cli_page_layout(struct ms_cli *c, struct ms_page_layout *pl)
 
 	if (!err)
 		err = ms_page_layout_resolve(c->kinfo, pl);
+	ms_timing("kinfo: page layout");
 	return err;
 }
 

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <libsmartcols.h>
 
+#include "memscope/timings.h"
 #include "columns.h"
 
 struct ms_table {
@@ -179,6 +180,7 @@ int ms_table_print(struct ms_table *t)
 	FILE *mem;
 	int ret = MS_EXIT_OK;
 
+	ms_timing("command");
 	mem = open_memstream(&doc, &len);
 	if (!mem) {
 		ms_table_free(t);
@@ -193,6 +195,7 @@ int ms_table_print(struct ms_table *t)
 		fputs(doc, stdout);
 	free(doc);
 	ms_table_free(t);
+	ms_timing("output");
 	return ret;
 }
 
