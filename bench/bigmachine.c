@@ -48,13 +48,18 @@ static bool fill_section(struct machine *m, uint64_t nr, uint8_t *buf)
 	struct fx_devdax dd = { .order = 9, .covered = true };
 	const struct ms_page_layout *pl = &m->pl;
 	uint64_t pfn = nr * PPS;
+	bool hvo = nr >= m->hvo_first && nr < m->hvo_first + HVO_SECTIONS;
 
+	/* most sections: zero struct pages, a hole, not 2 MiB of memset */
+	if (nr < m->dev_first && !hvo &&
+	    (nr % THP_EVERY != 5 || nr >= m->nr_ram - HOT))
+		return false;
 	memset(buf, 0, PPS * pl->size);
 	if (nr >= m->dev_first) {
 		fx_memmap_devdax(&dd, pl, m->zone_device, pfn, PPS, buf);
 		return true;
 	}
-	if (nr >= m->hvo_first && nr < m->hvo_first + HVO_SECTIONS) {
+	if (hvo) {
 		/* every 2 MiB page a HugeTLB folio; HVO shows each one's
 		 * tails 64.. as copies of its first vmemmap page */
 		fx_memmap_devdax(&dd, pl, m->zone_normal, pfn, PPS, buf);
@@ -72,8 +77,6 @@ static bool fill_section(struct machine *m, uint64_t nr, uint8_t *buf)
 		}
 		return true;
 	}
-	if (nr % THP_EVERY != 5 || nr >= m->nr_ram - HOT)
-		return false;
 	for (int i = 0; i < THPS; i++) {
 		uint64_t off = ((nr * 7 + (uint64_t)i * 13) % 64) * 512;
 		uint8_t *p1 = buf + (off + 1) * pl->size;
