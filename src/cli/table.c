@@ -32,7 +32,7 @@ struct ms_table {
 	size_t nr_lines;	/* held by tb */
 	bool streaming;		/* the prefix went out: tb holds a chunk */
 	size_t width[MS_MAX_COLUMNS];	/* the prefix's, when streaming text */
-	int failed;		/* a write to stdout failed */
+	int failed;		/* a row could not be held or written */
 };
 
 #define STREAM_PREFIX 10000
@@ -228,8 +228,10 @@ void ms_table_add_row(struct ms_table *t, const void *row)
 		return;
 	}
 	ln = scols_table_new_line(t->tb, NULL);
-	if (!ln)
+	if (!ln) {
+		t->failed = 1;	/* a row dropped: never a table short of it */
 		return;
+	}
 	for (size_t i = 0; i < t->ncols; i++) {
 		buf[0] = '\0';
 		t->cell(t->cli, t->ids[i], row, buf, sizeof(buf));
@@ -264,9 +266,14 @@ int ms_table_print(struct ms_table *t)
 	int ret = MS_EXIT_OK;
 
 	ms_timing("command");
+	if (t->failed && !t->streaming) {
+		ms_table_free(t);
+		return ms_cli_fail(ms_error_new(MS_ERR_NOMEM, "out of memory holding the table"));
+	}
 	if (t->streaming) {
 		stream_lines(t);
-		ret = t->failed ? MS_EXIT_FAILURE : MS_EXIT_OK;
+		if (t->failed)
+			ret = ms_cli_fail(ms_error_new(MS_ERR_OTHER, "a row of the table could not be held or written"));
 		ms_table_free(t);
 		ms_timing("output");
 		return ret;
