@@ -195,22 +195,38 @@ static void stream_start(struct ms_table *t)
 	t->streaming = true;
 }
 
-/* An aligned text row at the prefix's widths. */
+/* An aligned text row at the prefix's widths, written whole. */
 static void stream_text_row(struct ms_table *t, const void *row)
 {
-	char buf[1024];
+	char line[8192], buf[1024];
+	size_t at = 0;
 
 	for (size_t i = 0; i < t->ncols; i++) {
 		bool right = t->descs[t->ids[i]].right, last = i + 1 == t->ncols;
-		int w = (int)t->width[i];
+		size_t w = t->width[i], n, pad;
 
 		buf[0] = '\0';
 		t->cell(t->cli, t->ids[i], row, buf, sizeof(buf));
+		n = strlen(buf);
 		if (last && !right)
 			w = 0;
-		if (printf(right ? "%*s%s" : "%-*s%s", w, buf, last ? "\n" : " ") < 0)
-			t->failed = 1;
+		pad = w > n ? w - n : 0;
+		if (at + pad + n + 1 > sizeof(line)) {
+			t->failed = 1;	/* wider than any column of memscope */
+			return;
+		}
+		if (right) {
+			memset(line + at, ' ', pad);
+			memcpy(line + at + pad, buf, n);
+		} else {
+			memcpy(line + at, buf, n);
+			memset(line + at + n, ' ', pad);
+		}
+		at += pad + n;
+		line[at++] = last ? '\n' : ' ';
 	}
+	if (fwrite(line, 1, at, stdout) != at)
+		t->failed = 1;
 }
 
 static bool plain_text(const struct ms_table *t)
