@@ -71,6 +71,13 @@ completions/memscope: $(B)/compgen completions/memscope.in
 completions/_memscope: $(B)/compgen completions/_memscope.in
 	$(B)/compgen zsh completions/_memscope.in >$@.tmp && mv $@.tmp $@
 
+# bench/bigmachine.sh's synthetic 1-16 TiB machines (a benchmark).
+$(B)/bigmachine: $(B)/bench/bigmachine.o $(FIXTURE_OBJS) $(B)/libmemscope.a
+	$(CC) $(ALL_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench-big: memscope $(B)/bigmachine
+	@bench/bigmachine.sh ./memscope $(B)/bigmachine
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # Unit tests run twice: as built, and under ASan/UBSan.
@@ -175,4 +182,4 @@ uninstall:
 clean:
 	rm -rf build memscope man/*.8 $(GENERATED)
 
-.PHONY: fuzz fuzz-lib fuzz-bins fuzz-check fleet lab-dump all uninstall docs unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean
+.PHONY: bench-big fuzz fuzz-lib fuzz-bins fuzz-check fleet lab-dump all uninstall docs unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean

@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/columns.h"
 #include "memscope/privilege.h"
+#include "memscope/timings.h"
 
 #define MAX_GOPTS 32
 
@@ -173,6 +174,7 @@ int main(int argc, char **argv)
 	bool help = false, named;
 	int ret;
 
+	ms_timing("start");
 	if (parse_options(&cli, argc, argv, NULL, &help, seen))
 		return MS_EXIT_USAGE;
 	named = optind < argc;
@@ -221,6 +223,7 @@ int main(int argc, char **argv)
 		return MS_EXIT_FAILURE;
 	cli.privs = ms_cli_privs(cmd->name, cli.readonly);
 	ret = cmd->run(&cli, argc, argv);
+	ms_timing("(rest of the command)");
 	ms_cli_release(&cli);
 	ms_priv_debug_report();
 	if (fflush(stdout) || ferror(stdout)) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "memscope/timings.h"
 #include "screen.h"
 #include "tui_int.h"
 
@@ -181,8 +182,10 @@ static void loop(struct ms_tui *t, struct ms_screen *scr)
 			redraw |= MS_REDRAW_VIEW;
 		}
 		if (redraw) {
+			ms_timing("tui: (input)");
 			ms_tui_render(t, &c);
 			ms_screen_draw(scr, &c);
+			ms_timing("tui: frame");
 		}
 		if (redraw & MS_REDRAW_QUIT ||
 		    (t->opts->refreshes > 0 && (long)t->refreshes >= t->opts->refreshes))
@@ -196,7 +199,9 @@ static void loop(struct ms_tui *t, struct ms_screen *scr)
 		if (redraw & MS_REDRAW_ACT)
 			redraw |= run_action(t, scr);
 		if (redraw & MS_REDRAW_RELOAD) {
+			ms_timing("tui: (wait)");
 			redraw |= ms_tui_refresh(t);
+			ms_timing("tui: refresh");
 			next = now() + t->delay;
 		}
 	}

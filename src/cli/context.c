@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memscope/timings.h"
 #include "cli.h"
 #include "memscope/ksysfs.h"
 #include "memscope/privilege.h"
@@ -162,6 +163,7 @@ struct ms_error *ms_cli_target(struct ms_cli *c)
 		ms_target_close(c->target);
 		c->target = NULL;
 	}
+	ms_timing("open target");
 	return err;
 }
 
@@ -212,7 +214,9 @@ struct ms_error *ms_cli_kernel(struct ms_cli *c)
 		if (err)
 			return err;
 	}
-	return ms_sparse_load(c->target, c->kinfo, &c->sparse);
+	err = ms_sparse_load(c->target, c->kinfo, &c->sparse);
+	ms_timing("model: sections");
+	return err;
 }
 
 /*

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "memscope/timings.h"
 #include "page_fmt.h"
 #include "progress.h"
 
@@ -12,6 +13,7 @@ struct ms_error *ms_cli_page_layout(struct ms_cli *c, struct ms_page_layout *pl)
 
 	if (!err)
 		err = ms_page_layout_resolve(c->kinfo, pl);
+	ms_timing("kinfo: page layout");
 	return err;
 }
 

@@ -4,6 +4,12 @@
  * scripts JSON (-J), KEY="value" pairs (-P) and raw (-r). Every JSON
  * document carries "schema", so the table is rendered into memory first
  * and the member is put in front.
+ *
+ * A text table longer than STREAM_PREFIX rows (pages over all memory) is
+ * streamed: the prefix is printed as it always was, its column widths
+ * become the widths of the rest, which is printed STREAM_CHUNK rows at a
+ * time and dropped, so memory stays flat. Shorter tables print exactly
+ * as before. JSON is still rendered whole.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,6 +20,7 @@
 #include <strings.h>
 #include <libsmartcols.h>
 
+#include "memscope/timings.h"
 #include "columns.h"
 
 struct ms_table {
@@ -23,7 +30,14 @@ struct ms_table {
 	struct libscols_table *tb;
 	int ids[MS_MAX_COLUMNS];
 	size_t ncols;
+	size_t nr_lines;	/* held by tb */
+	bool streaming;		/* the prefix went out: tb holds a chunk */
+	size_t width[MS_MAX_COLUMNS];	/* the prefix's, when streaming text */
+	int failed;		/* a row could not be held or written */
 };
+
+#define STREAM_PREFIX 10000
+#define STREAM_CHUNK 4096
 
 static int find_column(const struct ms_coldesc *descs, size_t n,
 		       const char *name, size_t len)
@@ -172,13 +186,95 @@ static void render_cell(const struct ms_cli *c, enum ms_coltype type,
 		ms_cli_size(c, v, buf, len);
 }
 
+/* Prints the lines tb holds, then drops them. */
+static void stream_lines(struct ms_table *t)
+{
+	char *text = NULL;
+
+	if (!t->nr_lines)
+		return;
+	if (scols_table_print_range_to_string(t->tb, NULL, NULL, &text) ||
+	    !text || fputs(text, stdout) < 0 || fputc('\n', stdout) < 0)
+		t->failed = 1;
+	free(text);
+	scols_table_remove_lines(t->tb);
+	t->nr_lines = 0;
+}
+
+/*
+ * The prefix is printed (with the header, once: libsmartcols keeps that),
+ * and its column widths kept: libsmartcols would size every later chunk
+ * by its own rows, so aligned text is laid out here instead, as
+ * libsmartcols does it (cells padded to the width, left or right, one
+ * space apart, the last left-aligned one not padded). Raw and KEY="value"
+ * lines do not depend on other rows: libsmartcols prints those chunks.
+ */
+static void stream_start(struct ms_table *t)
+{
+	stream_lines(t);
+	for (size_t i = 0; i < t->ncols; i++) {
+		struct libscols_column *cl = scols_table_get_column(t->tb, i);
+
+		if (cl)
+			t->width[i] = scols_column_get_width(cl);
+	}
+	t->streaming = true;
+}
+
+/* An aligned text row at the prefix's widths, written whole. */
+static void stream_text_row(struct ms_table *t, const void *row)
+{
+	char line[8192], buf[1024];
+	size_t at = 0;
+
+	for (size_t i = 0; i < t->ncols; i++) {
+		bool right = t->descs[t->ids[i]].right, last = i + 1 == t->ncols;
+		size_t w = t->width[i], n, pad;
+
+		buf[0] = '\0';
+		t->cell(t->cli, t->ids[i], row, buf, sizeof(buf));
+		render_cell(t->cli, t->descs[t->ids[i]].type, buf, sizeof(buf));
+		n = strlen(buf);
+		if (last && !right)
+			w = 0;
+		pad = w > n ? w - n : 0;
+		if (at + pad + n + 1 > sizeof(line)) {
+			t->failed = 1;	/* wider than any column of memscope */
+			return;
+		}
+		if (right) {
+			memset(line + at, ' ', pad);
+			memcpy(line + at + pad, buf, n);
+		} else {
+			memcpy(line + at, buf, n);
+			memset(line + at + n, ' ', pad);
+		}
+		at += pad + n;
+		line[at++] = last ? '\n' : ' ';
+	}
+	if (fwrite(line, 1, at, stdout) != at)
+		t->failed = 1;
+}
+
+static bool plain_text(const struct ms_table *t)
+{
+	return !t->cli->json && !t->cli->raw && !t->cli->pairs;
+}
+
 void ms_table_add_row(struct ms_table *t, const void *row)
 {
-	struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
+	struct libscols_line *ln;
 	char buf[1024];
 
-	if (!ln)
+	if (t->streaming && plain_text(t)) {
+		stream_text_row(t, row);
 		return;
+	}
+	ln = scols_table_new_line(t->tb, NULL);
+	if (!ln) {
+		t->failed = 1;	/* a row dropped: never a table short of it */
+		return;
+	}
 	for (size_t i = 0; i < t->ncols; i++) {
 		buf[0] = '\0';
 		t->cell(t->cli, t->ids[i], row, buf, sizeof(buf));
@@ -186,6 +282,13 @@ void ms_table_add_row(struct ms_table *t, const void *row)
 		if (buf[0])
 			scols_line_set_data(ln, i, buf);
 	}
+	t->nr_lines++;
+	if (t->cli->json)
+		return;
+	if (!t->streaming && t->nr_lines == STREAM_PREFIX)
+		stream_start(t);
+	else if (t->streaming && t->nr_lines == STREAM_CHUNK)
+		stream_lines(t);
 }
 
 /* Puts "schema": N first in the document libsmartcols rendered. */
@@ -206,6 +309,19 @@ int ms_table_print(struct ms_table *t)
 	FILE *mem;
 	int ret = MS_EXIT_OK;
 
+	ms_timing("command");
+	if (t->failed && !t->streaming) {
+		ms_table_free(t);
+		return ms_cli_fail(ms_error_new(MS_ERR_NOMEM, "out of memory holding the table"));
+	}
+	if (t->streaming) {
+		stream_lines(t);
+		if (t->failed)
+			ret = ms_cli_fail(ms_error_new(MS_ERR_OTHER, "a row of the table could not be held or written"));
+		ms_table_free(t);
+		ms_timing("output");
+		return ret;
+	}
 	mem = open_memstream(&doc, &len);
 	if (!mem) {
 		ms_table_free(t);
@@ -220,6 +336,7 @@ int ms_table_print(struct ms_table *t)
 		fputs(doc, stdout);
 	free(doc);
 	ms_table_free(t);
+	ms_timing("output");
 	return ret;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memscope/timings.h"
 #include "internal.h"
 
 struct ms_kinfo {
@@ -149,13 +150,17 @@ static struct ms_error *open_sources(struct ms_kinfo *ki, struct ms_target *t,
 		return ms_error_new(MS_ERR_FORMAT, "no VMCOREINFO note in %s",
 				    ms_target_path(t));
 	err = ms_vmcoreinfo_parse(text, &ki->vi);
+	ms_timing("kinfo: vmcoreinfo");
 	if (err)
 		return err;
 	err = ms_kallsyms_load(fs, "/proc/kallsyms", &ki->ks);
 	if (err)
 		return err;
 	check_kallsyms(ki);
-	return open_types(ki, fs, opts);
+	ms_timing("kinfo: kallsyms");
+	err = open_types(ki, fs, opts);
+	ms_timing("kinfo: btf/dwarf");
+	return err;
 }
 
 /*
@@ -218,6 +223,7 @@ struct ms_error *ms_kinfo_open(struct ms_target *t,
 	ms_fs_free(own);
 	if (!err)
 		err = ms_layout_resolve(ki, t, &ki->layout);	/* sets paging */
+	ms_timing("kinfo: layouts");
 	if (err) {
 		ms_kinfo_close(ki);
 		return err;

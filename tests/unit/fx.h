@@ -28,6 +28,16 @@ void fx_core_add_segment(struct fx_core *c, uint64_t vaddr, uint64_t paddr,
 			 const void *data, uint64_t size);
 void fx_core_add_note(struct fx_core *c, const char *name, uint32_t type,
 		      const void *desc, size_t len);
+/*
+ * A segment whose bytes fill() makes chunk by chunk, chunk bytes at a time
+ * (the last one shorter): fill() returns false for a chunk of zeros, which
+ * the writer leaves a hole, as it leaves every zero 4 KiB page of the
+ * others, so a core of terabytes of mostly-zero struct pages stays sparse.
+ */
+typedef bool (*fx_fill_fn)(void *arg, uint64_t off, uint8_t *buf, size_t len);
+void fx_core_add_lazy_segment(struct fx_core *c, uint64_t vaddr, uint64_t paddr,
+			      uint64_t size, size_t chunk, fx_fill_fn fill,
+			      void *arg);
 /* Writes the core; returns 0 or -errno. */
 int fx_core_write(struct fx_core *c, const char *path);
 void fx_core_free(struct fx_core *c);
@@ -92,6 +102,7 @@ const char *fx_page_vmcoreinfo(enum fx_variant v);
 int fx_vmemmap_btf(struct btf *b, enum fx_variant v);
 
 /* ---- fx_kernel.c: a whole synthetic kernel, written to a directory ---- */
+struct fx_kernel;
 struct fx_section {
 	uint64_t nr;
 	unsigned int flags;	/* bit (1 << MS_SECTION_*) for each set flag */
@@ -135,6 +146,14 @@ struct fx_kernel_opts {
 	 * one's start pfn), mapped on frames of their own; NULL: none */
 	const uint8_t *device_memmap;
 	enum fx_sysmem_fault sysmem_fault;
+	/* sections [hvo_start, hvo_end) hold a HugeTLB pool of 2 MiB pages
+	 * with HVO: each page's 8 vmemmap pages map one frame, the 7 tails
+	 * read-only (6.2+) */
+	uint64_t hvo_start, hvo_end;
+	/* called on the core before it is written (more segments); NULL:
+	 * none */
+	void (*core_hook)(void *arg, struct fx_core *c, const struct fx_kernel *k);
+	void *core_arg;
 };
 
 /* Damage planted in the kernel data of fx_kernel_build(). */
@@ -182,6 +201,10 @@ struct ms_page_layout;
 typedef void (*fx_memmap_fn)(void *arg, const struct ms_page_layout *pl,
 			     int zone_device, uint64_t start, uint64_t nr,
 			     uint8_t *buf);
+/* The page layout and ZONE_DEVICE's number memscope resolves from k;
+ * 0 or -EINVAL. */
+int fx_kernel_page_layout(const struct fx_kernel *k, struct ms_page_layout *pl,
+			  int *zone_device);
 /* Builds o into dir twice: once to resolve the page layout from its own
  * BTF and VMCOREINFO, then with the device memmap fill() wrote. */
 int fx_kernel_build_memmap(const struct fx_kernel_opts *o, const char *dir,

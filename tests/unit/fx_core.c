@@ -10,12 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fx.h"
 
 struct fx_seg {
 	uint64_t vaddr, paddr, size;
-	uint8_t *data;
+	uint8_t *data;		/* NULL: made by fill() */
+	fx_fill_fn fill;
+	void *arg;
+	size_t chunk;
 };
 
 struct fx_core {
@@ -59,6 +63,18 @@ void fx_core_add_segment(struct fx_core *c, uint64_t vaddr, uint64_t paddr,
 		memcpy(s->data, data, size);
 }
 
+void fx_core_add_lazy_segment(struct fx_core *c, uint64_t vaddr, uint64_t paddr,
+			      uint64_t size, size_t chunk, fx_fill_fn fill,
+			      void *arg)
+{
+	struct fx_seg *s;
+
+	c->segs = xrealloc(c->segs, (c->nr_segs + 1) * sizeof(*c->segs));
+	s = &c->segs[c->nr_segs++];
+	*s = (struct fx_seg){ .vaddr = vaddr, .paddr = paddr, .size = size,
+			      .fill = fill, .arg = arg, .chunk = chunk };
+}
+
 static size_t pad4(size_t n)
 {
 	return (n + 3) & ~(size_t)3;
@@ -90,6 +106,33 @@ static int write_at(FILE *f, uint64_t off, const void *p, size_t len)
 	if (fseeko(f, (off_t)off, SEEK_SET) || fwrite(p, 1, len, f) != len)
 		return -(errno ? errno : EIO);
 	return 0;
+}
+
+static bool page_zero(const uint8_t *p, size_t len)
+{
+	return !p[0] && !memcmp(p, p + 1, len - 1);
+}
+
+/* fill()'s chunks at off; zero chunks and zero pages stay holes. */
+static int write_lazy(FILE *f, uint64_t off, const struct fx_seg *s)
+{
+	uint8_t *buf = xrealloc(NULL, s->chunk);
+	int ret = 0;
+
+	for (uint64_t at = 0; !ret && at < s->size; at += s->chunk) {
+		size_t len = s->size - at < s->chunk ? s->size - at : s->chunk;
+
+		if (!s->fill(s->arg, at, buf, len))
+			continue;
+		for (size_t p = 0; !ret && p < len; p += FX_PAGE_SIZE) {
+			size_t n = len - p < FX_PAGE_SIZE ? len - p : FX_PAGE_SIZE;
+
+			if (!page_zero(buf + p, n))
+				ret = write_at(f, off + at + p, buf + p, n);
+		}
+	}
+	free(buf);
+	return ret;
 }
 
 int fx_core_write(struct fx_core *c, const char *path)
@@ -141,9 +184,14 @@ int fx_core_write(struct fx_core *c, const char *path)
 		ph.p_offset = off + (s->vaddr & (FX_PAGE_SIZE - 1));
 		off = ph.p_offset + s->size;
 		ret = write_at(f, eh.e_phoff + (i + 1) * sizeof(ph), &ph, sizeof(ph));
-		if (!ret)
+		if (!ret && s->data)
 			ret = write_at(f, ph.p_offset, s->data, s->size);
+		else if (!ret)
+			ret = write_lazy(f, ph.p_offset, s);
 	}
+	/* the file ends where the last segment does, hole or not */
+	if (!ret && (fflush(f) || ftruncate(fileno(f), (off_t)off)))
+		ret = -errno;
 	if (fclose(f) && !ret)
 		ret = -errno;
 	return ret;

@@ -144,6 +144,17 @@ static void build_vmemmap(struct build *b)
 			continue;
 		}
 
+		if (s->nr >= o->hvo_start && s->nr < o->hvo_end) {
+			/* 6.2+ HVO: the head's vmemmap page copied to a
+			 * frame that all 8 of the 2 MiB page map, the 7
+			 * tails read-only (mm/hugetlb_vmemmap.c) */
+			for (uint64_t off = 0; off < size; off += FX_PAGE_SIZE)
+				fx_mem_map(&b->mem, vaddr + off,
+					   paddr + (off & ~(8 * FX_PAGE_SIZE - 1)),
+					   FX_PAGE_SIZE, FX_PAGE_SIZE,
+					   !(off & (8 * FX_PAGE_SIZE - 1)));
+			continue;
+		}
 		fx_mem_map(&b->mem, vaddr, paddr, size, 2ULL << 20, true);
 	}
 }
@@ -313,7 +324,9 @@ static int write_sysfs(struct build *b)
 
 		if (s->state)
 			ret = write_block(b, s, root);
-		used += snprintf(iomem + used, sizeof(iomem) - used,
+		/* a machine of many sections gets the first lines only */
+		if (used + 64 < sizeof(iomem))
+			used += snprintf(iomem + used, sizeof(iomem) - used,
 				 "%08" PRIx64 "-%08" PRIx64 " : %s\n", start,
 				 start + ((uint64_t)1 << SECTION_SIZE_BITS) - 1,
 				 dev ? "Persistent Memory" : "System RAM");
@@ -337,6 +350,8 @@ static int build_core(struct build *b)
 	write_vmcoreinfo(b, core);
 	fx_core_add_segment(core, b->k->page_offset_base, 0, b->mem.bytes,
 			    b->mem.size);
+	if (b->o->core_hook)
+		b->o->core_hook(b->o->core_arg, core, b->k);
 	ret = fx_core_write(core, b->k->core);
 	fx_core_free(core);
 	return ret;

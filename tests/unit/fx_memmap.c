@@ -66,8 +66,8 @@ void fx_memmap_devdax(void *arg, const struct ms_page_layout *pl,
 	}
 }
 
-static int layout_of(const struct fx_kernel *k, struct ms_page_layout *pl,
-		     int *zone_device)
+int fx_kernel_page_layout(const struct fx_kernel *k, struct ms_page_layout *pl,
+			  int *zone_device)
 {
 	struct ms_kinfo_opts ko = { .sysroot = k->sysroot, .btf_path = k->btf };
 	struct ms_target *t = NULL;
@@ -104,7 +104,7 @@ int fx_kernel_build_memmap(const struct fx_kernel_opts *o, const char *dir,
 
 	ret = fx_kernel_build_in(o, dir, k);
 	if (!ret)
-		ret = layout_of(k, &pl, &zdev);
+		ret = fx_kernel_page_layout(k, &pl, &zdev);
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < o->nr_sections; i++) {
