@@ -112,7 +112,8 @@ static void devices_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
 	y = render_pgmaps(t, c, y, end) + 1;
 	ms_canvas_text(c, 0, y++, MS_ROLE_TITLE, 0, "/proc/iomem device ranges");
 	if (!io) {
-		ms_canvas_text(c, 0, y, MS_ROLE_DIM, 0, t->data.iomem_msg[0] ?
+		/* the message may hold a '%' from the input: never a format */
+		ms_canvas_text(c, 0, y, MS_ROLE_DIM, 0, "%s", t->data.iomem_msg[0] ?
 			       t->data.iomem_msg : "no /proc/iomem");
 		return;
 	}

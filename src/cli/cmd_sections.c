@@ -29,7 +29,7 @@ const struct ms_coldesc ms_sections_columns[] = {
 	[COL_RAW] = { "RAW", 18, false, false, MS_COL_HEX, "raw section_mem_map word" },
 	[COL_USAGE] = { "USAGE", 18, false, false, MS_COL_HEX, "struct mem_section_usage address" },
 	[COL_SIZE] = { "SIZE", 5, true, false, MS_COL_SIZE, "section size (-b: in bytes)" },
-	[COL_CLASS] = { "CLASS", 7, false, false, MS_COL_STRING, "boot, hotplug, kmem, online, offline or device (the TUI map's)" },
+	[COL_CLASS] = { "CLASS", 7, false, false, MS_COL_STRING, "early, hotadded, kmem, online, offline or device (the TUI map's)" },
 };
 const size_t ms_sections_nr_columns =
 	sizeof(ms_sections_columns) / sizeof(*ms_sections_columns);

@@ -20,16 +20,7 @@
 #include <string.h>
 
 #include "memscope/facts.h"
-
-static const char *const class_names[MS_CLASS_NR] = {
-	[MS_CLASS_EARLY] = "boot",
-	[MS_CLASS_HOTADDED] = "hotplug",
-	[MS_CLASS_KMEM] = "kmem",
-	[MS_CLASS_ONLINE] = "online",
-	[MS_CLASS_OFFLINE] = "offline",
-	[MS_CLASS_DEVICE] = "device",
-	[MS_CLASS_ABSENT] = "absent",
-};
+#include "memscope/section_class.h"
 
 static const struct {
 	enum ms_section_bit bit;
@@ -93,7 +84,8 @@ void ms_section_state_format(const struct ms_sparse *sp,
 
 const char *ms_section_class_name(enum ms_section_class c)
 {
-	return c < MS_CLASS_NR ? class_names[c] : "?";
+	/* the metrics' and diff's label too: one name per class */
+	return ms_section_class_info(c)->label;
 }
 
 static const struct ms_block *block_at(const struct ms_sparse *sp,

@@ -78,7 +78,7 @@ import json, sys
 secs = json.load(sys.stdin)["sections"]
 c = {k: 0 for k in "EHKOXD."}
 partial = 0
-letter = {"boot": "E", "hotplug": "H", "kmem": "K", "online": "O",
+letter = {"early": "E", "hotadded": "H", "kmem": "K", "online": "O",
           "offline": "X", "device": "D"}
 for s in secs:
     c[letter[s["class"]]] += 1

@@ -59,13 +59,13 @@ PY
 		fail "map-golden-structure: $(head -20 "$mdir/struct.diff")"
 	fi
 	# consistency: cells per class (one section per cell here) and the CLI
-	"$memscope" --demo sections -J 2>/dev/null >"$mdir/sections.json"
+	"$memscope" --demo sections -J -o +CLASS 2>/dev/null >"$mdir/sections.json"
 	if err=$("$py" - "$mdir/sections.json" "$mdir/struct.txt" <<'PY'
 import json, re, sys
 sys.path.insert(0, "tests/fleet")
 from promvalues import section_class
 secs = json.load(open(sys.argv[1]))["sections"]
-letter = {"early": "E", "hotadded": "H", "offline": "X", "device": "D"}
+letter = {"early": "E", "hotadded": "H", "kmem": "K", "online": "O", "offline": "X", "device": "D"}
 want = {}
 for s in secs:
     k = "c" + letter[section_class(s)]

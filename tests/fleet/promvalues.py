@@ -70,6 +70,10 @@ def compare(kind, name, got, want):
 
 
 def section_class(s):
+    """The CLI's CLASS column where the JSON has it (sections -o +CLASS),
+    else what the flags and zones say (no kmem rule: that needs iomem)."""
+    if s.get("class"):
+        return s["class"]
     flags = (s.get("flags") or "").split(",")
     zones = (s.get("zone") or "").split("/")
     if "zone_device" in flags or "Device" in zones:
