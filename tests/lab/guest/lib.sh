@@ -164,7 +164,9 @@ lab_snapshot() {
     $MEMSCOPE capture "$s/snap.elf" >"$s/capture.out" 2>"$s/capture.err"
     echo $? >"$s/capture.rc"
     for c in sections subsections blocks summary deferred vmemmap devices; do
-        $MEMSCOPE $c -J -b --output-all >"$s/live-$c.json" 2>"$s/live-$c.err"
+        all=--output-all
+        [ "$c" = summary ] && all=	# not a table: it takes no --output-all
+        $MEMSCOPE $c -J -b $all >"$s/live-$c.json" 2>"$s/live-$c.err"
         echo $? >"$s/live-$c.rc"
     done
 }

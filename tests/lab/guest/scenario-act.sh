@@ -75,7 +75,14 @@ r unplug-force $M -J unplug "$big" --force --timeout 3
 snap unplug-force
 
 # pins_now NAME: the kernel's own FOLL_PIN counters (issue 11: the oracle of pin)
+# (node counters keep per-cpu deltas below a threshold out of /proc/vmstat: a
+# write to vm.stat_refresh folds them in first, or a few pins go missing)
+vm_fold() {
+    echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
+    true
+}
 pins_now() {
+    vm_fold
     grep '^nr_foll_pin_' /proc/vmstat >"$A/vmstat-$1.txt"
 }
 # pins_settled NAME BEFORE: after a release, io_uring drops its buffers from a
@@ -85,7 +92,7 @@ pins_settled() {
     i=0
     net0=$(awk '{v[$1]=$2} END {print v["nr_foll_pin_acquired"] - v["nr_foll_pin_released"]}' \
         "$A/vmstat-$2.txt")
-    while [ $i -lt 50 ] && [ "$(awk '/^nr_foll_pin_acquired/ {a=$2} /^nr_foll_pin_released/ {r=$2}
+    while [ $i -lt 50 ] && vm_fold && [ "$(awk '/^nr_foll_pin_acquired/ {a=$2} /^nr_foll_pin_released/ {r=$2}
             END {print a - r}' /proc/vmstat)" != "$net0" ]; do
         sleep 0.1
         i=$((i + 1))

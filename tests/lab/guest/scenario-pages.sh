@@ -69,7 +69,7 @@ pages_collect() {
     dd if=/proc/kpageflags of="$d/kpf-all-after.bin" bs=1M 2>/dev/null
     dd if=/proc/kpagecount of="$d/kpc-all-after.bin" bs=1M 2>/dev/null
 }
-KPF_COLS=PFN,KIND,ORDER,HEAD,TYPE,COMPOUND,FLAGS,PINCOUNT,REFCOUNT,ZONE,STATE,MAPCOUNT,MAPPING
+KPF_COLS=PFN,KIND,ORDER,HEAD,TYPE,COMPOUND,FLAGS,PINCOUNT,REFCOUNT,ZONE,STATE,MAPCOUNT,MAPPING,BUDDY_ORDER
 # hold the state still while memscope and the kernel are read: no
 # khugepaged collapse between the readings (THP stays madvise, below)
 echo 600000 >/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs 2>/dev/null

@@ -168,7 +168,9 @@ def check_pages(rep, tag, d, phases):
             compared += 1
             pfn, head, order = r["pfn"], r["head"], r["order"]
             kind = "tail" if head != pfn else "head" if order > 0 else "base"
-            got = (m["kind"], int(m["head"]) if m["head"].isdigit() else m["head"])
+            # text pfns are hex (0x3e00) since issue 11; decimal before
+            got = (m["kind"], int(m["head"], 0) if re.match(r"^(0x[0-9a-f]+|\d+)$", m["head"])
+                   else m["head"])
             if got != (kind, head):
                 bad.append("pfn %#x: memscope %s head %s, drgn %s head %#x" % (
                     pfn, m["kind"], m["head"], kind, head))

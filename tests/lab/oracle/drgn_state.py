@@ -100,6 +100,15 @@ def pgmaps():
     return out
 
 
+def flags_word(page):
+    """page->flags: an unsigned long, or from 6.18 memdesc_flags_t (.f)."""
+    fl = page.flags
+    try:
+        return fl.f.value_()
+    except (AttributeError, LookupError, TypeError):
+        return fl.value_()
+
+
 def pages(ranges):
     out = []
     for lo, hi in ranges:
@@ -107,7 +116,7 @@ def pages(ranges):
             page = pfn_to_page(prog, pfn)
             try:
                 head = compound_head(page)
-                row = {"pfn": pfn, "flags": "%#x" % page.flags.value_(),
+                row = {"pfn": pfn, "flags": "%#x" % flags_word(page),
                        "refcount": page._refcount.counter.value_(),
                        "mapcount": page._mapcount.counter.value_(),
                        "head": page_to_pfn(head).value_(),
