@@ -358,7 +358,8 @@ def check_diff(rep, tag, a, meta):
                 got.add((r["object"], r["id"], r["field"], r["a"], r["b"]))
         elif r["object"] in ("pgmap", "vmemmap"):
             got.add((r["object"], r["id"], r["field"], r["a"], r["b"]))
-    rep.check("%s act-diff-equals-online" % tag, p.returncode == 1 and acted and got == want,
+    # memscope diff against memscope online's own report: a consistency check
+    rep.same("%s act-diff-equals-online" % tag, p.returncode == 1 and acted and got == want,
               "exit %d %s; diff only %s; action only %s" % (
                   p.returncode, p.stderr.strip()[:200], sorted(got - want)[:4],
                   sorted(want - got)[:4]))
