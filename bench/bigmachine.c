@@ -124,19 +124,6 @@ static void add_vmemmap(void *arg, struct fx_core *c, const struct fx_kernel *k)
 				 UINT64_MAX, DEV * bytes, bytes, fill, &segs[1]);
 }
 
-static int put(const char *dir, const char *name, const char *text)
-{
-	char path[1024];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	fputs(text, f);
-	return fclose(f) ? -errno : 0;
-}
-
 /* 2 GiB memory blocks over RAM, and /proc/iomem's three ranges. */
 static int write_sysfs(const struct machine *m, const struct fx_kernel *k)
 {
@@ -144,7 +131,7 @@ static int write_sysfs(const struct machine *m, const struct fx_kernel *k)
 	int ret;
 
 	snprintf(root, sizeof(root), "%s/sys/devices/system/memory", k->sysroot);
-	ret = put(root, "block_size_bytes", "80000000\n");
+	ret = fx_write_file(root, "block_size_bytes", "80000000\n");
 	for (uint64_t b = 0; !ret && b < m->nr_ram / SECTIONS_PER_BLOCK; b++) {
 		uint64_t s = b * SECTIONS_PER_BLOCK;
 		bool hot = s >= m->nr_ram - HOT, online = !hot || s >= m->nr_ram - HOT / 2;
@@ -156,20 +143,20 @@ static int write_sysfs(const struct machine *m, const struct fx_kernel *k)
 		if (mkdir(sub, 0755) && errno != EEXIST)
 			return -errno;
 		snprintf(val, sizeof(val), "%" PRIx64 "\n", b);
-		ret = put(dir, "phys_index", val);
+		ret = fx_write_file(dir, "phys_index", val);
 		if (!ret)
-			ret = put(dir, "state", online ? "online\n" : "offline\n");
+			ret = fx_write_file(dir, "state", online ? "online\n" : "offline\n");
 		if (!ret)
-			ret = put(dir, "valid_zones", !hot ? (s < 32 ? "none\n" : "Normal\n") :
+			ret = fx_write_file(dir, "valid_zones", !hot ? (s < 32 ? "none\n" : "Normal\n") :
 				  online ? "Movable\n" : "Normal Movable\n");
 		if (!ret)
-			ret = put(dir, "removable", "1\n");
+			ret = fx_write_file(dir, "removable", "1\n");
 	}
 	snprintf(val, sizeof(val),
 		 "00001000-%08" PRIx64 " : System RAM\n%08" PRIx64 "-%08" PRIx64 " : Persistent Memory\n",
 		 (m->nr_ram << 27) - 1, m->dev_first << 27, ((m->dev_first + DEV) << 27) - 1);
 	snprintf(dir, sizeof(dir), "%s/proc", k->sysroot);
-	return ret ? ret : put(dir, "iomem", val);
+	return ret ? ret : fx_write_file(dir, "iomem", val);
 }
 
 int main(int argc, char **argv)

@@ -183,6 +183,9 @@ extern const size_t fx_machine_nr_sections;
 extern const struct fx_zone fx_machine_zones[];
 extern const size_t fx_machine_nr_zones;
 
+/* Writes text to dir/name (a sysroot file); 0 or -errno. */
+int fx_write_file(const char *dir, const char *name, const char *text);
+
 /* Builds the kernel into a fresh temporary directory; 0 or -errno. */
 int fx_kernel_build(const struct fx_kernel_opts *o, struct fx_kernel *k);
 /* Writes into dir (created if missing) instead of a temporary one. */

@@ -196,7 +196,7 @@ static void build_nodes(struct build *b)
 		put_u64(&b->mem, pgdat + lay->pgdat_first_deferred_pfn, UINT64_MAX);
 }
 
-static int write_file(const char *dir, const char *name, const char *text)
+int fx_write_file(const char *dir, const char *name, const char *text)
 {
 	char path[1024];
 	FILE *f;
@@ -281,7 +281,7 @@ static int write_kallsyms(struct build *b)
 	snprintf(path, sizeof(path), "%s/proc", b->k->sysroot);
 	if (mkdirs(path))
 		return -errno;
-	return write_file(path, "kallsyms", text);
+	return fx_write_file(path, "kallsyms", text);
 }
 
 static int write_block(struct build *b, const struct fx_section *s,
@@ -295,15 +295,15 @@ static int write_block(struct build *b, const struct fx_section *s,
 	*strrchr(dir, '/') = '\0';
 	snprintf(val, sizeof(val), "%" PRIx64 "\n", s->nr);
 	if (!ret)
-		ret = write_file(dir, "phys_index", val);
+		ret = fx_write_file(dir, "phys_index", val);
 	snprintf(val, sizeof(val), "%s\n", s->state);
 	if (!ret)
-		ret = write_file(dir, "state", val);
+		ret = fx_write_file(dir, "state", val);
 	snprintf(val, sizeof(val), "%s\n", s->zones ? s->zones : "none");
 	if (!ret)
-		ret = write_file(dir, "valid_zones", val);
+		ret = fx_write_file(dir, "valid_zones", val);
 	if (!ret)
-		ret = write_file(dir, "removable", "1\n");
+		ret = fx_write_file(dir, "removable", "1\n");
 	return ret;
 }
 
@@ -316,7 +316,7 @@ static int write_sysfs(struct build *b)
 	snprintf(root, sizeof(root), "%s/sys/devices/system/memory", b->k->sysroot);
 	ret = mkdirs(root);
 	if (!ret)
-		ret = write_file(root, "block_size_bytes", "8000000\n");
+		ret = fx_write_file(root, "block_size_bytes", "8000000\n");
 	for (size_t i = 0; !ret && i < b->o->nr_sections; i++) {
 		const struct fx_section *s = &b->o->sections[i];
 		uint64_t start = s->nr << SECTION_SIZE_BITS;
@@ -338,7 +338,7 @@ static int write_sysfs(struct build *b)
 					 start + 0x2000000, start + 0x2000fff);
 	}
 	if (!ret)
-		ret = write_file(b->k->sysroot, "proc/iomem", iomem);
+		ret = fx_write_file(b->k->sysroot, "proc/iomem", iomem);
 	return ret;
 }
 
