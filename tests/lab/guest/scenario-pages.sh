@@ -63,11 +63,8 @@ pages_collect() {
     # issue 11: every RAM pfn against kpageflags and kpagecount (labkit/kpf.py),
     # both read in 1 MiB chunks (one read() of the whole file fails: EINVAL)
     lab_ram_pfns >"$d/ram-ranges.txt"
-    dd if=/proc/kpageflags of="$d/kpf-all-before.bin" bs=1M 2>/dev/null
-    dd if=/proc/kpagecount of="$d/kpc-all-before.bin" bs=1M 2>/dev/null
-    LAB_OUT=$d lab_run pages-all $MEMSCOPE pages -r -n -o "$KPF_COLS" $(cat "$d/ram-ranges.txt")
-    dd if=/proc/kpageflags of="$d/kpf-all-after.bin" bs=1M 2>/dev/null
-    dd if=/proc/kpagecount of="$d/kpc-all-after.bin" bs=1M 2>/dev/null
+    # one reader before and after, whose own pages stay put (kpfsnap.c)
+    /lab/kpfsnap "$d" $MEMSCOPE pages -r -n -o "$KPF_COLS" $(cat "$d/ram-ranges.txt")
 }
 KPF_COLS=PFN,KIND,ORDER,HEAD,TYPE,COMPOUND,FLAGS,PINCOUNT,REFCOUNT,ZONE,STATE,MAPCOUNT,MAPPING,BUDDY_ORDER
 # hold the state still while memscope and the kernel are read: no

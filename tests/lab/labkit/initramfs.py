@@ -192,8 +192,9 @@ def build(kernel, memscope):
             os.symlink("busybox", p)
     for f in sorted(glob.glob(os.path.join(GUEST_DIR, "*"))):
         _copy(f, root, "/lab/" + os.path.basename(f), 0o755)
-    # guest helpers in C (issue 3: pagehelper; issue 7: vmwalk): static, so they need no libraries
-    for name in ("pagehelper", "vmwalk"):
+    # guest helpers in C (issue 3: pagehelper; issue 7: vmwalk; issue 11: kpfsnap):
+    # static, so they need no libraries
+    for name in ("pagehelper", "vmwalk", "kpfsnap"):
         run(["gcc", "-static", "-O2", "-Wall", "-o", os.path.join(root, "lab", name),
              os.path.join(GUEST_DIR, name + ".c")])
     _copy(os.path.join(GUEST_DIR, "init"), root, "/init", 0o755)

@@ -151,9 +151,11 @@ def compare(rs, kpf0, kpf1, cnt0, cnt1, ranges):
             compared += 1
             if diff:
                 names = {v: k for k, v in KPF.items()}
-                bad.append("pfn %#x %s: kpageflags %#x, memscope %s %s %s %s" % (
-                    pfn, [names.get(x, x) for x in diff], kpf1[pfn], r["kind"], r["type"],
-                    r["compound"], r["flags"]))
+                bad.append("pfn %#x %s: kpageflags %#x (before %#x), memscope %s type=%s "
+                           "compound=%s flags=%s refcount=%s mapcount=%s" % (
+                               pfn, [names.get(x, x) for x in diff], kpf1[pfn], kpf0[pfn],
+                               r["kind"], r["type"], r["compound"], r["flags"],
+                               r["refcount"], r["mapcount"]))
     return compared, unstable, transient, holes, bad, seen
 
 
