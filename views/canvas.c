@@ -10,6 +10,7 @@ int ms_canvas_init(struct ms_canvas *c, int w, int h)
 {
 	c->w = w > 0 ? w : 1;
 	c->h = h > 0 ? h : 1;
+	c->blocks = false;
 	c->g = calloc((size_t)c->w * c->h, sizeof(*c->g));
 	if (!c->g)
 		return -1;
@@ -83,8 +84,20 @@ void ms_canvas_row(const struct ms_canvas *c, int y, char *buf, size_t len)
 
 	if (!len)
 		return;
-	for (int x = 0; y >= 0 && y < c->h && x < c->w && n + 1 < len; x++)
-		buf[n++] = c->g[y * c->w + x].ch;
+	for (int x = 0; y >= 0 && y < c->h && x < c->w && n + 1 < len; x++) {
+		char ch = c->g[y * c->w + x].ch;
+
+		if (!MS_GLYPH_IS_EIGHTHS(ch)) {
+			buf[n++] = ch;
+			continue;
+		}
+		if (n + 4 > len)
+			break;
+		/* U+2580 + n in UTF-8 */
+		buf[n++] = (char)0xe2;
+		buf[n++] = (char)0x96;
+		buf[n++] = (char)(0x80 + ch);
+	}
 	buf[n] = '\0';
 }
 

@@ -34,8 +34,16 @@ enum ms_role {
 #define MS_ATTR_CHANGED	0x2	/* changed since the last refresh: bold */
 #define MS_ATTR_FILL	0x4	/* the role's colour as background */
 
+/*
+ * Glyphs 1..8 are the lower one-eighth to full blocks (U+2581..U+2588),
+ * drawn only where the screen says it can (ms_canvas.blocks): a UTF-8
+ * locale with colours. Everything else is ASCII.
+ */
+#define MS_GLYPH_EIGHTHS(n)	((char)(n))
+#define MS_GLYPH_IS_EIGHTHS(ch)	((ch) >= 1 && (ch) <= 8)
+
 struct ms_glyph {
-	char ch;		/* ASCII only: the map must read on any terminal */
+	char ch;		/* ASCII, or MS_GLYPH_EIGHTHS(1..8) */
 	uint8_t role;
 	uint8_t attr;
 };
@@ -43,6 +51,7 @@ struct ms_glyph {
 struct ms_canvas {
 	int w, h;
 	struct ms_glyph *g;
+	bool blocks;		/* the screen draws MS_GLYPH_EIGHTHS */
 };
 
 /* 0 on success, -1 when out of memory; the canvas starts blank. */
@@ -58,7 +67,8 @@ int ms_canvas_text(struct ms_canvas *c, int x, int y, int role, int attr,
 		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 int ms_canvas_vtext(struct ms_canvas *c, int x, int y, int role, int attr,
 		    const char *fmt, va_list ap);
-/* Row y as plain text (trailing blanks kept), NUL-terminated; for tests. */
+/* Row y as plain text (trailing blanks kept), block glyphs in UTF-8,
+ * NUL-terminated; for tests. */
 void ms_canvas_row(const struct ms_canvas *c, int y, char *buf, size_t len);
 const struct ms_glyph *ms_canvas_at(const struct ms_canvas *c, int x, int y);
 

@@ -88,3 +88,44 @@ void ms_grid_cell(struct ms_canvas *c, int x, int y, int cell_w, int state,
 			ms_canvas_put(c, x + i, y, ' ', role, attr);
 	}
 }
+
+/*
+ * A cell whose columns each cover per_part sub-sections, active[i] of
+ * them active in column i. A full cell is ms_grid_cell's; a partly
+ * populated one, where the screen has block elements, is one lower-eighths
+ * block per column in the class's colour, as high as the column's share
+ * of active sub-sections (blank for none); elsewhere ms_grid_cell's letters.
+ */
+void ms_grid_cell_parts(struct ms_canvas *c, int x, int y, int cell_w,
+			int state, const uint64_t *active, uint64_t per_part,
+			int attr)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < cell_w; i++)
+		sum += active[i];
+	if (state == MS_CELL_ABSENT || !per_part || sum >= per_part * cell_w ||
+	    !c->blocks) {
+		/* the letters' scale: sum of per_part * cell_w, kept in range */
+		uint64_t total = per_part * (uint64_t)cell_w;
+		bool partial = sum < total;
+
+		while (total > 0xffffU) {
+			total >>= 1;
+			sum >>= 1;
+		}
+		if (partial && sum >= total)
+			sum = total - 1;
+		ms_grid_cell(c, x, y, cell_w, state, (unsigned int)sum,
+			     (unsigned int)total, attr);
+		return;
+	}
+	for (int i = 0; i < cell_w; i++) {
+		uint64_t n = (active[i] * 8 + per_part - 1) / per_part;
+
+		if (n >= 8 && active[i] < per_part)
+			n = 7;
+		ms_canvas_put(c, x + i, y, n ? MS_GLYPH_EIGHTHS(n) : ' ',
+			      ms_cell_roles[state], attr);
+	}
+}

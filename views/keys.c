@@ -108,6 +108,15 @@ static int act_zoom(struct ms_tui *t, int key)
 	return v->zoom ? v->zoom(t, dir) : MS_REDRAW_NONE;
 }
 
+/* z: the map fitted to the window, or one cell per section */
+static int act_fit(struct ms_tui *t, int key)
+{
+	t->zoom = t->view == MS_VIEW_MAP && t->zoom == MS_ZOOM_FIT ?
+		  MS_ZOOM_SECTION : MS_ZOOM_FIT;
+	t->view = MS_VIEW_MAP;
+	return MS_REDRAW_VIEW;
+}
+
 static int act_pause(struct ms_tui *t, int key)
 {
 	t->paused = !t->paused;
@@ -205,6 +214,7 @@ const struct ms_keybind ms_keys[] = {
 	{ MS_KEY_ESC, "Esc, Backspace", "zoom out", act_zoom },
 	{ MS_KEY_BACKSPACE, NULL, NULL, act_zoom },
 	{ '/', "/", "jump to 0xADDR, pfn N, section N or block N", act_prompt },
+	{ 'z', "z", "map: fitted to the window, or one cell per section", act_fit },
 	{ 'p', "p", "pause or resume the refresh", act_pause },
 	{ '+', "+, -", "refresh slower or faster", act_delay },
 	{ '-', NULL, NULL, act_delay },
@@ -236,6 +246,7 @@ static int jump_block(struct ms_tui *t, uint64_t nr)
 		if (b->blocks[i].nr == nr) {
 			t->cursor = b->blocks[i].start >> t->data.sp->layout->section_size_bits;
 			t->pfn = b->blocks[i].start >> t->data.sp->layout->page_shift;
+			t->sub = 0;
 			return 0;
 		}
 	}
@@ -283,6 +294,9 @@ int ms_tui_jump(struct ms_tui *t, const char *what)
 	}
 	t->cursor = nr;
 	t->pfn = pfn;	/* the pages view lands on the very pfn */
+	/* and the fitted map on its sub-section */
+	t->sub = (unsigned int)(((pfn << l->page_shift) >> l->subsection_shift) &
+				(t->data.per_section ? t->data.per_section - 1 : 0));
 	return 0;
 bad:
 	ms_tui_message(t, true, "cannot jump to '%s': want 0xADDR, pfn N, section N or block N",
@@ -302,7 +316,8 @@ static int prompt_key(struct ms_tui *t, int key)
 				return ms_pages_open(t, t->pfn);
 			if (t->view != MS_VIEW_SECTION)
 				t->view = MS_VIEW_MAP;
-			t->zoom = MS_ZOOM_SECTION;
+			if (t->zoom == MS_ZOOM_NODE)
+				t->zoom = MS_ZOOM_FIT;
 		}
 		return MS_REDRAW_VIEW;
 	}

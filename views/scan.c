@@ -37,17 +37,6 @@ static int mark_head(void *ctx, const struct ms_page *p)
 	return 0;
 }
 
-static void screen_sections(const struct ms_tui *t, uint64_t *lo, uint64_t *hi)
-{
-	struct ms_grid g;
-
-	ms_map_grid(t, &g);
-	*lo = (uint64_t)t->top * (uint64_t)g.per_row;
-	*hi = *lo + (uint64_t)g.visible * (uint64_t)g.per_row;
-	if (*hi > t->data.nr_cells)
-		*hi = t->data.nr_cells;
-}
-
 /* Heads in the sections [lo, hi), one read per run of initialised ones. */
 static struct ms_error *scan_runs(struct ms_tui *t, struct scan *sc,
 				  uint64_t lo, uint64_t hi)
@@ -80,7 +69,7 @@ struct ms_error *ms_tui_scan(struct ms_tui *t)
 	d->nr_marks = d->nr_cells;
 	l = d->sp->layout;
 	sc.pfn_shift = l->section_size_bits - l->page_shift;
-	screen_sections(t, &lo, &hi);
+	ms_map_screen(t, &lo, &hi);
 	if (hi - lo > MS_SCAN_MAX) {
 		uint64_t on_screen = hi - lo;
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The terminal through ncursesw (see screen.h). */
+#define NCURSES_WIDECHAR 1
 #include <curses.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 
 struct ms_screen {
 	bool color;
+	bool utf8;			/* the locale's codeset is UTF-8 */
 	int w, h;
 	struct ms_canvas front;		/* what the terminal shows */
 };
@@ -75,6 +78,7 @@ struct ms_error *ms_screen_open(struct ms_screen **out)
 	if (!s)
 		return ms_error_new(MS_ERR_NOMEM, "screen");
 	setlocale(LC_ALL, "");
+	s->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	if (!newterm(NULL, stdout, stdin)) {
 		free(s);
 		return ms_error_new(MS_ERR_OTHER, "cannot use terminal '%s'",
@@ -112,6 +116,30 @@ void ms_screen_suspend(struct ms_screen *s)
 void ms_screen_resume(struct ms_screen *s)
 {
 	refresh();
+}
+
+/*
+ * Block elements need a UTF-8 locale; and they tell a class only by its
+ * colour, so without colours (NO_COLOR, TERM=dumb) the letters stay.
+ */
+bool ms_screen_blocks(const struct ms_screen *s)
+{
+	return s->utf8 && s->color;
+}
+
+/* A block glyph as a wide character; '#' should one reach a terminal
+ * that cannot show it. */
+static void put_eighths(const struct ms_screen *s, int y, int x, char ch,
+			attr_t a)
+{
+	wchar_t wc[2] = { (wchar_t)(0x2580 + ch), 0 };
+	cchar_t cc;
+
+	if (!s->utf8 || setcchar(&cc, wc, a, PAIR_NUMBER(a), NULL) != OK) {
+		mvaddch(y, x, '#' | a);
+		return;
+	}
+	mvadd_wch(y, x, &cc);
 }
 
 void ms_screen_size(const struct ms_screen *s, int *w, int *h)
@@ -158,7 +186,10 @@ void ms_screen_draw(struct ms_screen *s, const struct ms_canvas *c)
 			/* the bottom-right cell would scroll the screen */
 			if (y == c->h - 1 && x == c->w - 1)
 				continue;
-			mvaddch(y, x, (chtype)(unsigned char)g->ch | glyph_attr(s, g));
+			if (MS_GLYPH_IS_EIGHTHS(g->ch))
+				put_eighths(s, y, x, g->ch, glyph_attr(s, g));
+			else
+				mvaddch(y, x, (chtype)(unsigned char)g->ch | glyph_attr(s, g));
 		}
 	}
 	refresh();

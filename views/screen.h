@@ -16,6 +16,8 @@ struct ms_screen;
 struct ms_error *ms_screen_open(struct ms_screen **out);
 void ms_screen_close(struct ms_screen *s);
 void ms_screen_size(const struct ms_screen *s, int *w, int *h);
+/* Whether canvases may hold MS_GLYPH_EIGHTHS (canvas.h). */
+bool ms_screen_blocks(const struct ms_screen *s);
 void ms_screen_draw(struct ms_screen *s, const struct ms_canvas *c);
 /* Leaves curses for a command writing to the terminal, and comes back
  * (the next draw repaints everything). */

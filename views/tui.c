@@ -34,7 +34,7 @@ void ms_tui_init(struct ms_tui *t, const struct ms_tui_opts *o)
 	memset(t, 0, sizeof(*t));
 	t->opts = o;
 	t->view = MS_VIEW_MAP;
-	t->zoom = MS_ZOOM_SECTION;
+	t->zoom = MS_ZOOM_FIT;
 	t->delay = o->delay > 0 ? o->delay : 2.0;
 	t->w = 80;
 	t->h = 24;
@@ -177,6 +177,7 @@ static void loop(struct ms_tui *t, struct ms_screen *scr)
 			ms_canvas_free(&c);
 			if (ms_canvas_init(&c, w, h))
 				break;
+			c.blocks = ms_screen_blocks(scr);
 			t->w = w;
 			t->h = h;
 			redraw |= MS_REDRAW_VIEW;

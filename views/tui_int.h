@@ -79,7 +79,8 @@ enum ms_view_id {
 	MS_VIEW_NR,
 };
 
-enum ms_zoom { MS_ZOOM_NODE, MS_ZOOM_SECTION };
+/* the Map: nodes, one cell per section, fitted to the window (map_fit.h) */
+enum ms_zoom { MS_ZOOM_NODE, MS_ZOOM_SECTION, MS_ZOOM_FIT };
 
 /* Keys, independent of curses (screen.c translates). */
 enum {
@@ -166,6 +167,10 @@ int ms_grid_scroll(const struct ms_grid *g, int top, int row);
 /* Draws one cell of a section: partly populated cells are half filled. */
 void ms_grid_cell(struct ms_canvas *c, int x, int y, int cell_w, int state,
 		  unsigned int active, unsigned int per_section, int attr);
+/* The same with sub-section activity per column (block elements). */
+void ms_grid_cell_parts(struct ms_canvas *c, int x, int y, int cell_w,
+			int state, const uint64_t *active, uint64_t per_part,
+			int attr);
 
 /* overlay.c: plug-ins that colour map cells */
 struct ms_overlay {
@@ -203,6 +208,10 @@ const struct ms_view *ms_tui_view(enum ms_view_id id);
 
 /* map grid geometry for the current screen (view_map.c) */
 void ms_map_grid(const struct ms_tui *t, struct ms_grid *g);
+/* The map's first grid row (below the title, legend and scale line). */
+int ms_map_body_y(const struct ms_tui *t);
+/* The sections on the map's screen, [*lo, *hi). */
+void ms_map_screen(const struct ms_tui *t, uint64_t *lo, uint64_t *hi);
 /* "section 35  0x118000000-0x11fffffff  pfn 0x118000  ..." (view_section.c) */
 void ms_map_status(const struct ms_tui *t, uint64_t nr, char *buf, size_t len);
 

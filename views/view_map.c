@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Map: the physical address space, one cell per section, coloured by
- * state; or, zoomed out, one row per node. Enter zooms in (node ->
- * sections -> the section view's sub-sections), Esc zooms out.
+ * Map: the physical address space coloured by state, by default fitted
+ * to the window (map_fit.h: a cell is a sub-section, a section or a group
+ * of sections); 'z' toggles one cell per section; zoomed out, one row per
+ * node. Enter zooms in (node -> the fitted map -> sections, for an
+ * aggregate -> the section view's sub-sections), Esc zooms out.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "tui_int.h"
+#include "map_fit.h"
 
 #define CELL_W 2
 
@@ -28,10 +30,15 @@ static int label_width(const struct ms_tui_data *d)
 
 static int legend(const struct ms_tui *t, struct ms_canvas *c, int y, int w);
 
+/* body: title row above, status row below; legend and header inside */
+int ms_map_body_y(const struct ms_tui *t)
+{
+	return 1 + (t->data.sp ? legend(t, NULL, 0, t->w) : 0) + 1;
+}
+
 void ms_map_grid(const struct ms_tui *t, struct ms_grid *g)
 {
-	/* body: title row above, status row below; legend and header inside */
-	int y = 1 + (t->data.sp ? legend(t, NULL, 0, t->w) : 0) + 1;
+	int y = ms_map_body_y(t);
 
 	ms_grid_layout(g, t->data.nr_cells, 0, y, t->w, t->h - 1 - y,
 		       t->data.sp ? label_width(&t->data) : 4, CELL_W);
@@ -61,11 +68,15 @@ static int legend(const struct ms_tui *t, struct ms_canvas *c, int y, int w)
 			row++;
 		}
 		if (c) {
+			/* partly populated: 6/8 and 2/8 of the halves */
+			uint64_t parts[CELL_W] = { 6, 2 };
+
+			if (s < MS_CELL_NR)
+				parts[0] = parts[1] = 8;
 			ms_canvas_text(c, x, y + row, MS_ROLE_TEXT, 0, "[");
-			ms_grid_cell(c, x + 1, y + row, CELL_W,
-				     s < MS_CELL_NR ? s : MS_CELL_EARLY,
-				     s < MS_CELL_NR ? d->per_section : 1,
-				     d->per_section, 0);
+			ms_grid_cell_parts(c, x + 1, y + row, CELL_W,
+					   s < MS_CELL_NR ? s : MS_CELL_EARLY,
+					   parts, 8, 0);
 			ms_canvas_text(c, x + 1 + CELL_W, y + row, MS_ROLE_TEXT, 0,
 				       "%s", text);
 		}
@@ -187,6 +198,8 @@ static void map_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
 
 	if (t->zoom == MS_ZOOM_NODE)
 		render_nodes(t, c, y + rows);
+	else if (t->zoom == MS_ZOOM_FIT)
+		ms_fit_render(t, c);
 	else
 		render_sections(t, c);
 }
@@ -219,6 +232,8 @@ static int map_move(struct ms_tui *t, int dx, int dy)
 			t->node = (size_t)n;
 		return MS_REDRAW_VIEW;
 	}
+	if (t->zoom == MS_ZOOM_FIT)
+		return ms_fit_move(t, dx, dy);
 	ms_map_grid(t, &g);
 	nr = (int64_t)t->cursor + dx + (int64_t)dy * g.per_row;
 	if (nr < 0)
@@ -233,9 +248,11 @@ static int map_zoom(struct ms_tui *t, int dir)
 {
 	if (!t->data.sp)
 		return MS_REDRAW_NONE;
+	if (t->zoom == MS_ZOOM_FIT)
+		return ms_fit_zoom(t, dir);
 	if (dir < 0) {
 		if (t->zoom == MS_ZOOM_SECTION)
-			t->zoom = MS_ZOOM_NODE;
+			t->zoom = MS_ZOOM_FIT;
 		return MS_REDRAW_VIEW;
 	}
 	if (t->zoom == MS_ZOOM_NODE) {
@@ -245,8 +262,9 @@ static int map_zoom(struct ms_tui *t, int dir)
 			uint64_t nr = n->start_pfn >> (l->section_size_bits - l->page_shift);
 
 			t->cursor = nr < t->data.nr_cells ? nr : 0;
+			t->sub = 0;
 		}
-		t->zoom = MS_ZOOM_SECTION;
+		t->zoom = MS_ZOOM_FIT;
 	} else {
 		t->view = MS_VIEW_SECTION;
 		t->sub = 0;
@@ -270,6 +288,8 @@ static int map_click(struct ms_tui *t, int x, int y)
 		}
 		return MS_REDRAW_NONE;
 	}
+	if (t->zoom == MS_ZOOM_FIT)
+		return ms_fit_click(t, x, y);
 	ms_map_grid(t, &g);
 	nr = ms_grid_hit(&g, t->top, x, y);
 	if (nr < 0)
@@ -278,6 +298,22 @@ static int map_click(struct ms_tui *t, int x, int y)
 		return map_zoom(t, 1);
 	t->cursor = (uint64_t)nr;
 	return MS_REDRAW_VIEW;
+}
+
+/* The sections on screen, [*lo, *hi): what the page overlays scan. */
+void ms_map_screen(const struct ms_tui *t, uint64_t *lo, uint64_t *hi)
+{
+	struct ms_grid g;
+
+	if (t->zoom == MS_ZOOM_FIT) {
+		ms_fit_screen(t, lo, hi);
+		return;
+	}
+	ms_map_grid(t, &g);
+	*lo = (uint64_t)t->top * (uint64_t)g.per_row;
+	*hi = *lo + (uint64_t)g.visible * (uint64_t)g.per_row;
+	if (*hi > t->data.nr_cells)
+		*hi = t->data.nr_cells;
 }
 
 const struct ms_view ms_view_map = {

@@ -215,8 +215,10 @@ static int section_zoom(struct ms_tui *t, int dir)
 	const struct ms_layout *l;
 
 	if (dir < 0) {
+		/* back to the map at the zoom it was opened from */
 		t->view = MS_VIEW_MAP;
-		t->zoom = MS_ZOOM_SECTION;
+		if (t->zoom == MS_ZOOM_NODE)
+			t->zoom = MS_ZOOM_FIT;
 	} else if (s) {
 		/* in: the pages view on the sub-section's first pfn */
 		l = t->data.sp->layout;

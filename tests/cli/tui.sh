@@ -109,6 +109,9 @@ tui_tests() {
 	cp -r "$tui_fx/root" "$root"
 	tui_start 100 30 -c "$tui_fx/core" --btf "$tui_fx/btf" --sysroot "$root" \
 		-d 0.3 tui
+	# these read the map at one cell per section ('z'; tui_fit_tests: the
+	# default, fitted to the window)
+	tui_keys z
 	tui_cap >"$cap"
 	want=$(tui_expect_cells)
 	got=$(tui_legend <"$cap")
@@ -247,6 +250,7 @@ tui_demo_tests() {
 	tui_start 120 30 --demo -d 0.5 tui
 	tui_cap | tail -1 | grep -q '^DEMO SNAPSHOT, not this machine  section '
 	tui_result tui-demo-banner $? "status: $(tui_cap | tail -1)"
+	tui_keys z
 	# the compound overlay: per section, the first kind found of U V T S C
 	# (HugeTLB, devdax, THP, slab, other), as `memscope compound` counts
 	tui_keys c
@@ -355,5 +359,82 @@ if pages:
 	tui_tmux kill-server 2>/dev/null
 }
 
+# The demo's map fitted to a 140x40 window (issue 13): a cell per
+# sub-section, a row per present section and one per absent run, so the
+# present memory fills the rows; each row's address and block and its
+# active sub-sections as `memscope --demo sections` says (memscope against
+# memscope: SAME). Then block elements under UTF-8, letters without colour.
+tui_fit_tests() {
+	local cap="$work/tui-fit.txt" want got
+
+	tui_new_server
+	tui_tmux -f /dev/null new-session -d -x 140 -y 40 \
+		"LANG=C $(printf '%q ' "$memscope" --demo -d 0.5 tui); sleep 30"
+	tui_wait '1 cell = '
+	tui_cap >"$cap"
+	grep -q '^1 cell = 2 MiB (a sub-section), 64/row = 128 MiB, sections 0-41, ' "$cap"
+	tui_result tui-fit-scale $? "$(sed -n 4p "$cap")"
+	# rows of cells and hole rows between the legend and the status bar
+	got=$(grep -c '^0x[0-9a-f]* ' "$cap")
+	[ "$got" -ge 24 ]
+	tui_result tui-fit-rows $? "$got of the 35 body rows used"
+	want=$("$memscope" --demo sections -J -o SECTION,ACTIVE,BLOCK 2>/dev/null | python3 -c '
+import json, sys
+secs = json.load(sys.stdin)["sections"]
+prev = -1
+for s in secs:
+    if s["section"] != prev + 1:
+        print("0x%09x hole %d-%d" % ((prev + 1) << 27, prev + 1, s["section"] - 1))
+    b = "" if s["block"] is None else "b%d" % s["block"]
+    print("0x%09x %s %d" % (s["section"] << 27, b, s["active"]))
+    prev = s["section"]')
+	got=$(python3 -c '
+import re, sys
+for l in open(sys.argv[1]):
+    m = re.match(r"^(0x[0-9a-f]+) (b\d+)? +(.*?)\s*$", l)
+    if not m:
+        continue
+    h = re.search(r"sections (\d+)-(\d+) absent", m.group(3))
+    if h:
+        print("%s hole %s-%s" % (m.group(1), h.group(1), h.group(2)))
+    else:
+        print("%s %s %d" % (m.group(1), m.group(2) or "", sum(c.isupper() for c in m.group(3))))' "$cap")
+	if [ -n "$want" ] && [ "$got" = "$want" ]; then
+		echo "SAME tui-fit-demo-rows"
+	else
+		tui_result tui-fit-demo-rows 1 "map rows differ from sections -J: $(diff <(echo "$want") <(echo "$got") | head -5)"
+	fi
+	# Right moves by a sub-section: 63 stay in section 0, the 64th leaves
+	tui_keys $(printf 'Right %.0s' $(seq 63))
+	tui_cap | tail -1 | grep -q ' section 0  0x0-0x7ffffff' &&
+		tui_keys Right && tui_cap | tail -1 | grep -q ' section 1  0x8000000-0xfffffff'
+	tui_result tui-fit-cursor $? "$(tui_cap | tail -1)"
+	tui_keys z
+	tui_cap | grep -q '^sections 0-41, 128M each, 64 per row'
+	tui_result tui-fit-z-sections $? "$(tui_cap | sed -n 4p)"
+	tui_tmux kill-server 2>/dev/null
+
+	# a short window: a cell per section; UTF-8 with colours draws the
+	# partly populated device section 35 (40 of 64: 32 + 8 of 32) as
+	# block elements, NO_COLOR as letters
+	tui_new_server
+	tui_tmux -f /dev/null -u new-session -d -x 140 -y 12 \
+		"LANG=C.UTF-8 TERM=xterm-256color $(printf '%q ' "$memscope" --demo -d 0.5 tui); sleep 30"
+	tui_wait '1 cell = '
+	tui_cap >"$cap"
+	grep -q '^1 cell = 128 MiB (a section), 32/row = 4 GiB' "$cap" &&
+		grep -q '^0x100000000     DDDDDD█▂KK\. \. \. HHHH' "$cap" &&
+		grep -q '^\[▆▂\] partly populated: 1' "$cap"
+	tui_result tui-fit-blocks $? "$(grep -E '^(1 cell|0x1|\[)' "$cap" | tr '\n' '|')"
+	tui_new_server
+	tui_tmux -f /dev/null -u new-session -d -x 140 -y 12 \
+		"NO_COLOR=1 LANG=C.UTF-8 $(printf '%q ' "$memscope" --demo -d 0.5 tui); sleep 30"
+	tui_wait '1 cell = '
+	tui_cap | grep -q '^0x100000000     DDDDDDd KK\. \. \. HHHH'
+	tui_result tui-fit-no-color-letters $? "$(tui_cap | grep '^0x1')"
+	tui_tmux kill-server 2>/dev/null
+}
+
 tui_tests
+tui_fit_tests
 tui_tmux kill-server 2>/dev/null

@@ -18,7 +18,7 @@
 
 #include "fx.h"
 #include "memscope/sparse.h"
-#include "../../views/tui_int.h"
+#include "../../views/map_fit.h"
 
 struct loaded {
 	struct fx_kernel k;
@@ -137,6 +137,7 @@ static void test_map_render(void **state)
 	char row[256];
 	int y;
 
+	l->tui.zoom = MS_ZOOM_SECTION;	/* one cell per section ('z') */
 	render(l, 80, 24, &c);
 	ms_map_grid(&l->tui, &g);
 	assert_int_equal(g.label_w, 12);	/* "0x148000000" and a blank */
@@ -178,6 +179,7 @@ static void test_section_view(void **state)
 	struct ms_canvas c;
 	char row[256], want[80];
 
+	l->tui.zoom = MS_ZOOM_SECTION;
 	l->tui.cursor = 40;
 	assert_int_equal(ms_tui_key(&l->tui, MS_KEY_RIGHT), MS_REDRAW_VIEW);
 	assert_int_equal(l->tui.cursor, 41);
@@ -200,13 +202,17 @@ static void test_section_view(void **state)
 	ms_canvas_free(&c);
 	assert_int_equal(ms_tui_key(&l->tui, MS_KEY_ESC), MS_REDRAW_VIEW);
 	assert_int_equal(l->tui.view, MS_VIEW_MAP);
+	assert_int_equal(l->tui.zoom, MS_ZOOM_SECTION);
+	/* out: one cell per section -> fitted to the window -> nodes */
+	assert_int_equal(ms_tui_key(&l->tui, MS_KEY_ESC), MS_REDRAW_VIEW);
+	assert_int_equal(l->tui.zoom, MS_ZOOM_FIT);
 	assert_int_equal(ms_tui_key(&l->tui, MS_KEY_ESC), MS_REDRAW_VIEW);
 	assert_int_equal(l->tui.zoom, MS_ZOOM_NODE);
 	render(l, 100, 30, &c);
 	assert_true(find_row(&c, "node 0  pfn 0x1-0x", row, sizeof(row)) >= 0);
 	ms_canvas_free(&c);
 	assert_int_equal(ms_tui_key(&l->tui, MS_KEY_ENTER), MS_REDRAW_VIEW);
-	assert_int_equal(l->tui.zoom, MS_ZOOM_SECTION);
+	assert_int_equal(l->tui.zoom, MS_ZOOM_FIT);
 	assert_int_equal(l->tui.cursor, 0);
 }
 
@@ -231,6 +237,7 @@ static void test_keys(void **state)
 	assert_int_equal(ms_tui_key(t, 'r'), MS_REDRAW_RELOAD);
 	assert_int_equal(ms_tui_key(t, 'Z'), MS_REDRAW_NONE);
 	/* down moves one row of the grid */
+	t->zoom = MS_ZOOM_SECTION;
 	render(l, 80, 24, &c);
 	t->cursor = 3;
 	ms_tui_key(t, MS_KEY_DOWN);
@@ -371,6 +378,7 @@ static void test_mouse(void **state)
 	struct ms_canvas c;
 	struct ms_grid g;
 
+	t->zoom = MS_ZOOM_SECTION;
 	render(l, 80, 24, &c);
 	ms_map_grid(t, &g);
 	/* a click on section 17's cell moves the cursor there */
@@ -500,27 +508,34 @@ static void test_grid(void **state)
 	assert_int_equal(g.per_row, 64);
 }
 
-/* A 1 TiB machine in memory: 8192 sections of 128M, some partial. */
-static struct ms_sparse *big_machine(const struct ms_layout *lay)
+/*
+ * n sections of 128M with present runs of run sections every 2 * run
+ * (run = n: all present); every 7th offline, the first half early, every
+ * 5th with a quarter of its sub-sections active.
+ */
+static struct ms_sparse *sparse_machine(const struct ms_layout *lay, uint64_t n,
+					uint64_t run)
 {
 	struct ms_sparse *sp = calloc(1, sizeof(*sp));
+	size_t k = 0;
 
 	assert_non_null(sp);
 	sp->layout = lay;
-	sp->nr_sections = 8192;
-	sp->sections = calloc(sp->nr_sections, sizeof(*sp->sections));
+	sp->sections = calloc(n, sizeof(*sp->sections));
 	sp->nodes = calloc(1, sizeof(*sp->nodes));
 	sp->nr_nodes = 1;
 	sp->zone_device_idx = -1;
 	assert_non_null(sp->sections);
-	for (size_t i = 0; i < sp->nr_sections; i++) {
-		struct ms_section *s = &sp->sections[i];
+	for (uint64_t i = 0; i < n; i++) {
+		struct ms_section *s = &sp->sections[k];
 		int bits = (1 << lay->section_bit[MS_SECTION_PRESENT]) |
 			   (1 << lay->section_bit[MS_SECTION_HAS_MEM_MAP]);
 
+		if (run < n && (i / run) % 2)
+			continue;
 		if (i % 7)
 			bits |= 1 << lay->section_bit[MS_SECTION_ONLINE];
-		if (i < 4096)
+		if (i < n / 2)
 			bits |= 1 << lay->section_bit[MS_SECTION_EARLY];
 		s->nr = i;
 		s->start_pfn = i * FX_PAGES_PER_SECTION;
@@ -529,9 +544,11 @@ static struct ms_sparse *big_machine(const struct ms_layout *lay)
 		s->subsection_map[0] = i % 5 ? ~0ULL : 0xffffULL;
 		s->active = i % 5 ? 64 : 16;
 		s->nid = 0;
+		k++;
 	}
-	sp->nodes[0].spanned = 8192 * FX_PAGES_PER_SECTION;
-	sp->nodes[0].present = sp->nodes[0].spanned;
+	sp->nr_sections = k;
+	sp->nodes[0].spanned = n * FX_PAGES_PER_SECTION;
+	sp->nodes[0].present = k * FX_PAGES_PER_SECTION;
 	return sp;
 }
 
@@ -557,7 +574,8 @@ static void test_redraw_1tib(void **state)
 
 	ms_tui_init(&t, &o);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_null(ms_tui_data_reload(&t.data, &o, big_machine(lay)));
+	assert_null(ms_tui_data_reload(&t.data, &o, sparse_machine(lay, 8192, 8192)));
+	t.zoom = MS_ZOOM_SECTION;	/* one cell per section */
 	reload = ms_since(&t0);
 	assert_int_equal(t.data.nr_cells, 8192);
 	assert_int_equal(t.data.counts[MS_CELL_OFFLINE], 1171);
@@ -582,6 +600,237 @@ static void test_redraw_1tib(void **state)
 	ms_tui_fini(&t);
 }
 
+
+/*
+ * The fitted map on the fixture, against the fixture's own sections
+ * (fx_machine_sections: numbers, sub-section bitmaps, blocks): at 140x40
+ * a cell is a sub-section two columns wide, 32 a row, so a section takes
+ * two rows labelled with their address and the section's block; each
+ * absent run is one row.
+ */
+static void test_fit_subsections(void **state)
+{
+	struct loaded *l = *state;
+	struct ms_tui *t = &l->tui;
+	struct ms_canvas c;
+	struct ms_fit f;
+	char row[512], want[512];
+	int y, rows = 0;
+
+	assert_int_equal(t->zoom, MS_ZOOM_FIT);		/* the default */
+	render(l, 140, 40, &c);
+	y = find_row(&c, "1 cell = 2 MiB (a sub-section), 32/row = 64 MiB, sections 0-41, 0 changed",
+		     row, sizeof(row));
+	assert_int_equal(y, 3);
+	assert_int_equal(ms_fit_layout(t, y + 1, 40 - 1 - (y + 1), &f), 0);
+	assert_true(f.sub);
+	assert_int_equal(f.cell_w, 2);
+	/* two rows per present section, one per absent run (4-15, 18-39) */
+	assert_int_equal(f.nr_rows, 2 * (int)fx_machine_nr_sections + 2);
+	assert_true(f.nr_rows * 2 > f.visible);
+	for (size_t i = 0; i < fx_machine_nr_sections; i++) {
+		const struct fx_section *fs = &fx_machine_sections[i];
+
+		if (i && fs->nr != fx_machine_sections[i - 1].nr + 1) {
+			uint64_t a = fx_machine_sections[i - 1].nr + 1;
+
+			ms_canvas_row(&c, y + 1 + rows++, row, sizeof(row));
+			snprintf(want, sizeof(want), "0x%09" PRIx64 "     . . .  sections %" PRIu64
+				 "-%" PRIu64 " absent (%" PRIu64 " MiB)", a << 27, a, fs->nr - 1,
+				 (fs->nr - a) * 128);
+			assert_int_equal(strncmp(row, want, strlen(want)), 0);
+		}
+		for (int half = 0; half < 2; half++) {
+			int n = snprintf(want, sizeof(want), "0x%09" PRIx64 " ",
+					 (fs->nr << 27) + ((uint64_t)half << 26));
+
+			if (fs->state)
+				n += snprintf(want + n, sizeof(want) - n, "b%-3" PRIu64, fs->nr);
+			else
+				n += snprintf(want + n, sizeof(want) - n, "    ");
+			for (int k = 32 * half; k < 32 * half + 32; k++) {
+				char letter = ms_section_class_info(t->data.cells[fs->nr].state)->letter;
+				bool on = fs->subsection_map >> k & 1;
+
+				want[n++] = on ? letter : '.';
+				want[n++] = on ? letter : ' ';
+			}
+			want[n] = '\0';
+			ms_canvas_row(&c, y + 1 + rows++, row, sizeof(row));
+			assert_int_equal(strncmp(row, want, strlen(want)), 0);
+		}
+	}
+	assert_int_equal(rows, f.nr_rows);
+	ms_fit_free(&f);
+	/* the cursor: section 0's first sub-section; Right to the next one */
+	assert_true(ms_canvas_at(&c, 17, y + 1)->attr & MS_ATTR_CURSOR);
+	assert_false(ms_canvas_at(&c, 18, y + 1)->attr & MS_ATTR_CURSOR);
+	ms_tui_key(t, MS_KEY_RIGHT);
+	assert_int_equal(t->cursor, 0);
+	assert_int_equal(t->sub, 1);
+	/* from section 3's last sub-section, Right skips the hole to 16 */
+	t->cursor = 3;
+	t->sub = 63;
+	ms_tui_key(t, MS_KEY_RIGHT);
+	assert_int_equal(t->cursor, 16);
+	assert_int_equal(t->sub, 0);
+	ms_tui_key(t, MS_KEY_LEFT);
+	assert_int_equal(t->cursor, 3);
+	assert_int_equal(t->sub, 63);
+	/* Down: the next row of cells, over the hole, same column */
+	t->sub = 37;
+	ms_tui_key(t, MS_KEY_DOWN);
+	assert_int_equal(t->cursor, 16);
+	assert_int_equal(t->sub, 5);
+	ms_tui_key(t, MS_KEY_END);	/* the last row: section 41's second half */
+	assert_int_equal(t->cursor, 41);
+	assert_int_equal(t->sub, 37);
+	/* a click on section 17's 10th sub-section, a second one zooms in */
+	t->mouse_x = 16 + 2 * 10 + 1;
+	t->mouse_y = find_row(&c, "0x088000000 b17 ", row, sizeof(row));
+	assert_int_equal(ms_tui_key(t, MS_KEY_MOUSE), MS_REDRAW_VIEW);
+	assert_int_equal(t->cursor, 17);
+	assert_int_equal(t->sub, 10);
+	t->mouse_y = find_row(&c, "sections 4-15 absent", row, sizeof(row));
+	assert_int_equal(ms_tui_key(t, MS_KEY_MOUSE), MS_REDRAW_NONE);
+	t->mouse_y = find_row(&c, "0x088000000 b17 ", row, sizeof(row));
+	ms_tui_key(t, MS_KEY_MOUSE);
+	assert_int_equal(t->view, MS_VIEW_SECTION);
+	assert_int_equal(t->sub, 10);
+	ms_tui_key(t, MS_KEY_ESC);
+	assert_int_equal(t->view, MS_VIEW_MAP);
+	assert_int_equal(t->zoom, MS_ZOOM_FIT);
+	/* z: one cell per section, and back */
+	ms_tui_key(t, 'z');
+	assert_int_equal(t->zoom, MS_ZOOM_SECTION);
+	ms_tui_key(t, 'z');
+	assert_int_equal(t->zoom, MS_ZOOM_FIT);
+	/* a jump lands on the sub-section of the address */
+	type(t, "0x8a400000");
+	assert_int_equal(t->cursor, 17);
+	assert_int_equal(t->sub, 18);
+	ms_canvas_free(&c);
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/*
+ * A window too short for a row per section: a cell per section, and with
+ * block elements (a UTF-8 colour screen) each half of a partly populated
+ * section as high as its share of active sub-sections: section 3 has its
+ * first 32 of 64, section 41 its first 40 (32 + 8 of 32: 2/8).
+ */
+static void test_fit_blocks(void **state)
+{
+	struct loaded *l = *state;
+	struct ms_canvas c;
+	char row[512];
+	int y;
+
+	render(l, 80, 12, &c);
+	y = find_row(&c, "1 cell = 128 MiB (a section), 32/row = 4 GiB, sections 0-41", row,
+		     sizeof(row));
+	assert_true(y > 0);
+	ms_canvas_row(&c, y + 1, row, sizeof(row));
+	assert_string_equal(row, "0x000000000 b0  EEEEEEe . . . . . . . . . . . . XXHH. . . . . . . . . . . . . . ");
+	ms_canvas_row(&c, y + 2, row, sizeof(row));
+	assert_int_equal(strncmp(row, "0x100000000     . . . . . . . . DDd ", 36), 0);
+	c.blocks = true;
+	ms_tui_render(&l->tui, &c);
+	ms_canvas_row(&c, y + 1, row, sizeof(row));
+	assert_true(starts(row, "0x000000000 b0  EEEEEE\u2588 . . "));
+	ms_canvas_row(&c, y + 2, row, sizeof(row));
+	assert_true(starts(row, "0x100000000     . . . . . . . . DD\u2588\u2582 "));
+	/* in the class's colour, not filled; the legend's sample likewise */
+	assert_int_equal(ms_canvas_at(&c, 16 + 41 % 32 * 2, y + 2)->role, MS_ROLE_DEVICE);
+	assert_false(ms_canvas_at(&c, 16 + 41 % 32 * 2, y + 2)->attr & MS_ATTR_FILL);
+	assert_true(find_row(&c, "[\u2586\u2582] partly populated: 2", row, sizeof(row)) > 0);
+	ms_canvas_free(&c);
+}
+
+/* Rows a layout of g sections per cell, per_row cells a row, needs: the
+ * test's own count over the runs (each run and each hole between). */
+static uint64_t rows_needed(uint64_t n, uint64_t run, uint64_t g, int per_row)
+{
+	uint64_t span = g * (uint64_t)per_row, rows = 0;
+
+	if (run >= n)
+		return (n + span - 1) / span;
+	for (uint64_t a = 0; a < n; a += 2 * run)
+		rows += (run + span - 1) / span + (a + 2 * run < n);
+	return rows;
+}
+
+/*
+ * 1 TiB and 16 TiB at 140x40 aggregate sections: the finest power of two
+ * per cell whose rows fit; the scale line says it; Enter zooms to one
+ * cell per section on the aggregate's first present section.
+ */
+static void test_fit_aggregate(void **state)
+{
+	struct loaded *l = *state;
+	const struct ms_layout *lay = l->tui.data.sp->layout;
+	static const struct { uint64_t n, run, group; const char *scale; } m[] = {
+		{ 8192, 8192, 8, "1 cell = 1 GiB (8 sections), 32/row = 32 GiB, sections 0-8191" },
+		{ 131072, 131072, 128, "1 cell = 16 GiB (128 sections), 32/row = 512 GiB, sections 0-131071" },
+		/* 16 TiB of address space, 8 TiB present in four runs */
+		{ 131072, 16384, 64, "1 cell = 8 GiB (64 sections), 32/row = 256 GiB, sections 0-114687" },
+	};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(*m); i++) {
+		struct ms_tui_opts o = { .delay = 1 };
+		struct ms_canvas c;
+		struct ms_fit f;
+		struct ms_tui t;
+		struct timespec t0;
+		char row[512];
+		double ms;
+		int y;
+
+		ms_tui_init(&t, &o);
+		assert_null(ms_tui_data_reload(&t.data, &o, sparse_machine(lay, m[i].n, m[i].run)));
+		t.w = 140;
+		t.h = 40;
+		assert_int_equal(ms_canvas_init(&c, 140, 40), 0);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ms_tui_render(&t, &c);
+		ms = ms_since(&t0);
+		print_message("%" PRIu64 " sections: fitted frame %.2f ms\n", m[i].n, ms);
+		assert_true(ms < 100);
+		y = find_row(&c, m[i].scale, row, sizeof(row));
+		assert_true(y > 0);
+		assert_int_equal(ms_fit_layout(&t, y + 1, 40 - 1 - (y + 1), &f), 0);
+		assert_false(f.sub);
+		assert_int_equal(f.group, m[i].group);
+		/* the finest that fits: half as many sections a cell would not */
+		assert_true(rows_needed(m[i].n, m[i].run, f.group, f.per_row) == (uint64_t)f.nr_rows);
+		assert_true(f.nr_rows <= f.visible);
+		assert_true(rows_needed(m[i].n, m[i].run, f.group / 2, f.per_row) > (uint64_t)f.visible);
+		/* most rows used */
+		assert_true(f.nr_rows * 2 > f.visible);
+		ms_canvas_row(&c, y + f.nr_rows, row, sizeof(row));
+		assert_int_equal(strncmp(row, "0x", 2), 0);
+		ms_canvas_row(&c, y + f.nr_rows + 1, row, sizeof(row));
+		if (f.nr_rows < f.visible)
+			assert_int_equal(strncmp(row, "  ", 2), 0);
+		/* Right, Enter: the second cell's first present section */
+		t.cursor = 0;
+		ms_tui_key(&t, MS_KEY_RIGHT);
+		assert_int_equal(t.cursor, f.group);
+		ms_tui_key(&t, MS_KEY_ENTER);
+		assert_int_equal(t.zoom, MS_ZOOM_SECTION);
+		assert_int_equal(t.view, MS_VIEW_MAP);
+		ms_tui_key(&t, MS_KEY_ESC);
+		assert_int_equal(t.zoom, MS_ZOOM_FIT);
+		ms_fit_free(&f);
+		ms_canvas_free(&c);
+		ms_tui_fini(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -597,6 +846,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vmemmap_view, setup, teardown),
 		cmocka_unit_test(test_grid),
 		cmocka_unit_test_setup_teardown(test_redraw_1tib, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fit_subsections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fit_blocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fit_aggregate, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

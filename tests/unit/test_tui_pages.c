@@ -339,6 +339,7 @@ static void test_overlays(void **state)
 	struct ms_canvas c;
 	char row[256];
 
+	t->zoom = MS_ZOOM_SECTION;	/* one cell per section, 2 columns */
 	row_at(e, &c, 4, row, sizeof(row));	/* sets the screen size */
 	assert_int_equal(ms_tui_key(t, 'c'), MS_REDRAW_VIEW | MS_REDRAW_RELOAD);
 	assert_true(t->data.want_pages);
