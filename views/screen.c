@@ -77,7 +77,9 @@ struct ms_error *ms_screen_open(struct ms_screen **out)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return ms_error_new(MS_ERR_NOMEM, "screen");
-	setlocale(LC_ALL, "");
+	/* a locale installed in part (LC_CTYPE alone) still gives UTF-8 */
+	if (!setlocale(LC_ALL, ""))
+		setlocale(LC_CTYPE, "");
 	s->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	if (!newterm(NULL, stdout, stdin)) {
 		free(s);

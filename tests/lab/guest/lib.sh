@@ -7,8 +7,9 @@ MEMSCOPE=${MEMSCOPE:-/usr/bin/memscope}
 : "${LAB_OUT:=/out}"
 
 lab_say() {
-    # a marker line for the host (it watches the console)
-    echo "LAB: $*" >/dev/console
+    # a marker line for the host (it watches the console; the demo on a
+    # terminal: ttyS1, as the console is the user's terminal)
+    echo "LAB: $*" >"${LAB_SAY_TTY:-/dev/console}"
 }
 
 lab_modules_nvdimm() {

@@ -145,7 +145,7 @@ class Machine:
     """One QEMU boot.  Options mirror the scenario description."""
 
     def __init__(self, kernel, initrd, workdir, cmdline_extra="", mem="2G", smp=2,
-                 nvdimm_size=None, qemu_args=(), timeout=300):
+                 nvdimm_size=None, qemu_args=(), timeout=300, terminal=False):
         self.kernel = kernel
         self.initrd = initrd
         self.workdir = workdir
@@ -155,14 +155,19 @@ class Machine:
         self.nvdimm_size = nvdimm_size
         self.qemu_args = list(qemu_args)
         self.timeout = timeout
+        # the console (ttyS0) on this process's terminal, keys and all; the
+        # marker lines then come on ttyS1, the serial.log file (make demo)
+        self.terminal = terminal
 
     def _qemu_cmd(self):
         w = self.workdir
         machine = "pc,nvdimm=on" if self.nvdimm_size else "pc"
         cmd = [QEMU, "-accel", "tcg", "-cpu", "max", "-smp", str(self.smp),
                "-machine", machine, "-m", "%s,slots=4,maxmem=64G" % self.mem,
-               "-nodefaults", "-display", "none", "-no-reboot",
-               "-serial", "file:" + os.path.join(w, "serial.log"),
+               "-nodefaults", "-display", "none", "-no-reboot"]
+        if self.terminal:
+            cmd += ["-serial", "stdio"]
+        cmd += ["-serial", "file:" + os.path.join(w, "serial.log"),
                "-qmp", "unix:%s,server=on,wait=off" % os.path.join(w, "qmp.sock"),
                "-kernel", self.kernel.vmlinuz, "-initrd", self.initrd,
                "-append", self.cmdline,
@@ -213,7 +218,10 @@ class Machine:
         open(os.path.join(w, "serial.log"), "w").close()
         t0 = time.monotonic()
         qerr = open(os.path.join(w, "qemu.stderr"), "w")
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qerr, stderr=qerr)
+        if self.terminal:
+            proc = subprocess.Popen(cmd, stderr=qerr)
+        else:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=qerr, stderr=qerr)
         pending = dict(on_marker or {})
         qmp = None
         pos = 0
