@@ -44,8 +44,11 @@ static void upper(FILE *out, const char *s)
 		fputc(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s == '-' ? '_' : *s, out);
 }
 
-static void gopt_item(FILE *out, const struct ms_gopt *o)
+static void gopt_item(FILE *out, const struct ms_command *cmd,
+		      const struct ms_gopt *o)
 {
+	char help[96];
+
 	fputs(".TP\n", out);
 	if (o->val < 256)
 		fprintf(out, "\\fB\\-%c\\fR, ", o->val);
@@ -58,7 +61,7 @@ static void gopt_item(FILE *out, const struct ms_gopt *o)
 		fputs("\\fR", out);
 	}
 	fputc('\n', out);
-	roff(out, o->help);
+	roff(out, ms_gopt_help(cmd, o, help, sizeof(help)));
 	fputs(".\n", out);
 }
 
@@ -85,7 +88,7 @@ static void options(FILE *out, const struct ms_command *cmd)
 			cmdopt_item(out, o);
 	for (const struct ms_gopt *o = ms_gopts; o->name; o++)
 		if (ms_gopt_takes(cmd, o))
-			gopt_item(out, o);
+			gopt_item(out, cmd, o);
 }
 
 static void commands(FILE *out)

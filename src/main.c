@@ -190,6 +190,8 @@ int main(int argc, char **argv)
 			name = "tui";
 	}
 	cmd = ms_command_find(name);
+	if (cmd && named)
+		ms_cli_usage_command(cmd->name);
 	if (cmd && parse_options(&cli, argc, argv, cmd, &help, seen))
 		return MS_EXIT_USAGE;
 	if (cmd) {

@@ -96,6 +96,11 @@ struct ms_gopt {
 
 /* NULL name ends it. */
 extern const struct ms_gopt ms_gopts[];
+struct ms_command;
+/* The option's help for cmd (NULL: memscope's): an acting command says it
+ * refuses the options that read other than the live system. */
+const char *ms_gopt_help(const struct ms_command *cmd, const struct ms_gopt *o,
+			 char *buf, size_t len);
 
 struct ms_command {
 	const char *name;
@@ -173,6 +178,8 @@ unsigned int ms_cli_privs(const char *command, bool readonly);
 /* One line on stderr ("memscope: ..."); returns MS_EXIT_FAILURE. */
 int ms_cli_fail(struct ms_error *err);
 int ms_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage errors from here on are the named command's (NULL: memscope's). */
+void ms_cli_usage_command(const char *name);
 
 /* Human size ("128M", "1.5G") or bytes with -b. */
 void ms_cli_size(const struct ms_cli *c, uint64_t bytes, char *buf, size_t len);

@@ -27,6 +27,16 @@ int ms_cli_fail(struct ms_error *err)
 	return MS_EXIT_FAILURE;
 }
 
+/* The command named on the command line, for its usage errors' hint. */
+static const char *usage_command;
+
+void ms_cli_usage_command(const char *name)
+{
+	usage_command = name;
+}
+
+/* "Try 'memscope online --help'" for a command's own usage error, as
+ * util-linux points at the command's help, else the global one. */
 int ms_cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -35,7 +45,8 @@ int ms_cli_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'memscope --help' for more information.\n", stderr);
+	fprintf(stderr, "\nTry 'memscope %s%s--help' for more information.\n",
+		usage_command ? usage_command : "", usage_command ? " " : "");
 	return MS_EXIT_USAGE;
 }
 

@@ -37,6 +37,19 @@ const struct ms_gopt ms_gopts[] = {
 	{ 0, NULL, NULL, 0, NULL },
 };
 
+const char *ms_gopt_help(const struct ms_command *cmd, const struct ms_gopt *o,
+			 char *buf, size_t len)
+{
+	/* what ms_cli_refuse_action() refuses: not the live system */
+	bool not_live = o->val == 'c' || o->val == MS_OPT_SYSROOT ||
+			o->val == MS_OPT_DEMO;
+
+	if (!cmd || !cmd->changes_system || !not_live)
+		return o->help;
+	snprintf(buf, len, "refused: %s acts on the live system only", cmd->name);
+	return buf;
+}
+
 bool ms_gopt_takes(const struct ms_command *cmd, const struct ms_gopt *o)
 {
 	return (ms_command_optgroups(cmd) & o->groups) != 0;
@@ -87,9 +100,11 @@ void ms_options_usage(FILE *out, const struct ms_command *cmd)
 		print_opt(out, left, co->help);
 	}
 	for (const struct ms_gopt *o = ms_gopts; o->name; o++) {
+		char help[96];
+
 		if (!ms_gopt_takes(cmd, o))
 			continue;
 		ms_gopt_format(o, left, sizeof(left));
-		print_opt(out, left, o->help);
+		print_opt(out, left, ms_gopt_help(cmd, o, help, sizeof(help)));
 	}
 }
