@@ -6,6 +6,8 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <term.h>
 #include <unistd.h>
 
 #include "screen.h"
@@ -66,6 +68,25 @@ static void init_colors(struct ms_screen *s)
 		init_pair((short)(r + 1 + MS_ROLE_NR), COLOR_BLACK,
 			  fg < 0 ? COLOR_WHITE : fg);
 	}
+}
+
+bool ms_screen_dumb(int *w, int *h)
+{
+	struct winsize ws;
+	char *cup;
+	int err;
+
+	*w = 80;
+	*h = 24;
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col && ws.ws_row) {
+		*w = ws.ws_col;
+		*h = ws.ws_row;
+	}
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return false;	/* ms_screen_open says why */
+	cup = tigetstr("cup");
+	del_curterm(cur_term);
+	return !cup || cup == (char *)-1;
 }
 
 struct ms_error *ms_screen_open(struct ms_screen **out)

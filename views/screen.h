@@ -14,6 +14,8 @@
 struct ms_screen;
 
 struct ms_error *ms_screen_open(struct ms_screen **out);
+/* A terminal that cannot move the cursor (TERM=dumb); *w, *h its size. */
+bool ms_screen_dumb(int *w, int *h);
 void ms_screen_close(struct ms_screen *s);
 void ms_screen_size(const struct ms_screen *s, int *w, int *h);
 /* Whether canvases may hold MS_GLYPH_EIGHTHS (canvas.h). */

@@ -209,15 +209,49 @@ static void loop(struct ms_tui *t, struct ms_screen *scr)
 	ms_canvas_free(&c);
 }
 
+/*
+ * A terminal that cannot move the cursor (TERM=dumb) would get the frames
+ * written one after the other: it gets one frame, as plain lines (ASCII,
+ * the letters carrying the state), and the TUI ends.
+ */
+static void print_frame(struct ms_tui *t, int w, int h)
+{
+	struct ms_canvas c;
+	char row[1024];
+
+	if (ms_canvas_init(&c, w, h))
+		return;
+	t->w = w;
+	t->h = h;
+	ms_tui_render(t, &c);
+	for (int y = 0; y < c.h; y++) {
+		size_t n;
+
+		ms_canvas_row(&c, y, row, sizeof(row));
+		n = strlen(row);
+		while (n && row[n - 1] == ' ')
+			row[--n] = '\0';
+		puts(row);
+	}
+	ms_canvas_free(&c);
+}
+
 struct ms_error *ms_tui_run(const struct ms_tui_opts *opts,
 			    struct ms_sparse *sp)
 {
 	struct ms_screen *scr = NULL;
 	struct ms_error *err;
 	struct ms_tui t;
+	int w, h;
 
 	ms_tui_init(&t, opts);
 	err = ms_tui_data_reload(&t.data, opts, sp);
+	if (!err && ms_screen_dumb(&w, &h)) {
+		place_cursor(&t);
+		print_frame(&t, w, h);
+		ms_tui_fini(&t);
+		return NULL;
+	}
 	if (!err)
 		err = ms_screen_open(&scr);
 	if (err) {

@@ -432,6 +432,15 @@ for l in open(sys.argv[1]):
 	tui_wait '1 cell = '
 	tui_cap | grep -q '^0x100000000     DDDDDDd KK\. \. \. HHHH'
 	tui_result tui-fit-no-color-letters $? "$(tui_cap | grep '^0x1')"
+	# a terminal that cannot move the cursor: one frame as lines, then exit
+	tui_new_server
+	tui_tmux -f /dev/null new-session -d -x 140 -y 12 \
+		"TERM=dumb $(printf '%q ' "$memscope" --demo tui); echo \"TUI-EXIT \$?\"; sleep 30"
+	tui_wait 'TUI-EXIT'
+	tui_cap | grep -q '^0x100000000     DDDDDDd KK\. \. \. HHHH$' &&
+		tui_cap | grep -q '^DEMO SNAPSHOT, not this machine  section 0 ' &&
+		tui_cap | grep -q '^TUI-EXIT 0$'
+	tui_result tui-dumb-one-frame $? "$(tui_cap | grep -v '^$' | tail -4 | tr '\n' '|')"
 	tui_tmux kill-server 2>/dev/null
 }
 
