@@ -144,6 +144,7 @@ fuzz-check: fuzz-bins
 
 check-layers:
 	@tests/check-layers
+	@tests/check-symbols
 
 check: deps check-layers
 	@$(MAKE) --no-print-directory all

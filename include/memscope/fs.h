@@ -60,6 +60,15 @@ void ms_fs_name(const struct ms_fs *fs, const char *path, char *buf,
  */
 int ms_fs_read(const struct ms_fs *fs, const char *path, size_t max,
 	       char **data, size_t *len);
+/*
+ * Reads a regular file a line at a time (64 KiB at a time from a file):
+ * fn gets each line without its newline, NUL-terminated and writable until
+ * it returns; a non-zero return stops the reading and is returned (so the
+ * rest of a long file is never read). 0 or -errno as ms_fs_read(), and
+ * -EOVERFLOW for a line of 64 KiB or more.
+ */
+int ms_fs_read_lines(const struct ms_fs *fs, const char *path, size_t max,
+		     int (*fn)(void *arg, char *line), void *arg);
 /* A small text file, trailing newline and spaces stripped; 0 or -errno. */
 int ms_fs_read_text(const struct ms_fs *fs, const char *path, char *buf,
 		    size_t len);

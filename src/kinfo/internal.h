@@ -30,10 +30,14 @@ struct ms_error *ms_vmcoreinfo_u64(const struct ms_vmcoreinfo *vi,
 struct ms_error *ms_vmcoreinfo_s64(const struct ms_vmcoreinfo *vi,
 				   const char *key, int64_t *val);
 
-/* ---- kallsyms.c: a sorted table of /proc/kallsyms ---- */
+/* ---- kallsyms.c: the symbols memscope needs from /proc/kallsyms ---- */
 struct ms_kallsyms;
-/* A missing file is not an error here: lookups say what is missing. */
+/*
+ * Reads path for the symbols vi lacks (not at all when it has them all).
+ * A missing file is not an error here: lookups say what is missing.
+ */
 struct ms_error *ms_kallsyms_load(const struct ms_fs *fs, const char *path,
+				  const struct ms_vmcoreinfo *vi,
 				  struct ms_kallsyms **out);
 void ms_kallsyms_free(struct ms_kallsyms *ks);
 /* Marks the table as belonging to another kernel; lookups then fail. */

@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * /proc/kallsyms: "ffffffff81000000 T _stext", module symbols with a
- * trailing "\t[module]". The file is read once into one buffer (about
- * 200k lines, 10 MB), cut in place, and indexed by an open-addressing
- * hash table (a sort of 200k names cost 5x more than the hashing); a
- * core-kernel symbol wins over a module symbol of the same name.
+ * trailing "\t[module]". memscope needs a dozen symbols of its 100-200k
+ * lines, and VMCOREINFO has most of them (6.9+: all but the memory-block,
+ * hugetlb, iomem and pgmap ones), so the file is read in one streaming
+ * pass for the symbols on the list below that VMCOREINFO lacks, and the
+ * pass stops at the line that completes them: no buffer of the whole
+ * file (10 MB), no index of names nobody asks for, and the kernel does not
+ * format the lines after it (module symbols come last). When VMCOREINFO
+ * has them all, the file is not opened at all. BTF knows no addresses but
+ * the per-cpu offsets, so it cannot stand in.
  *
- * When kernel.kptr_restrict hides pointers from the reader, every address
- * is printed as zero; a lookup then says so instead of returning 0.
+ * A core-kernel symbol wins over a module symbol of the same name (and
+ * the first one over later ones), as the kernel's kallsyms_lookup_name()
+ * does. When kernel.kptr_restrict hides pointers from the reader, every
+ * address is printed as zero; a lookup then says so instead of returning 0.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,130 +23,138 @@
 
 #include "internal.h"
 
-struct kallsym {
+/*
+ * Every symbol memscope reads through kallsyms, with the VMCOREINFO keys
+ * that make it needless: SYMBOL(name) where that is the address, or what
+ * the model reads instead. SYMBOL(mem_section) is the pointer's value, not
+ * its address (4.15, a0b1280368d1): the address is read to check it. A
+ * lookup of another name is memscope's own mistake (tests/check-symbols
+ * keeps this list complete).
+ */
+static const struct {
 	const char *name;
+	const char *unless[2];
+} wanted[] = {
+	{ "_stext", { NULL } },		/* is kallsyms this kernel's? */
+	{ "init_top_pgt", { "SYMBOL(init_top_pgt)" } },
+	{ "mem_section", { NULL } },
+	{ "page_offset_base", { NULL } },	/* never in VMCOREINFO */
+	{ "vmemmap_base", { "SYMBOL(vmemmap)" } },	/* the value, 6.9 */
+	{ "max_pfn", { NULL } },
+	{ "contig_page_data", { "SYMBOL(contig_page_data)", "SYMBOL(node_data)" } },
+	{ "sections_per_block", { NULL } },
+	{ "memory_block_size_probed", { NULL } },
+	{ "memory_blocks", { NULL } },
+	{ "remove_memory", { NULL } },
+	{ "hstates", { NULL } },
+	{ "iomem_resource", { NULL } },
+	{ "pgmap_array", { NULL } },
+};
+#define NR_WANTED (sizeof(wanted) / sizeof(wanted[0]))
+
+struct kallsym {
 	uint64_t addr;
-	bool module;
 	char type;		/* the nm letter */
+	bool read;		/* looked for in the file */
+	const char *vi_key;	/* else: the VMCOREINFO key that has it */
+	bool found, module;
 	bool used;		/* looked up: kept in snapshots */
 };
 
 struct ms_kallsyms {
 	char *path;
-	char *buf;
-	struct kallsym *syms;
-	size_t nr;
-	uint32_t *slots;	/* 1 + index into syms; 0 = empty */
-	size_t mask;
+	struct kallsym syms[NR_WANTED];
+	size_t to_find;		/* read, and not yet found as core symbols */
+	bool opened;		/* the file was read */
+	bool any_nonzero;	/* an address that is not zero */
+	bool first[256];	/* first letters of the names read */
 	bool missing;		/* no such file */
 	bool hidden;		/* every address is zero */
 	char *foreign;		/* why the table is not this kernel's */
 };
 
-static uint32_t name_hash(const char *name)
+static int wanted_index(const char *name)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	while (*name)
-		h = (h ^ (unsigned char)*name++) * 16777619u;
-	return h;
+	for (size_t i = 0; i < NR_WANTED; i++)
+		if (!strcmp(wanted[i].name, name))
+			return (int)i;
+	return -1;
 }
 
-/* The slot holding name, or the empty slot where it would go. */
-static uint32_t *find_slot(const struct ms_kallsyms *ks, const char *name)
+/*
+ * One line: address, type letter, name, optional "\t[module]". Returns 1
+ * when it completes the list, which stops the reading. Most lines are not
+ * wanted: the name's first letter turns them away before any parsing.
+ */
+static int take_line(void *arg, char *line)
 {
-	size_t i = name_hash(name) & ks->mask;
+	struct ms_kallsyms *ks = arg;
+	char *sp = strchr(line, ' '), *end, *name, *tab;
+	struct kallsym *k;
+	uint64_t addr;
+	int i;
 
-	while (ks->slots[i] && strcmp(ks->syms[ks->slots[i] - 1].name, name))
-		i = (i + 1) & ks->mask;
-	return &ks->slots[i];
-}
-
-static struct ms_error *build_hash(struct ms_kallsyms *ks)
-{
-	size_t size = 16;
-
-	while (size < 2 * ks->nr)
-		size *= 2;
-	ks->slots = calloc(size, sizeof(*ks->slots));
-	if (!ks->slots)
-		return ms_error_new(MS_ERR_NOMEM, "out of memory");
-	ks->mask = size - 1;
-	for (size_t i = 0; i < ks->nr; i++) {
-		uint32_t *slot = find_slot(ks, ks->syms[i].name);
-
-		if (!*slot || (ks->syms[*slot - 1].module && !ks->syms[i].module))
-			*slot = i + 1;
-	}
-	return NULL;
-}
-
-/* One line: address, type letter, name, optional "\t[module]". */
-static bool parse_line(char *line, struct kallsym *sym)
-{
-	char *end, *name, *tab;
-
-	sym->addr = strtoull(line, &end, 16);
-	if (end == line || *end != ' ' || !end[1] || end[2] != ' ')
-		return false;
-	sym->type = end[1];
-	sym->used = false;
-	name = end + 3;
+	if (!sp || sp == line || !sp[1] || sp[2] != ' ')
+		return 0;
+	name = sp + 3;
+	if (!ks->any_nonzero)
+		ks->any_nonzero = strspn(line, "0") < (size_t)(sp - line);
+	if (!ks->first[(unsigned char)*name])
+		return 0;
 	tab = strchr(name, '\t');
-	sym->module = tab != NULL;
 	if (tab)
 		*tab = '\0';
-	if (!*name)
-		return false;
-	sym->name = name;
-	return true;
-}
-
-static struct ms_error *index_lines(struct ms_kallsyms *ks, size_t len)
-{
-	size_t cap = len / 32 + 16;
-	bool any_nonzero = false;
-	char *line, *next;
-
-	ks->syms = malloc(cap * sizeof(*ks->syms));
-	if (!ks->syms)
-		return ms_error_new(MS_ERR_NOMEM, "out of memory");
-	for (line = ks->buf; *line; line = next) {
-		char *nl = strchr(line, '\n');
-		struct kallsym sym;
-
-		next = nl ? nl + 1 : line + strlen(line);
-		if (nl)
-			*nl = '\0';
-		if (!parse_line(line, &sym))
-			continue;
-		if (ks->nr == cap) {
-			struct kallsym *n;
-
-			cap *= 2;
-			n = realloc(ks->syms, cap * sizeof(*n));
-			if (!n)
-				return ms_error_new(MS_ERR_NOMEM,
-						    "out of memory");
-			ks->syms = n;
-		}
-		any_nonzero |= sym.addr != 0;
-		ks->syms[ks->nr++] = sym;
-	}
-	ks->hidden = ks->nr && !any_nonzero;
-	return build_hash(ks);
+	i = wanted_index(name);
+	if (i < 0)
+		return 0;
+	k = &ks->syms[i];
+	if (!k->read || (k->found && (!k->module || tab)))
+		return 0;	/* the first core symbol, else the first */
+	addr = strtoull(line, &end, 16);
+	if (end != sp)
+		return 0;
+	k->addr = addr;
+	k->type = sp[1];
+	k->found = true;
+	k->module = tab != NULL;
+	if (!k->module && !--ks->to_find)
+		return 1;
+	return 0;
 }
 
 /* Far above any kernel's (about 10 MB for 200k symbols). */
 #define MAX_KALLSYMS (512u << 20)
 
+/* Which symbols the file must give: those VMCOREINFO has not. */
+static void choose(struct ms_kallsyms *ks, const struct ms_vmcoreinfo *vi)
+{
+	for (size_t i = 1; i < NR_WANTED; i++) {
+		struct kallsym *k = &ks->syms[i];
+
+		for (size_t j = 0; j < 2 && wanted[i].unless[j]; j++)
+			if (ms_vmcoreinfo_get(vi, wanted[i].unless[j]))
+				k->vi_key = wanted[i].unless[j];
+		k->read = !k->vi_key;
+		ks->to_find += k->read;
+		ks->first[(unsigned char)wanted[i].name[0]] |= k->read;
+	}
+	/* _stext only to tell whether the addresses read are this kernel's */
+	if (ks->to_find) {
+		ks->syms[0].read = true;
+		ks->to_find++;
+		ks->first['_'] = true;
+	} else {
+		ks->syms[0].vi_key = "every other symbol";
+	}
+}
+
 struct ms_error *ms_kallsyms_load(const struct ms_fs *fs, const char *path,
+				  const struct ms_vmcoreinfo *vi,
 				  struct ms_kallsyms **out)
 {
 	struct ms_kallsyms *ks = calloc(1, sizeof(*ks));
 	struct ms_error *err = NULL;
 	char name[4096];
-	size_t len = 0;
 	int ret;
 
 	ms_fs_name(fs, path, name, sizeof(name));
@@ -147,33 +162,38 @@ struct ms_error *ms_kallsyms_load(const struct ms_fs *fs, const char *path,
 		free(ks);
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
 	}
-	ret = ms_fs_read(fs, path, MAX_KALLSYMS, &ks->buf, &len);
+	choose(ks, vi);
+	*out = ks;
+	if (!ks->to_find)
+		return NULL;
+	ks->opened = true;
+	ret = ms_fs_read_lines(fs, path, MAX_KALLSYMS, take_line, ks);
 	if (ret == -ENOENT) {
 		ks->missing = true;
-		*out = ks;
 		return NULL;
 	}
-	if (ret) {
+	if (ret == -EOVERFLOW)
+		err = ms_error_new(MS_ERR_FORMAT,
+				   "%s: a line of 64 KiB or more is no kallsyms line",
+				   name);
+	else if (ret < 0)
 		err = ms_error_errno(-ret, "reading %s", name);
-		goto fail;
+	if (err) {
+		*out = NULL;
+		ms_kallsyms_free(ks);
+		return err;
 	}
-	err = index_lines(ks, len);
-	if (err)
-		goto fail;
-	*out = ks;
+	/* zeros to the end of the file, or up to every symbol wanted */
+	for (size_t i = 0; i < NR_WANTED; i++)
+		ks->hidden |= ks->syms[i].found;
+	ks->hidden &= !ks->any_nonzero;
 	return NULL;
-fail:
-	ms_kallsyms_free(ks);
-	return err;
 }
 
 void ms_kallsyms_free(struct ms_kallsyms *ks)
 {
 	if (!ks)
 		return;
-	free(ks->slots);
-	free(ks->syms);
-	free(ks->buf);
 	free(ks->path);
 	free(ks->foreign);
 	free(ks);
@@ -195,8 +215,18 @@ bool ms_kallsyms_hidden(const struct ms_kallsyms *ks)
 struct ms_error *ms_kallsyms_lookup(const struct ms_kallsyms *ks,
 				    const char *name, uint64_t *addr)
 {
-	const uint32_t *slot;
+	int i = wanted_index(name);
+	struct kallsym *k;
 
+	if (i < 0)
+		return ms_error_new(MS_ERR_OTHER,
+				    "symbol %s is not one memscope reads from kallsyms (src/kinfo/kallsyms.c lists them)",
+				    name);
+	k = &((struct ms_kallsyms *)ks)->syms[i];
+	if (!k->read)
+		return ms_error_new(MS_ERR_MISSING,
+				    "symbol %s: %s was not read for it (VMCOREINFO has %s)",
+				    name, ks->path, k->vi_key);
 	if (ks->missing)
 		return ms_error_new(MS_ERR_MISSING,
 				    "symbol %s: not in VMCOREINFO, and %s is missing",
@@ -205,8 +235,7 @@ struct ms_error *ms_kallsyms_lookup(const struct ms_kallsyms *ks,
 		return ms_error_new(MS_ERR_FORMAT,
 				    "symbol %s: not in VMCOREINFO, and %s is not this kernel's (%s)",
 				    name, ks->path, ks->foreign);
-	slot = find_slot(ks, name);
-	if (!*slot)
+	if (!k->found)
 		return ms_error_new(MS_ERR_MISSING,
 				    "symbol %s is in neither VMCOREINFO nor %s",
 				    name, ks->path);
@@ -214,39 +243,32 @@ struct ms_error *ms_kallsyms_lookup(const struct ms_kallsyms *ks,
 		return ms_error_new(MS_ERR_PERM,
 				    "symbol %s: kallsyms addresses are hidden (kernel.kptr_restrict); run as root",
 				    name);
-	*addr = ks->syms[*slot - 1].addr;
+	*addr = k->addr;
 	/* Bookkeeping for snapshots, as kinfo.c does for the finders. */
-	((struct ms_kallsyms *)ks)->syms[*slot - 1].used = true;
+	k->used = true;
 	return NULL;
 }
 
 struct ms_error *ms_kallsyms_used_text(const struct ms_kallsyms *ks,
 				       char **out, size_t *len)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
+	/* a name of the list, an address and a module tag fit 128 bytes */
+	char *buf = malloc(NR_WANTED * 128 + 1);
+	size_t n = 0;
 
 	if (!buf)
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
-	for (size_t i = 0; i < ks->nr; i++) {
+	for (size_t i = 0; i < NR_WANTED; i++) {
 		const struct kallsym *k = &ks->syms[i];
-		size_t need = strlen(k->name) + 64;
 
 		if (!k->used)
 			continue;
-		if (n + need > cap) {
-			char *p = realloc(buf, cap = 2 * cap + need);
-
-			if (!p) {
-				free(buf);
-				return ms_error_new(MS_ERR_NOMEM, "out of memory");
-			}
-			buf = p;
-		}
-		n += (size_t)snprintf(buf + n, cap - n, "%016llx %c %s%s\n",
-				      (unsigned long long)k->addr, k->type, k->name,
+		n += (size_t)snprintf(buf + n, 128, "%016llx %c %s%s\n",
+				      (unsigned long long)k->addr, k->type,
+				      wanted[i].name,
 				      k->module ? "\t[module]" : "");
 	}
+	buf[n] = '\0';
 	*out = buf;
 	*len = n;
 	return NULL;

@@ -132,6 +132,7 @@ static struct ms_error *emit(struct walk *w, const struct res *r, int depth)
 		w->cap = n;
 	}
 	v = &io->ranges[io->nr++];
+	memset(v, 0, sizeof(*v));	/* realloc'd: no heap bytes past the name */
 	v->start = r->start;
 	v->end = r->end;
 	v->depth = depth;

@@ -298,6 +298,84 @@ int ms_fs_read(const struct ms_fs *fs, const char *path, size_t max,
 	return ret;
 }
 
+/*
+ * Calls fn for each line of buf[0, n): whole lines only, unless eof (a
+ * last line without its newline). buf has a byte past n for its NUL.
+ */
+static int each_line(char *buf, size_t n, bool eof,
+		     int (*fn)(void *arg, char *line), void *arg, size_t *used)
+{
+	char *p = buf, *end = buf + n;
+	int ret = 0;
+
+	while (!ret && p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl && !eof)
+			break;
+		if (!nl)
+			nl = end;
+		*nl = '\0';
+		ret = fn(arg, p);
+		p = nl + 1;
+	}
+	*used = p > end ? n : (size_t)(p - buf);
+	return ret;
+}
+
+#define LINE_CHUNK (64u << 10)
+
+int ms_fs_read_lines(const struct ms_fs *fs, const char *path, size_t max,
+		     int (*fn)(void *arg, char *line), void *arg)
+{
+	size_t have = 0, total = 0, used;
+	char *buf;
+	int fd, ret;
+
+	if (fs->type == FS_TREE) {
+		/* the snapshot's copy: already in memory, and small */
+		ret = ms_fs_tree_read(fs, path, max, &buf, &have);
+		if (ret)
+			return ret;
+		ret = each_line(buf, have, true, fn, arg, &used);
+		free(buf);
+		return ret;
+	}
+	fd = open_regular(fs, path);
+	if (fd < 0)
+		return fd;
+	buf = malloc(LINE_CHUNK + 1);
+	ret = buf ? 0 : -ENOMEM;
+	while (!ret) {
+		ssize_t r = read_upto(fd, buf + have, LINE_CHUNK - have);
+		bool eof;
+
+		if (r < 0) {
+			ret = (int)r;
+			break;
+		}
+		eof = (size_t)r < LINE_CHUNK - have;
+		total += (size_t)r;
+		if (total > max) {
+			ret = -EFBIG;
+			break;
+		}
+		have += (size_t)r;
+		ret = each_line(buf, have, eof, fn, arg, &used);
+		if (ret || eof)
+			break;
+		if (!used) {		/* one line fills the buffer */
+			ret = -EOVERFLOW;
+			break;
+		}
+		memmove(buf, buf + used, have - used);
+		have -= used;
+	}
+	free(buf);
+	close(fd);
+	return ret;
+}
+
 int ms_fs_open_file(const char *path)
 {
 	return open_regular(&live_fs, path);

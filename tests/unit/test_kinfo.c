@@ -48,6 +48,7 @@ struct kopts {
 	bool no_kallsyms;	/* no proc/kallsyms at all */
 	const char *drop_sym;	/* kallsyms lacks this symbol */
 	uint64_t stext_shift;	/* kallsyms from another boot */
+	bool pad_kallsyms;	/* every symbol wanted, then 600 MiB (sparse) */
 	const char *btf_path;	/* a BTF of the test's own making */
 	const char *vmlinux;	/* DWARF */
 };
@@ -118,9 +119,18 @@ static void write_kallsyms(struct kfx *k, const struct kopts *o)
 		{ "mem_section", MS_VAR, "B" },
 		{ "node_data", NODE_DATA, "D" },
 		{ "contig_page_data", CONTIG_PGDAT, "d" },
-		{ "helper", 0xffffffffc0001000ULL, "t\t[nd_pmem]" },
-		{ "helper", 0xffffffff81234000ULL, "T" },
-		{ "only_in_module", 0xffffffffc0002000ULL, "t\t[dax]" },
+		/* a module's symbol before the core's: the core's wins */
+		{ "remove_memory", 0xffffffffc0001000ULL, "t\t[nd_pmem]" },
+		{ "remove_memory", 0xffffffff81234000ULL, "T" },
+		{ "remove_memory", 0xffffffff81235000ULL, "t" },
+		{ "pgmap_array", 0xffffffffc0002000ULL, "b\t[dax]" },
+		{ "pgmap_array", 0xffffffffc0003000ULL, "b\t[kmem]" },
+	};
+	/* the rest of what memscope may ask kallsyms for */
+	static const char *const rest[] = {
+		"max_pfn", "sections_per_block", "memory_block_size_probed",
+		"memory_blocks", "hstates", "iomem_resource",
+		"pgmap_array",	/* the core's, after the modules' */
 	};
 	char path[256];
 	FILE *f;
@@ -139,6 +149,12 @@ static void write_kallsyms(struct kfx *k, const struct kopts *o)
 			o->hide_kallsyms ? 0ULL : (unsigned long long)syms[i].addr,
 			syms[i].tail[0], syms[i].name, tail ? tail : "");
 	}
+	for (size_t i = 0; o->pad_kallsyms && i < sizeof(rest) / sizeof(rest[0]); i++)
+		if (!o->drop_sym || strcmp(o->drop_sym, rest[i]))
+			fprintf(f, "%016llx B %s\n", 0xffffffff83000000ULL + 64 * i, rest[i]);
+	/* past the 512 MiB any kallsyms may have: read only to the end of the list */
+	if (o->pad_kallsyms)
+		assert_int_equal(ftruncate(fileno(f), 600 << 20), 0);
 	assert_int_equal(fclose(f), 0);
 }
 
@@ -377,20 +393,26 @@ static void test_lookups(void **state)
 
 	assert_null(ms_kinfo_symbol(k.ki, "init_top_pgt", &v));
 	assert_int_equal(v, PGD_VA);
-	assert_null(ms_kinfo_symbol(k.ki, "vmemmap_base", &v));
-	assert_int_equal(v, VMB_VAR);
-	assert_null(ms_kinfo_symbol(k.ki, "helper", &v));	/* core wins */
+	/* 6.9+: SYMBOL(vmemmap) is vmemmap_base's value, so it is not read */
+	err = ms_kinfo_symbol(k.ki, "vmemmap_base", &v);
+	assert_int_equal(err->code, MS_ERR_MISSING);
+	assert_non_null(strstr(err->msg, "was not read for it (VMCOREINFO has SYMBOL(vmemmap))"));
+	ms_error_free(err);
+	assert_null(ms_kinfo_symbol(k.ki, "remove_memory", &v));	/* core wins */
 	assert_int_equal(v, 0xffffffff81234000ULL);
-	assert_null(ms_kinfo_symbol(k.ki, "only_in_module", &v));
+	assert_null(ms_kinfo_symbol(k.ki, "pgmap_array", &v));	/* the first */
 	assert_int_equal(v, 0xffffffffc0002000ULL);
-	assert_null(ms_kinfo_symbol(k.ki, "fixed_percpu_data", &v));
-	assert_int_equal(v, 0);
 	/* SYMBOL(mem_section) is the pointer's value; the address is kallsyms' */
 	assert_null(ms_kinfo_symbol(k.ki, "mem_section", &v));
 	assert_int_equal(v, MS_VAR);
-	err = ms_kinfo_symbol(k.ki, "nope", &v);
+	err = ms_kinfo_symbol(k.ki, "hstates", &v);
 	assert_int_equal(err->code, MS_ERR_MISSING);
-	assert_non_null(strstr(err->msg, "symbol nope is in neither VMCOREINFO nor"));
+	assert_non_null(strstr(err->msg, "symbol hstates is in neither VMCOREINFO nor"));
+	ms_error_free(err);
+	/* kallsyms is read for a fixed list: another name is memscope's bug */
+	err = ms_kinfo_symbol(k.ki, "fixed_percpu_data", &v);
+	assert_int_equal(err->code, MS_ERR_OTHER);
+	assert_non_null(strstr(err->msg, "not one memscope reads from kallsyms"));
 	ms_error_free(err);
 
 	assert_string_equal(ms_kinfo_vmcoreinfo(k.ki, "OSRELEASE"), "7.3.4+deb13-amd64");
@@ -426,6 +448,30 @@ static void test_no_kallsyms(void **state)
 		o.hide_kallsyms = false;
 		o.no_kallsyms = true;
 	}
+}
+
+/*
+ * One pass that stops at the line completing the symbols VMCOREINFO lacks:
+ * the 600 MiB of zeros after them are never read (reading the file whole
+ * refused it, as larger than any kallsyms). Without one of them it reads
+ * on, into the zeros.
+ */
+static void test_kallsyms_stops(void **state)
+{
+	struct kopts o = { .v = FX_KERNEL_6_1, .levels = 4, .pad_kallsyms = true };
+	struct kfx k;
+	struct ms_error *err;
+	uint64_t v;
+
+	err = kfx_open(&k, &o);
+	if (err)
+		fail_msg("%s", err->msg);
+	assert_int_equal(ms_kinfo_layout(k.ki)->vmemmap_base, k.vmb);
+	assert_null(ms_kinfo_symbol(k.ki, "hstates", &v));
+	assert_int_equal(v, 0xffffffff83000000ULL + 64 * 4);
+	kfx_close(&k);
+	o.drop_sym = "hstates";
+	expect_error(&o, MS_ERR_FORMAT, "/root/proc/kallsyms: a line of 64 KiB or more is no kallsyms line");
 }
 
 static void test_errors(void **state)
@@ -844,6 +890,7 @@ int main(void)
 		cmocka_unit_test(test_layouts),
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_no_kallsyms),
+		cmocka_unit_test(test_kallsyms_stops),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_missing_member),
 		cmocka_unit_test(test_dwarf),
