@@ -63,39 +63,39 @@ static void pages_cell(const struct ms_cli *c, int id, const void *row,
 
 	switch (id) {
 	case COL_PFN:
-		snprintf(buf, len, "%" PRIu64, p->pfn);
+		ms_cell_u64(buf, len, p->pfn);
 		break;
 	case COL_FLAGS:
 		ms_page_flags_format(x->pl, p->folio_flags, buf, len);
 		break;
 	case COL_REFCOUNT:
-		snprintf(buf, len, "%" PRId32, p->refcount);
+		ms_cell_s64(buf, len, p->refcount);
 		break;
 	case COL_MAPCOUNT:
 		if (p->type == MS_PGTY_NONE)
-			snprintf(buf, len, "%" PRId32, p->mapcount);
+			ms_cell_s64(buf, len, p->mapcount);
 		break;
 	case COL_PINCOUNT:
 		if (p->kind == MS_PAGE_HEAD && p->pincount >= 0)
-			snprintf(buf, len, "%" PRId32, p->pincount);
+			ms_cell_s64(buf, len, p->pincount);
 		break;
 	case COL_TYPE:
 		ms_page_type_format(x->pl, p, buf, len);
 		break;
 	case COL_KIND:
-		snprintf(buf, len, "%s", ms_page_kind_name(p->kind));
+		ms_cell_str(buf, len, ms_page_kind_name(p->kind));
 		break;
 	case COL_ORDER:
-		snprintf(buf, len, "%u", p->order);
+		ms_cell_u64(buf, len, p->order);
 		break;
 	case COL_HEAD:
-		snprintf(buf, len, "%" PRIu64, p->head_pfn);
+		ms_cell_u64(buf, len, p->head_pfn);
 		break;
 	case COL_ZONE:
 		ms_fmt_zone(c->sparse, p->node, p->zone, buf, len);
 		break;
 	case COL_NODE:
-		snprintf(buf, len, "%d", p->node);
+		ms_cell_s64(buf, len, p->node);
 		break;
 	case COL_PGMAP:
 		if (p->pgmap)
@@ -103,6 +103,8 @@ static void pages_cell(const struct ms_cli *c, int id, const void *row,
 		break;
 	case COL_STATE:
 		/* fake-head: 6.1 HVO, read through the head's frame */
+		if (!p->unstable && !p->problem && !p->fake_head)
+			break;	/* most rows: nothing to say */
 		snprintf(buf, len, "%s%s%s%s", p->unstable ? "unstable" : "",
 			 p->unstable && p->problem ? "," : "",
 			 ms_page_problem_name(p->problem),
@@ -122,7 +124,7 @@ static void pages_cell(const struct ms_cli *c, int id, const void *row,
 		break;
 	case COL_BUDDY_ORDER:
 		if (p->buddy_order >= 0)
-			snprintf(buf, len, "%d", p->buddy_order);
+			ms_cell_s64(buf, len, p->buddy_order);
 		break;
 	case COL_ADDR:
 		snprintf(buf, len, "0x%" PRIx64, ms_page_vaddr(x->pl, p->pfn));

@@ -39,6 +39,11 @@ struct ms_coldesc {
 
 #define MS_MAX_COLUMNS 32
 
+/* A cell's text without snprintf (for the tables of a million rows). */
+void ms_cell_u64(char *buf, size_t len, uint64_t v);
+void ms_cell_s64(char *buf, size_t len, int64_t v);
+void ms_cell_str(char *buf, size_t len, const char *s);
+
 struct ms_table;
 
 /*

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "memscope/timings.h"
+#include "columns.h"
 #include "page_fmt.h"
 #include "progress.h"
 
@@ -22,7 +23,7 @@ void ms_fmt_zone(const struct ms_sparse *sp, int node, int zone, char *buf,
 {
 	for (size_t i = 0; i < sp->nr_zones; i++) {
 		if (sp->zones[i].nid == node && sp->zones[i].idx == zone) {
-			snprintf(buf, len, "%s", sp->zones[i].name);
+			ms_cell_str(buf, len, sp->zones[i].name);
 			return;
 		}
 	}

@@ -5,11 +5,15 @@
  * document carries "schema", so the table is rendered into memory first
  * and the member is put in front.
  *
- * A text table longer than STREAM_PREFIX rows (pages over all memory) is
+ * A table longer than STREAM_PREFIX rows (pages over all memory) is
  * streamed: the prefix is printed as it always was, its column widths
  * become the widths of the rest, which is printed STREAM_CHUNK rows at a
- * time and dropped, so memory stays flat. Shorter tables print exactly
- * as before. JSON is still rendered whole.
+ * time and dropped, so memory stays flat. JSON streams the same way: each
+ * chunk is rendered by libsmartcols as a document of its own, whose rows
+ * are spliced into the one array (a row's JSON does not depend on other
+ * rows), and the array is closed at the end, or when the command fails
+ * half-way, so that what was printed still parses. Shorter tables print
+ * exactly as before.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -33,6 +37,7 @@ struct ms_table {
 	size_t nr_lines;	/* held by tb */
 	bool streaming;		/* the prefix went out: tb holds a chunk */
 	size_t width[MS_MAX_COLUMNS];	/* the prefix's, when streaming text */
+	bool json_fast;		/* streamed JSON rows written here, not by libsmartcols */
 	int failed;		/* a row could not be held or written */
 };
 
@@ -164,6 +169,86 @@ fail:
 }
 
 /*
+ * Cells of the long tables (pages: 14 a row, a million rows a second)
+ * without snprintf, whose parsing of its format is most of a cell's cost.
+ */
+void ms_cell_u64(char *buf, size_t len, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (n >= len) {
+		if (len)
+			buf[0] = '\0';
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+}
+
+void ms_cell_s64(char *buf, size_t len, int64_t v)
+{
+	if (v >= 0 || len < 2) {
+		ms_cell_u64(buf, len, v >= 0 ? (uint64_t)v : 0);
+		return;
+	}
+	buf[0] = '-';
+	ms_cell_u64(buf + 1, len - 1, -(uint64_t)v);
+}
+
+void ms_cell_str(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!len)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+/* A cell that is a decimal integer and nothing else, as strtoull took it. */
+static bool cell_number(const char *buf, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (!*buf)
+		return false;
+	for (const char *p = buf; *p; p++) {
+		if (*p < '0' || *p > '9' || x > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return false;
+		x = x * 10 + (uint64_t)(*p - '0');
+	}
+	*v = x;
+	return true;
+}
+
+static void cell_hex(char *buf, size_t len, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[24];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = hex[v & 15];
+		v >>= 4;
+	} while (v);
+	if (n + 3 > len)
+		return;		/* left as the decimal it was */
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (size_t i = 0; i < n; i++)
+		buf[2 + i] = tmp[n - 1 - i];
+	buf[2 + n] = '\0';
+}
+
+/*
  * A SIZE or PFN cell arrives as a decimal integer: JSON keeps it, text shows
  * a size for people (unless -b) and a pfn in hex, the one convention of
  * every command and the TUI.
@@ -171,19 +256,56 @@ fail:
 static void render_cell(const struct ms_cli *c, enum ms_coltype type,
 			char *buf, size_t len)
 {
-	char *end;
 	uint64_t v;
 
 	if (c->json || (type != MS_COL_SIZE && type != MS_COL_PFN))
 		return;
-	errno = 0;
-	v = strtoull(buf, &end, 10);
-	if (errno || end == buf || *end)
+	if (!cell_number(buf, &v))
 		return;		/* not a number: shown as written */
 	if (type == MS_COL_PFN)
-		snprintf(buf, len, "0x%" PRIx64, v);
+		cell_hex(buf, len, v);
 	else if (!c->bytes)
 		ms_cli_size(c, v, buf, len);
+}
+
+/* libsmartcols' JSON document ends its array of rows so. */
+static const char json_tail[] = "\n   ]\n}\n";
+
+/*
+ * The rows of a JSON document libsmartcols rendered: from the first row's
+ * '{' to the end of the last row (before json_tail); NULL if not so.
+ */
+static const char *json_rows(const char *doc, size_t *len)
+{
+	const char *rows = strstr(doc, "[\n"), *end;
+	size_t n = strlen(doc);
+
+	if (!rows || n < sizeof(json_tail) - 1 ||
+	    strcmp(doc + n - (sizeof(json_tail) - 1), json_tail))
+		return NULL;
+	end = doc + n - (sizeof(json_tail) - 1);
+	rows = strchr(rows, '{');
+	if (!rows || rows > end)
+		return NULL;
+	*len = (size_t)(end - rows);
+	return rows;
+}
+
+/* A chunk of JSON rows, after the rows already printed. */
+static int stream_json(struct ms_table *t)
+{
+	const char *rows;
+	char *doc = NULL;
+	size_t len;
+	int ret = -1;
+
+	if (scols_print_table_to_string(t->tb, &doc) || !doc)
+		return -1;
+	rows = json_rows(doc, &len);
+	if (rows && fputc(',', stdout) >= 0 && fwrite(rows, 1, len, stdout) == len)
+		ret = 0;
+	free(doc);
+	return ret;
 }
 
 /* Prints the lines tb holds, then drops them. */
@@ -193,12 +315,130 @@ static void stream_lines(struct ms_table *t)
 
 	if (!t->nr_lines)
 		return;
-	if (scols_table_print_range_to_string(t->tb, NULL, NULL, &text) ||
-	    !text || fputs(text, stdout) < 0 || fputc('\n', stdout) < 0)
+	if (t->cli->json) {
+		if (stream_json(t))
+			t->failed = 1;
+	} else if (scols_table_print_range_to_string(t->tb, NULL, NULL, &text) ||
+		   !text || fputs(text, stdout) < 0 || fputc('\n', stdout) < 0) {
 		t->failed = 1;
+	}
 	free(text);
 	scols_table_remove_lines(t->tb);
 	t->nr_lines = 0;
+}
+
+static int print_json(const char *doc);
+
+/* Quoted as libsmartcols quotes JSON strings (fputs_quoted_json()). */
+static size_t json_quote(const char *v, char *out, size_t room)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t at = 0;
+
+	if (room < 3)
+		return room;
+	out[at++] = '"';
+	for (const unsigned char *p = (const unsigned char *)v; *p && at + 8 < room; p++) {
+		if (*p == '"' || *p == '\\') {
+			out[at++] = '\\';
+			out[at++] = (char)*p;
+		} else if (*p >= 0x20) {
+			out[at++] = (char)*p;
+		} else {
+			const char *e = *p == '\b' ? "\\b" : *p == '\f' ? "\\f" :
+					*p == '\n' ? "\\n" : *p == '\r' ? "\\r" :
+					*p == '\t' ? "\\t" : NULL;
+
+			if (e) {
+				memcpy(out + at, e, 2);
+				at += 2;
+			} else {
+				memcpy(out + at, "\\u00", 4);
+				out[at + 4] = hex[*p >> 4];
+				out[at + 5] = hex[*p & 15];
+				at += 6;
+			}
+		}
+	}
+	out[at++] = '"';
+	return at;
+}
+
+/*
+ * One streamed JSON row, laid out as libsmartcols lays it (the prefix,
+ * which libsmartcols printed, shows the same): ",{", one member a line,
+ * an empty cell null. Only for tables without BOOLEAN columns, whose
+ * spelling is libsmartcols' own; those go through stream_json().
+ */
+static void stream_json_row(struct ms_table *t, const void *row)
+{
+	char line[16384], buf[1024];
+	size_t at = 0;
+
+	memcpy(line, ",{\n", 3);
+	at = 3;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct ms_coldesc *d = &t->descs[t->ids[i]];
+		size_t n;
+
+		buf[0] = '\0';
+		t->cell(t->cli, t->ids[i], row, buf, sizeof(buf));
+		if (at + 64 + 6 * strlen(buf) + 16 > sizeof(line)) {
+			t->failed = 1;	/* wider than any row of memscope */
+			return;
+		}
+		memcpy(line + at, "         \"", 10);
+		at += 10;
+		for (const char *c = d->name; *c; c++)
+			line[at++] = *c >= 'A' && *c <= 'Z' ? (char)(*c + 'a' - 'A') : *c;
+		memcpy(line + at, "\": ", 3);
+		at += 3;
+		n = strlen(buf);
+		if (!n) {
+			memcpy(line + at, "null", 4);
+			at += 4;
+		} else if (d->type == MS_COL_STRING || d->type == MS_COL_HEX) {
+			at += json_quote(buf, line + at, sizeof(line) - at);
+		} else {
+			memcpy(line + at, buf, n);
+			at += n;
+		}
+		if (i + 1 < t->ncols)
+			line[at++] = ',';
+		line[at++] = '\n';
+	}
+	memcpy(line + at, "      }", 7);
+	at += 7;
+	if (fwrite(line, 1, at, stdout) != at)
+		t->failed = 1;
+}
+
+/*
+ * The prefix of a JSON table: the document as libsmartcols renders it,
+ * "schema" first, without the end of its array (ms_table_free() prints it).
+ */
+static void stream_json_start(struct ms_table *t)
+{
+	const char *rows;
+	char *doc = NULL;
+	size_t len;
+
+	if (scols_print_table_to_string(t->tb, &doc) || !doc ||
+	    !(rows = json_rows(doc, &len))) {
+		t->failed = 1;
+	} else {
+		doc[rows + len - doc] = '\0';
+		if (print_json(doc))
+			t->failed = 1;
+	}
+	free(doc);
+	scols_table_remove_lines(t->tb);
+	t->nr_lines = 0;
+	t->streaming = true;
+	t->json_fast = true;
+	for (size_t i = 0; i < t->ncols; i++)
+		if (t->descs[t->ids[i]].type == MS_COL_BOOLEAN)
+			t->json_fast = false;
 }
 
 /*
@@ -270,6 +510,10 @@ void ms_table_add_row(struct ms_table *t, const void *row)
 		stream_text_row(t, row);
 		return;
 	}
+	if (t->streaming && t->json_fast) {
+		stream_json_row(t, row);
+		return;
+	}
 	ln = scols_table_new_line(t->tb, NULL);
 	if (!ln) {
 		t->failed = 1;	/* a row dropped: never a table short of it */
@@ -283,10 +527,8 @@ void ms_table_add_row(struct ms_table *t, const void *row)
 			scols_line_set_data(ln, i, buf);
 	}
 	t->nr_lines++;
-	if (t->cli->json)
-		return;
 	if (!t->streaming && t->nr_lines == STREAM_PREFIX)
-		stream_start(t);
+		t->cli->json ? stream_json_start(t) : stream_start(t);
 	else if (t->streaming && t->nr_lines == STREAM_CHUNK)
 		stream_lines(t);
 }
@@ -298,8 +540,7 @@ static int print_json(const char *doc)
 
 	if (!body)
 		return fputs(doc, stdout) < 0 ? -1 : 0;
-	printf("{\n   \"schema\": %d,%s", MS_JSON_SCHEMA, body + 1);
-	return 0;
+	return printf("{\n   \"schema\": %d,%s", MS_JSON_SCHEMA, body + 1) < 0 ? -1 : 0;
 }
 
 int ms_table_print(struct ms_table *t)
@@ -344,6 +585,9 @@ void ms_table_free(struct ms_table *t)
 {
 	if (!t)
 		return;
+	/* the rows printed so far stay one document, even on a failure */
+	if (t->streaming && t->cli->json)
+		fputs(json_tail, stdout);
 	scols_unref_table(t->tb);
 	free(t);
 }
