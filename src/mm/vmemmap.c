@@ -2,9 +2,13 @@
 /*
  * The vmemmap model. The struct pages of every present section are walked
  * through the kernel's page tables in bulk (ms_target_walk_range: each
- * table page read once), giving one record per 4 KiB vmemmap page: its
- * frame, leaf level and writability. A sort by frame then counts how many
- * vmemmap pages map each frame, so deduplication shows as it really is:
+ * table page read once), one 4 KiB vmemmap page at a time: its frame, leaf
+ * level and writability, classified by owner in batches of BATCH pages and
+ * kept as runs (consecutive pages of one owner and kind whose frames are
+ * consecutive, or all one frame), so memory follows the runs (a few per
+ * section), not the pages (64 M at 16 TiB: 3.1 GiB of records). A sweep
+ * over the runs' frame intervals then counts how many vmemmap pages map
+ * each frame, so deduplication shows as it really is:
  *  - 6.1 HVO (5.14+, "mm: hugetlb: free the vmemmap pages associated
  *    with each HugeTLB page") remaps the 7 tail vmemmap pages of a 2 MiB
  *    HugeTLB page read-only onto the head's own frame;
@@ -26,15 +30,28 @@
 #define VM_PAGE		4096ULL
 #define F_WRITABLE	0x1
 #define F_SELF		0x2
+#define F_SAME		0x4	/* a run: every page maps the first frame */
+#define BATCH		65536	/* vmemmap pages classified at a time */
 
+/* One vmemmap page, until its batch is classified and made runs. */
 struct vm_ent {
 	uint64_t vaddr;
 	uint64_t paddr;
+	uint8_t kind;
+	uint8_t level;
+	int8_t flags;
+	int32_t owner;
+};
+
+/* Consecutive vmemmap pages alike but for their frames (see F_SAME). */
+struct vm_run {
+	uint64_t vaddr;
+	uint64_t paddr;
+	uint64_t n;		/* vmemmap pages */
 	uint32_t row;
 	uint8_t kind;
 	uint8_t level;
 	int8_t flags;
-	int8_t pad;
 	int32_t owner;
 };
 
@@ -43,11 +60,17 @@ struct builder {
 	const struct ms_sparse *sp;
 	const struct ms_pgmaps *pm;
 	struct ms_vmemmap *vm;
-	struct vm_ent *e;
-	size_t nr, cap;
+	struct vm_ent *e;	/* the batch: [BATCH] */
+	size_t nr;
+	struct vm_run *runs;
+	size_t nr_runs, runs_cap;
+	const struct ms_hugetlb_folio **folios;	/* by head */
+	size_t nr_folios;
 	size_t bad_cap;
 	uint64_t lo, hi;	/* the range being walked */
 };
+
+static struct ms_error *flush(struct builder *b);
 
 static const char *const kind_names[MS_VM_NR_KINDS] = {
 	[MS_VM_BOOT] = "boot", [MS_VM_HOTPLUG] = "hotplug",
@@ -100,13 +123,10 @@ static struct ms_error *on_map(void *arg, const struct ms_pt_map *m)
 	va = m->vaddr > b->lo ? m->vaddr : b->lo;
 	end = m->vaddr + m->size < b->hi ? m->vaddr + m->size : b->hi;
 	for (; va < end; va += VM_PAGE) {
-		if (b->nr == b->cap) {
-			struct vm_ent *v = grow(b->e, &b->cap, sizeof(*v));
+		struct ms_error *err = b->nr == BATCH ? flush(b) : NULL;
 
-			if (!v)
-				return ms_error_new(MS_ERR_NOMEM, "out of memory recording the vmemmap");
-			b->e = v;
-		}
+		if (err)
+			return err;
 		b->e[b->nr++] = (struct vm_ent){
 			.vaddr = va,
 			.paddr = m->paddr + (va - m->vaddr),
@@ -206,49 +226,138 @@ static size_t lower_bound(const struct vm_ent *e, size_t n, uint64_t va)
 	return lo;
 }
 
-/* Struct pages of each HugeTLB folio belong to its hstate. */
-static void mark_hugetlb(struct builder *b, const struct ms_hugetlb_folio *f,
-			 size_t nr)
+static int by_head(const void *a, const void *b)
 {
+	const struct ms_hugetlb_folio *x = *(const struct ms_hugetlb_folio *const *)a;
+	const struct ms_hugetlb_folio *y = *(const struct ms_hugetlb_folio *const *)b;
+
+	if (x->head != y->head)
+		return x->head < y->head ? -1 : 1;
+	return x < y ? -1 : x > y;	/* the list's order: the later wins */
+}
+
+/* The folios, by head, for the batches (hstate indexes checked here). */
+static struct ms_error *sort_folios(struct builder *b,
+				    const struct ms_hugetlb_folio *f, size_t nr)
+{
+	b->folios = calloc(nr ? nr : 1, sizeof(*b->folios));
+	if (!b->folios)
+		return ms_error_new(MS_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < nr; i++)
+		if (f[i].hstate >= 0 && (size_t)f[i].hstate < b->vm->nr_hstates)
+			b->folios[b->nr_folios++] = &f[i];
+	qsort(b->folios, b->nr_folios, sizeof(*b->folios), by_head);
+	return NULL;
+}
+
+/*
+ * Struct pages of each HugeTLB folio belong to its hstate: the folios
+ * whose struct pages meet the batch (those with heads from one largest
+ * folio's span before it on).
+ */
+static void mark_hugetlb(struct builder *b)
+{
+	const uint64_t ps = b->lay->page_struct_size;
 	struct ms_vmemmap *vm = b->vm;
+	unsigned int max_order = 0;
+	uint64_t first, last, from;
+	size_t lo = 0, hi;
 
-	for (size_t i = 0; i < nr; i++) {
-		unsigned int order;
-		uint64_t lo, hi;
+	if (!b->nr || !b->nr_folios)
+		return;
+	for (size_t i = 0; i < vm->nr_hstates; i++)
+		if (vm->hstates[i].order > max_order && vm->hstates[i].order < 40)
+			max_order = vm->hstates[i].order;
+	first = b->e[0].vaddr;
+	last = b->e[b->nr - 1].vaddr;
+	from = first > (ps << max_order) ? first - (ps << max_order) : 0;
+	hi = b->nr_folios;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (f[i].hstate < 0 || (size_t)f[i].hstate >= vm->nr_hstates)
-			continue;
-		order = vm->hstates[f[i].hstate].order;
-		lo = f[i].head & ~(VM_PAGE - 1);
-		hi = f[i].head + (b->lay->page_struct_size << order);
-		for (size_t j = lower_bound(b->e, b->nr, lo);
-		     j < b->nr && b->e[j].vaddr < hi; j++) {
+		if (b->folios[mid]->head < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < b->nr_folios && b->folios[i]->head <= last + VM_PAGE; i++) {
+		const struct ms_hugetlb_folio *f = b->folios[i];
+		unsigned int order = vm->hstates[f->hstate].order;
+		uint64_t fl = f->head & ~(VM_PAGE - 1);
+		uint64_t fh = f->head + (ps << (order < 40 ? order : 40));
+
+		for (size_t j = lower_bound(b->e, b->nr, fl);
+		     j < b->nr && b->e[j].vaddr < fh; j++) {
 			b->e[j].kind = MS_VM_HUGETLB;
-			b->e[j].owner = f[i].hstate;
+			b->e[j].owner = f->hstate;
 		}
 	}
 }
 
-static bool same_row(const struct vm_ent *a, const struct vm_ent *z)
+/* Page e continues run r: same owner and kind, the next frame or the same. */
+static bool extends(const struct vm_run *r, const struct vm_ent *e)
 {
-	return a->vaddr + VM_PAGE == z->vaddr && a->kind == z->kind &&
+	if (r->vaddr + r->n * VM_PAGE != e->vaddr || r->kind != e->kind ||
+	    r->owner != e->owner || r->level != e->level ||
+	    (r->flags & (F_WRITABLE | F_SELF)) != e->flags)
+		return false;
+	if (r->n == 1)
+		return e->paddr == r->paddr || e->paddr == r->paddr + VM_PAGE;
+	return r->flags & F_SAME ? e->paddr == r->paddr :
+	       e->paddr == r->paddr + r->n * VM_PAGE;
+}
+
+/* Classifies the batch and adds it to the runs. */
+static struct ms_error *flush(struct builder *b)
+{
+	for (size_t i = 0; i < b->nr; i++)
+		classify(b, &b->e[i]);
+	mark_hugetlb(b);
+	for (size_t i = 0; i < b->nr; i++) {
+		const struct vm_ent *e = &b->e[i];
+		struct vm_run *r = b->nr_runs ? &b->runs[b->nr_runs - 1] : NULL;
+
+		if (r && extends(r, e)) {
+			if (r->n++ == 1 && e->paddr == r->paddr)
+				r->flags |= F_SAME;
+			continue;
+		}
+		if (b->nr_runs == b->runs_cap) {
+			struct vm_run *v = grow(b->runs, &b->runs_cap, sizeof(*v));
+
+			if (!v)
+				return ms_error_new(MS_ERR_NOMEM, "out of memory recording the vmemmap");
+			b->runs = v;
+		}
+		b->runs[b->nr_runs++] = (struct vm_run){
+			.vaddr = e->vaddr, .paddr = e->paddr, .n = 1,
+			.kind = e->kind, .level = e->level, .flags = e->flags,
+			.owner = e->owner,
+		};
+	}
+	b->nr = 0;
+	return NULL;
+}
+
+static bool same_row(const struct vm_run *a, const struct vm_run *z)
+{
+	return a->vaddr + a->n * VM_PAGE == z->vaddr && a->kind == z->kind &&
 	       a->owner == z->owner && a->level == z->level &&
 	       (a->flags & F_SELF) == (z->flags & F_SELF);
 }
 
 static struct ms_error *make_rows(struct builder *b)
 {
+	const uint64_t base = b->lay->vmemmap_base, ps = b->lay->page_struct_size;
 	struct ms_vmemmap *vm = b->vm;
 	size_t cap = 0;
 
-	for (size_t i = 0; i < b->nr; i++) {
-		struct vm_ent *e = &b->e[i];
-		uint64_t pfn = (e->vaddr - b->lay->vmemmap_base) / b->lay->page_struct_size;
-		uint64_t last = (e->vaddr + VM_PAGE - b->lay->vmemmap_base - 1) /
-				b->lay->page_struct_size;
+	for (size_t i = 0; i < b->nr_runs; i++) {
+		struct vm_run *u = &b->runs[i];
+		uint64_t end = u->vaddr + u->n * VM_PAGE;
 		struct ms_vm_row *r;
 
-		if (!i || !same_row(e - 1, e)) {
+		if (!i || !same_row(u - 1, u)) {
 			if (vm->nr_rows == cap) {
 				struct ms_vm_row *v = grow(vm->rows, &cap, sizeof(*v));
 
@@ -257,115 +366,191 @@ static struct ms_error *make_rows(struct builder *b)
 				vm->rows = v;
 			}
 			vm->rows[vm->nr_rows++] = (struct ms_vm_row){
-				.start = e->vaddr, .first_pfn = pfn,
-				.kind = e->kind, .owner = e->owner,
-				.level = e->level, .self = e->flags & F_SELF,
+				.start = u->vaddr, .first_pfn = (u->vaddr - base) / ps,
+				.kind = u->kind, .owner = u->owner,
+				.level = u->level, .self = u->flags & F_SELF,
 			};
 		}
 		r = &vm->rows[vm->nr_rows - 1];
-		r->end = e->vaddr + VM_PAGE;
-		r->last_pfn = last;
-		e->row = (uint32_t)(vm->nr_rows - 1);
+		r->end = end;
+		r->last_pfn = (end - base - 1) / ps;
+		u->row = (uint32_t)(vm->nr_rows - 1);
 	}
 	return NULL;
 }
 
-/* The per-owner count of a record, or NULL. */
+/* The per-owner count of a run, or NULL. */
 static struct ms_vm_count *owner_count(struct ms_vmemmap *vm,
-				       const struct vm_ent *e)
+				       const struct vm_run *u)
 {
-	if (e->owner < 0)
+	if (u->owner < 0)
 		return NULL;
-	if (e->kind == MS_VM_HUGETLB && (size_t)e->owner < vm->nr_hstates)
-		return &vm->by_hstate[e->owner];
-	if (e->kind == MS_VM_DEVICE && (size_t)e->owner < vm->nr_pgmaps)
-		return &vm->by_pgmap[e->owner];
+	if (u->kind == MS_VM_HUGETLB && (size_t)u->owner < vm->nr_hstates)
+		return &vm->by_hstate[u->owner];
+	if (u->kind == MS_VM_DEVICE && (size_t)u->owner < vm->nr_pgmaps)
+		return &vm->by_pgmap[u->owner];
 	return NULL;
 }
 
-/* Adds one vmemmap page's per-page counts to c. */
-static void count_page(struct ms_vm_count *c, const struct vm_ent *e)
+/* Adds a run's per-page counts to c. */
+static void count_pages(struct ms_vm_count *c, const struct vm_run *u)
 {
-	c->pages++;
-	c->ro += !(e->flags & F_WRITABLE);
-	c->pmd += e->level >= MS_PT_PMD;
-	c->self += !!(e->flags & F_SELF);
+	c->pages += u->n;
+	c->ro += u->flags & F_WRITABLE ? 0 : u->n;
+	c->pmd += u->level >= MS_PT_PMD ? u->n : 0;
+	c->self += u->flags & F_SELF ? u->n : 0;
 }
 
-static int by_frame(const void *a, const void *b)
+/* A run's frames: [start, end), each mapped mult times by it. */
+static uint64_t frames_end(const struct vm_run *u)
 {
-	const struct vm_ent *x = a, *y = b;
+	return u->paddr + (u->flags & F_SAME ? 1 : u->n) * VM_PAGE;
+}
 
-	if (x->paddr != y->paddr)
-		return x->paddr < y->paddr ? -1 : 1;
-	return x->row < y->row ? -1 : x->row > y->row;
+/* Where a run's frames start or end; ends sort before starts. */
+struct edge {
+	uint64_t at;
+	uint32_t run;
+	bool start;
+};
+
+static int by_edge(const void *a, const void *b)
+{
+	const struct edge *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (x->start != y->start)
+		return x->start ? 1 : -1;
+	return x->run < y->run ? -1 : x->run > y->run;
+}
+
+struct sweep {
+	struct builder *b;
+	uint32_t *active;	/* runs over the frames between two edges */
+	uint32_t *slot;		/* [run]: its place in active */
+	size_t nr_active;
+	size_t *row_stamp, *owner_stamp;
+	size_t seg;		/* the segment being counted, from 1 */
+};
+
+/*
+ * Frames [x, y), each mapped by every active run: counted once per row,
+ * owner and kind that maps them, and shared when mapped more than once.
+ */
+static void count_segment(struct sweep *w, uint64_t x, uint64_t y)
+{
+	struct ms_vmemmap *vm = w->b->vm;
+	uint64_t len = (y - x + VM_PAGE - 1) / VM_PAGE, mult = 0;
+	unsigned int kinds = 0;
+	bool shared;
+
+	w->seg++;
+	for (size_t k = 0; k < w->nr_active && mult < 2; k++) {
+		const struct vm_run *u = &w->b->runs[w->active[k]];
+
+		mult += u->flags & F_SAME ? u->n : 1;
+	}
+	shared = mult > 1;
+	for (size_t k = 0; k < w->nr_active; k++) {
+		const struct vm_run *u = &w->b->runs[w->active[k]];
+		struct ms_vm_count *oc = owner_count(vm, u);
+
+		if (w->row_stamp[u->row] != w->seg) {
+			w->row_stamp[u->row] = w->seg;
+			vm->rows[u->row].c.frames += len;
+			vm->rows[u->row].c.shared += shared ? len : 0;
+		}
+		if (oc) {
+			size_t o = (size_t)(oc - vm->by_hstate);
+
+			if (u->kind == MS_VM_DEVICE)
+				o = vm->nr_hstates + (size_t)(oc - vm->by_pgmap);
+			if (w->owner_stamp[o] != w->seg) {
+				w->owner_stamp[o] = w->seg;
+				oc->frames += len;
+				oc->shared += shared ? len : 0;
+			}
+		}
+		kinds |= 1u << u->kind;
+	}
+	for (int k = 0; k < MS_VM_NR_KINDS; k++) {
+		if (kinds & (1u << k)) {
+			vm->kind[k].frames += len;
+			vm->kind[k].shared += shared ? len : 0;
+		}
+	}
+	vm->total.frames += len;
+	vm->total.shared += shared ? len : 0;
+}
+
+/* Edges of every run's frames, sorted; NULL when out of memory. */
+static struct edge *make_edges(const struct builder *b)
+{
+	struct edge *ev = malloc((2 * b->nr_runs + 1) * sizeof(*ev));
+
+	if (!ev)
+		return NULL;
+	for (size_t i = 0; i < b->nr_runs; i++) {
+		ev[2 * i] = (struct edge){ b->runs[i].paddr, (uint32_t)i, true };
+		ev[2 * i + 1] = (struct edge){ frames_end(&b->runs[i]), (uint32_t)i, false };
+	}
+	qsort(ev, 2 * b->nr_runs, sizeof(*ev), by_edge);
+	return ev;
 }
 
 /*
- * Frame counts, after sorting the records by (frame, row): a frame is
- * counted once per row, once per kind and once overall, and is shared
- * when more than one vmemmap page maps it.
+ * Page counts per run; frame counts by a sweep over the runs' frame
+ * intervals in frame order, the runs over each stretch between two edges
+ * held in active (one, but where HVO or a device maps a frame again).
  */
 static struct ms_error *count_frames(struct builder *b)
 {
 	struct ms_vmemmap *vm = b->vm;
-	size_t i = 0, nstamp = vm->nr_hstates + vm->nr_pgmaps;
-	/* stamp[o]: the last frame group that counted owner o's frame */
-	size_t *stamp = calloc(nstamp ? nstamp : 1, sizeof(*stamp));
+	size_t nstamp = vm->nr_hstates + vm->nr_pgmaps;
+	struct sweep w = { .b = b };
+	struct edge *ev = make_edges(b);
+	struct ms_error *err = NULL;
 
-	if (!stamp)
-		return ms_error_new(MS_ERR_NOMEM, "out of memory");
-	for (size_t k = 0; k < b->nr; k++) {
-		struct ms_vm_count *oc = owner_count(vm, &b->e[k]);
+	w.active = malloc((b->nr_runs + 1) * sizeof(*w.active));
+	w.slot = malloc((b->nr_runs + 1) * sizeof(*w.slot));
+	w.row_stamp = calloc(vm->nr_rows + 1, sizeof(*w.row_stamp));
+	w.owner_stamp = calloc(nstamp + 1, sizeof(*w.owner_stamp));
+	if (!ev || !w.active || !w.slot || !w.row_stamp || !w.owner_stamp) {
+		err = ms_error_new(MS_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < b->nr_runs; k++) {
+		struct ms_vm_count *oc = owner_count(vm, &b->runs[k]);
 
 		if (oc)
-			count_page(oc, &b->e[k]);
-		count_page(&vm->rows[b->e[k].row].c, &b->e[k]);
-		count_page(&vm->kind[b->e[k].kind], &b->e[k]);
-		count_page(&vm->total, &b->e[k]);
+			count_pages(oc, &b->runs[k]);
+		count_pages(&vm->rows[b->runs[k].row].c, &b->runs[k]);
+		count_pages(&vm->kind[b->runs[k].kind], &b->runs[k]);
+		count_pages(&vm->total, &b->runs[k]);
 	}
-	qsort(b->e, b->nr, sizeof(*b->e), by_frame);
-	while (i < b->nr) {
-		size_t j = i;
-		unsigned int kinds = 0;
-		bool shared;
+	for (size_t i = 0; i < 2 * b->nr_runs; i++) {
+		const struct edge *e = &ev[i];
 
-		while (j < b->nr && b->e[j].paddr == b->e[i].paddr)
-			j++;
-		shared = j - i > 1;
-		for (size_t k = i; k < j; k++) {
-			struct ms_vm_row *r = &vm->rows[b->e[k].row];
-			struct ms_vm_count *oc = owner_count(vm, &b->e[k]);
+		if (i && w.nr_active && e->at > ev[i - 1].at)
+			count_segment(&w, ev[i - 1].at, e->at);
+		if (e->start) {
+			w.slot[e->run] = (uint32_t)w.nr_active;
+			w.active[w.nr_active++] = e->run;
+		} else {
+			uint32_t at = w.slot[e->run], last = w.active[--w.nr_active];
 
-			if (k == i || b->e[k].row != b->e[k - 1].row) {
-				r->c.frames++;
-				r->c.shared += shared;
-			}
-			if (oc) {
-				size_t o = (size_t)(oc - vm->by_hstate);
-
-				if (b->e[k].kind == MS_VM_DEVICE)
-					o = vm->nr_hstates + (size_t)(oc - vm->by_pgmap);
-				if (stamp[o] != i + 1) {
-					stamp[o] = i + 1;
-					oc->frames++;
-					oc->shared += shared;
-				}
-			}
-			kinds |= 1u << b->e[k].kind;
+			w.active[at] = last;
+			w.slot[last] = at;
 		}
-		for (int k = 0; k < MS_VM_NR_KINDS; k++) {
-			if (kinds & (1u << k)) {
-				vm->kind[k].frames++;
-				vm->kind[k].shared += shared;
-			}
-		}
-		vm->total.frames++;
-		vm->total.shared += shared;
-		i = j;
 	}
-	free(stamp);
-	return NULL;
+out:
+	free(ev);
+	free(w.active);
+	free(w.slot);
+	free(w.row_stamp);
+	free(w.owner_stamp);
+	return err;
 }
 
 static struct ms_error *alloc_owner_counts(struct ms_vmemmap *vm,
@@ -379,22 +564,35 @@ static struct ms_error *alloc_owner_counts(struct ms_vmemmap *vm,
 	return NULL;
 }
 
-/* Owners, rows and counts over the records in b->e (ascending vaddr). */
-static struct ms_error *finish(struct builder *b,
-			       const struct ms_hugetlb_folio *folios,
-			       size_t nr_folios)
+/* Rows and counts over the runs (ascending vaddr), the last batch first. */
+static struct ms_error *finish(struct builder *b)
 {
-	struct ms_error *err;
+	struct ms_error *err = flush(b);
 
-	for (size_t i = 0; i < b->nr; i++)
-		classify(b, &b->e[i]);
-	mark_hugetlb(b, folios, nr_folios);
-	err = make_rows(b);
+	if (!err)
+		err = make_rows(b);
 	if (!err)
 		err = alloc_owner_counts(b->vm, b->pm);
 	if (!err)
 		err = count_frames(b);
 	return err;
+}
+
+static struct ms_error *builder_start(struct builder *b,
+				      const struct ms_hugetlb_folio *folios,
+				      size_t nr_folios)
+{
+	b->e = malloc(BATCH * sizeof(*b->e));
+	if (!b->e)
+		return ms_error_new(MS_ERR_NOMEM, "out of memory");
+	return sort_folios(b, folios, nr_folios);
+}
+
+static void builder_end(struct builder *b)
+{
+	free(b->e);
+	free(b->runs);
+	free(b->folios);
 }
 
 struct ms_error *ms_vmemmap_load(struct ms_target *t, const struct ms_kinfo *ki,
@@ -403,7 +601,7 @@ struct ms_error *ms_vmemmap_load(struct ms_target *t, const struct ms_kinfo *ki,
 				 struct ms_vmemmap **out)
 {
 	struct builder b = { .lay = ms_kinfo_layout(ki), .sp = sp, .pm = pm };
-	size_t reads = ms_target_nr_reads(t), nr_folios = 0;
+	size_t reads, nr_folios = 0;
 	struct ms_hugetlb_folio *folios = NULL;
 	struct ms_error *err;
 
@@ -411,15 +609,19 @@ struct ms_error *ms_vmemmap_load(struct ms_target *t, const struct ms_kinfo *ki,
 	b.vm = calloc(1, sizeof(*b.vm));
 	if (!b.vm)
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
-	err = walk(t, &b);
+	/* the folios first: each batch of the walk is classified as it fills */
+	err = ms_hugetlb_folios(t, ki, &b.vm->hstates, &b.vm->nr_hstates,
+				&folios, &nr_folios);
+	if (!err)
+		err = builder_start(&b, folios, nr_folios);
+	reads = ms_target_nr_reads(t);
+	if (!err)
+		err = walk(t, &b);
 	b.vm->page_table_reads = ms_target_nr_reads(t) - reads;
 	if (!err)
-		err = ms_hugetlb_folios(t, ki, &b.vm->hstates, &b.vm->nr_hstates,
-					&folios, &nr_folios);
-	if (!err)
-		err = finish(&b, folios, nr_folios);
+		err = finish(&b);
+	builder_end(&b);
 	free(folios);
-	free(b.e);
 	if (err) {
 		ms_vmemmap_free(b.vm);
 		return ms_error_wrap(err, "vmemmap");
@@ -439,11 +641,9 @@ struct ms_error *ms_vmemmap_build(const struct ms_layout *lay,
 
 	*out = NULL;
 	b.vm = calloc(1, sizeof(*b.vm));
-	b.e = calloc(in->nr_rec ? in->nr_rec : 1, sizeof(*b.e));
 	if (b.vm)
 		b.vm->hstates = calloc(in->nr_hstates + 1, sizeof(*b.vm->hstates));
-	if (!b.vm || !b.e || !b.vm->hstates) {
-		free(b.e);
+	if (!b.vm || !b.vm->hstates) {
 		ms_vmemmap_free(b.vm);
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
 	}
@@ -451,22 +651,26 @@ struct ms_error *ms_vmemmap_build(const struct ms_layout *lay,
 		memcpy(b.vm->hstates, in->hstates, in->nr_hstates * sizeof(*in->hstates));
 	b.vm->nr_hstates = in->nr_hstates;
 	b.vm->unmapped = in->unmapped;
-	for (size_t i = 0; i < in->nr_rec; i++) {
+	err = builder_start(&b, in->folios, in->nr_folios);
+	for (size_t i = 0; !err && i < in->nr_rec; i++) {
 		const struct ms_vm_record *r = &in->rec[i];
 
 		if (i && r->vaddr <= in->rec[i - 1].vaddr) {
 			err = ms_error_new(MS_ERR_USAGE, "vmemmap records out of order at 0x%" PRIx64, r->vaddr);
 			break;
 		}
-		b.e[b.nr++] = (struct vm_ent){
-			.vaddr = r->vaddr, .paddr = r->paddr,
-			.level = (uint8_t)r->level,
-			.flags = r->writable ? F_WRITABLE : 0, .owner = -1,
-		};
+		if (b.nr == BATCH)
+			err = flush(&b);
+		if (!err)
+			b.e[b.nr++] = (struct vm_ent){
+				.vaddr = r->vaddr, .paddr = r->paddr,
+				.level = (uint8_t)r->level,
+				.flags = r->writable ? F_WRITABLE : 0, .owner = -1,
+			};
 	}
 	if (!err)
-		err = finish(&b, in->folios, in->nr_folios);
-	free(b.e);
+		err = finish(&b);
+	builder_end(&b);
 	if (err) {
 		ms_vmemmap_free(b.vm);
 		return err;
