@@ -68,7 +68,21 @@ struct builder {
 	size_t nr_folios;
 	size_t bad_cap;
 	uint64_t lo, hi;	/* the range being walked */
+	const struct ms_section *last[2];	/* found last: pages walk in order */
 };
+
+/* ms_sparse_find(), asked first of the section found last time. */
+static const struct ms_section *find_section(struct builder *b, int which,
+					     uint64_t pfn)
+{
+	const struct ms_section *s = b->last[which];
+
+	if (!s || pfn < s->start_pfn || pfn >= s->start_pfn + s->nr_pages)
+		s = ms_sparse_find(b->sp, pfn);
+	if (s)
+		b->last[which] = s;
+	return s;
+}
 
 static struct ms_error *flush(struct builder *b);
 
@@ -183,8 +197,8 @@ static void classify(struct builder *b, struct vm_ent *e)
 	const struct ms_layout *lay = b->lay;
 	const struct ms_sparse *sp = b->sp;
 	uint64_t pfn = (e->vaddr - lay->vmemmap_base) / lay->page_struct_size;
-	const struct ms_section *s = ms_sparse_find(sp, pfn);
-	const struct ms_section *fs = ms_sparse_find(sp, e->paddr >> lay->page_shift);
+	const struct ms_section *s = find_section(b, 0, pfn);
+	const struct ms_section *fs = find_section(b, 1, e->paddr >> lay->page_shift);
 	const struct ms_pgmap *g = ms_pgmap_find(b->pm, pfn << lay->page_shift);
 
 	if (g) {
