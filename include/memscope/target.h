@@ -156,6 +156,7 @@ size_t ms_target_nr_reads(const struct ms_target *t);
  * table pages as physical ranges. Ranges are merged when written.
  */
 struct ms_error *ms_target_record(struct ms_target *t, bool on);
+bool ms_target_recording(const struct ms_target *t);
 
 struct ms_range {
 	uint64_t vaddr;		/* MS_NO_VADDR: a physical range */

@@ -38,7 +38,18 @@ struct ms_kallsyms;
  */
 struct ms_error *ms_kallsyms_load(const struct ms_fs *fs, const char *path,
 				  const struct ms_vmcoreinfo *vi,
+				  struct ms_target *t,
 				  struct ms_kallsyms **out);
+/*
+ * kallsyms_mem.c: the kernel's own symbol tables in t (VMCOREINFO says
+ * where). want() gives the index of a name still wanted, else -1; found()
+ * takes its address and type letter and says whether that was the last.
+ * True only when found() said so.
+ */
+bool ms_kallsyms_mem_search(struct ms_target *t, const struct ms_vmcoreinfo *vi,
+			    int (*want)(void *arg, const char *name),
+			    bool (*found)(void *arg, int idx, uint64_t addr, char type),
+			    void *arg);
 void ms_kallsyms_free(struct ms_kallsyms *ks);
 /* Marks the table as belonging to another kernel; lookups then fail. */
 void ms_kallsyms_set_foreign(struct ms_kallsyms *ks, const char *why);

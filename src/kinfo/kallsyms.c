@@ -66,6 +66,8 @@ struct ms_kallsyms {
 	struct kallsym syms[NR_WANTED];
 	size_t to_find;		/* read, and not yet found as core symbols */
 	bool opened;		/* the file was read */
+	bool from_memory;	/* the kernel's tables answered instead */
+	size_t mem_left;	/* wanted of the tables, not yet found */
 	bool any_nonzero;	/* an address that is not zero */
 	bool first[256];	/* first letters of the names read */
 	bool missing;		/* no such file */
@@ -148,8 +150,67 @@ static void choose(struct ms_kallsyms *ks, const struct ms_vmcoreinfo *vi)
 	}
 }
 
+/* For ms_kallsyms_mem_search(): _stext is VMCOREINFO's, checked there. */
+static int mem_want(void *arg, const char *name)
+{
+	struct ms_kallsyms *ks = arg;
+	int i;
+
+	if (!ks->first[(unsigned char)*name])
+		return -1;
+	i = wanted_index(name);
+	if (i <= 0 || !ks->syms[i].read || ks->syms[i].found)
+		return -1;
+	return i;
+}
+
+static bool mem_found(void *arg, int i, uint64_t addr, char type)
+{
+	struct ms_kallsyms *ks = arg;
+	struct kallsym *k = &ks->syms[i];
+
+	k->addr = addr;
+	k->type = type;
+	k->found = true;
+	return !--ks->mem_left;
+}
+
+/*
+ * The kernel's own tables, when they hold every symbol wanted (they have
+ * no module symbols, and the file may know a name they lack): else the
+ * file, as if the tables had not been read. Not while recording a
+ * snapshot, which would keep megabytes of them; the snapshot keeps the
+ * lines of the symbols used instead.
+ */
+static bool from_tables(struct ms_kallsyms *ks, const struct ms_vmcoreinfo *vi,
+			struct ms_target *t)
+{
+	struct ms_error *err;
+	uint64_t stext;
+
+	if (!t || ms_target_recording(t))
+		return false;
+	err = ms_vmcoreinfo_u64(vi, "SYMBOL(_stext)", 16, &stext);
+	if (err) {
+		ms_error_free(err);
+		return false;
+	}
+	ks->mem_left = ks->to_find - 1;		/* all but _stext */
+	if (ks->mem_left && ms_kallsyms_mem_search(t, vi, mem_want, mem_found, ks)) {
+		ks->syms[0] = (struct kallsym){ .addr = stext, .type = 'T',
+						.read = true, .found = true };
+		ks->to_find = 0;
+		ks->from_memory = true;
+		return true;
+	}
+	for (size_t i = 0; i < NR_WANTED; i++)
+		ks->syms[i].found = false;
+	return false;
+}
+
 struct ms_error *ms_kallsyms_load(const struct ms_fs *fs, const char *path,
 				  const struct ms_vmcoreinfo *vi,
+				  struct ms_target *t,
 				  struct ms_kallsyms **out)
 {
 	struct ms_kallsyms *ks = calloc(1, sizeof(*ks));
@@ -164,7 +225,7 @@ struct ms_error *ms_kallsyms_load(const struct ms_fs *fs, const char *path,
 	}
 	choose(ks, vi);
 	*out = ks;
-	if (!ks->to_find)
+	if (!ks->to_find || from_tables(ks, vi, t))
 		return NULL;
 	ks->opened = true;
 	ret = ms_fs_read_lines(fs, path, MAX_KALLSYMS, take_line, ks);

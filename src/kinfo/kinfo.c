@@ -153,7 +153,7 @@ static struct ms_error *open_sources(struct ms_kinfo *ki, struct ms_target *t,
 	ms_timing("kinfo: vmcoreinfo");
 	if (err)
 		return err;
-	err = ms_kallsyms_load(fs, "/proc/kallsyms", ki->vi, &ki->ks);
+	err = ms_kallsyms_load(fs, "/proc/kallsyms", ki->vi, t, &ki->ks);
 	if (err)
 		return err;
 	check_kallsyms(ki);

@@ -16,6 +16,11 @@ struct ms_error *ms_target_record(struct ms_target *t, bool on)
 	return NULL;
 }
 
+bool ms_target_recording(const struct ms_target *t)
+{
+	return t->recording;
+}
+
 /* An allocation failure drops recording; ms_target_recorded() says so. */
 void target_record(struct ms_target *t, uint64_t vaddr, uint64_t paddr,
 		   uint64_t len)

@@ -36,6 +36,8 @@
 #define NODE_DATA	(KDATA + 0x1100)
 #define CONTIG_PGDAT	(KDATA + 0x1800)
 #define SECTION_SIZE_BITS 27
+#define SEG_VA		(0xffffffff82c00000ULL + KASLR)	/* kallsyms tables */
+#define SEG_PA		0x3c00000ULL
 
 struct kopts {
 	enum fx_variant v;
@@ -49,6 +51,8 @@ struct kopts {
 	const char *drop_sym;	/* kallsyms lacks this symbol */
 	uint64_t stext_shift;	/* kallsyms from another boot */
 	bool pad_kallsyms;	/* every symbol wanted, then 600 MiB (sparse) */
+	const void *seg;	/* one more kernel segment at SEG_VA */
+	size_t seg_len;
 	const char *btf_path;	/* a BTF of the test's own making */
 	const char *vmlinux;	/* DWARF */
 };
@@ -196,6 +200,8 @@ static struct ms_error *kfx_open(struct kfx *k, const struct kopts *o)
 	c = fx_core_new();
 	assert_non_null(c);
 	fx_core_add_segment(c, KDATA, KDATA_PA, kdata, sizeof(kdata));
+	if (o->seg)
+		fx_core_add_segment(c, SEG_VA, SEG_PA, o->seg, o->seg_len);
 	/* a direct-map segment: vaddr - paddr is page_offset_base */
 	fx_core_add_segment(c, k->pob + 0x100000, 0x100000, kdata, 0x1000);
 	if (!o->no_vmcoreinfo)
@@ -472,6 +478,108 @@ static void test_kallsyms_stops(void **state)
 	kfx_close(&k);
 	o.drop_sym = "hstates";
 	expect_error(&o, MS_ERR_FORMAT, "/root/proc/kallsyms: a line of 64 KiB or more is no kallsyms line");
+}
+
+/*
+ * The kernel's own kallsyms tables as scripts/kallsyms lays them out, with
+ * one token per character (token i is the letter i): a count, the names
+ * (a length then token indexes, the type letter first), the token table
+ * and index, the offsets and the relative base. absolute: the
+ * KALLSYMS_ABSOLUTE_PERCPU encoding (relative_base - 1 - offset).
+ */
+struct ktab {
+	uint8_t seg[0x8000];
+	char vi[1024];
+};
+
+static void make_tables(struct ktab *kt, bool absolute, uint64_t bad_stext)
+{
+	static const struct { const char *name; uint64_t addr; char type; } syms[] = {
+		{ "_text", STEXT, 'T' }, { "_stext", STEXT, 'T' },
+		{ "remove_memory", STEXT + 0x1000, 'T' },
+		{ "init_top_pgt", PGD_VA, 'D' }, { "page_offset_base", POB_VAR, 'D' },
+		{ "vmemmap_base", VMB_VAR, 'D' }, { "mem_section", MS_VAR, 'B' },
+		{ "iomem_resource", KDATA + 0x1200, 'D' }, { "max_pfn", KDATA + 0x1300, 'B' },
+		{ "hstates", KDATA + 0x1400, 'B' }, { "pgmap_array", KDATA + 0x1500, 'b' },
+		{ "memory_blocks", KDATA + 0x1600, 'b' },
+		{ "sections_per_block", KDATA + 0x1700, 'b' },
+		{ "memory_block_size_probed", KDATA + 0x1708, 'b' },
+		{ "contig_page_data", CONTIG_PGDAT, 'd' },
+		{ "remove_memory", STEXT + 0x2000, 't' },	/* the first wins */
+	};
+	const size_t nr = sizeof(syms) / sizeof(syms[0]);
+	/* offsets into seg: count, relative base, index, tokens, offsets, names */
+	const size_t o_num = 0, o_base = 8, o_index = 0x100, o_tok = 0x400,
+		     o_offs = 0x1000, o_names = 0x2000;
+	uint64_t base = STEXT;
+	size_t at = o_names;
+
+	memset(kt, 0, sizeof(*kt));
+	memcpy(kt->seg + o_num, &(uint32_t){ (uint32_t)nr }, 4);
+	memcpy(kt->seg + o_base, &base, 8);
+	for (int i = 0; i < 256; i++) {
+		uint16_t idx = (uint16_t)(2 * i);
+
+		memcpy(kt->seg + o_index + 2 * i, &idx, 2);
+		kt->seg[o_tok + 2 * i] = (uint8_t)i;
+	}
+	for (size_t i = 0; i < nr; i++) {
+		uint64_t addr = syms[i].addr + (i == 1 ? bad_stext : 0);
+		int32_t off = absolute ? (int32_t)(base - 1 - addr) : (int32_t)(uint32_t)(addr - base);
+		size_t len = strlen(syms[i].name) + 1;
+
+		memcpy(kt->seg + o_offs + 4 * i, &off, 4);
+		kt->seg[at++] = (uint8_t)len;
+		kt->seg[at++] = (uint8_t)syms[i].type;
+		memcpy(kt->seg + at, syms[i].name, len - 1);
+		at += len - 1;
+	}
+	snprintf(kt->vi, sizeof(kt->vi),
+		 "SYMBOL(kallsyms_names)=%llx\nSYMBOL(kallsyms_num_syms)=%llx\n"
+		 "SYMBOL(kallsyms_token_table)=%llx\nSYMBOL(kallsyms_token_index)=%llx\n"
+		 "SYMBOL(kallsyms_offsets)=%llx\nSYMBOL(kallsyms_relative_base)=%llx\n",
+		 (unsigned long long)(SEG_VA + o_names), (unsigned long long)(SEG_VA + o_num),
+		 (unsigned long long)(SEG_VA + o_tok), (unsigned long long)(SEG_VA + o_index),
+		 (unsigned long long)(SEG_VA + o_offs), (unsigned long long)(SEG_VA + o_base));
+}
+
+/*
+ * With VMCOREINFO's kallsyms_* symbols, the kernel's own tables answer and
+ * /proc/kallsyms is not needed (it used to be: 6.1 has neither
+ * vmemmap_base nor page_offset_base in VMCOREINFO). Tables that do not
+ * give VMCOREINFO's _stext are not this kernel's: the file is read.
+ */
+static void test_kallsyms_tables(void **state)
+{
+	static struct ktab kt;
+	struct kopts o = { .v = FX_KERNEL_6_1, .levels = 4, .no_kallsyms = true };
+	struct ms_error *err;
+	struct kfx k;
+	uint64_t v;
+
+	for (int absolute = 0; absolute < 2; absolute++) {
+		make_tables(&kt, absolute, 0);
+		o.seg = kt.seg;
+		o.seg_len = sizeof(kt.seg);
+		o.vi_extra = kt.vi;
+		err = kfx_open(&k, &o);
+		if (err)
+			fail_msg("%s", err->msg);
+		assert_int_equal(ms_kinfo_layout(k.ki)->vmemmap_base, k.vmb);
+		assert_int_equal(ms_kinfo_layout(k.ki)->page_offset_base, k.pob);
+		assert_null(ms_kinfo_symbol(k.ki, "remove_memory", &v));
+		assert_int_equal(v, STEXT + 0x1000);
+		assert_null(ms_kinfo_symbol(k.ki, "memory_block_size_probed", &v));
+		assert_int_equal(v, KDATA + 0x1708);
+		kfx_close(&k);
+	}
+	/* another kernel's tables: the file, which is missing here */
+	make_tables(&kt, false, 0x1000);
+	expect_error(&o, MS_ERR_MISSING, "symbol vmemmap_base: not in VMCOREINFO, and ");
+	o.no_kallsyms = false;
+	assert_null(kfx_open(&k, &o));
+	assert_int_equal(ms_kinfo_layout(k.ki)->vmemmap_base, k.vmb);
+	kfx_close(&k);
 }
 
 static void test_errors(void **state)
@@ -891,6 +999,7 @@ int main(void)
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_no_kallsyms),
 		cmocka_unit_test(test_kallsyms_stops),
+		cmocka_unit_test(test_kallsyms_tables),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_missing_member),
 		cmocka_unit_test(test_dwarf),
