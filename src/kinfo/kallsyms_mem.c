@@ -2,20 +2,21 @@
 /*
  * The kernel's own symbol tables, read from its memory instead of
  * /proc/kallsyms: VMCOREINFO names them (SYMBOL(kallsyms_names) and the
- * rest, 6.0, 5fd8fea935a1 "vmcoreinfo: include kallsyms symbols"), and
- * searching them costs a few MB of reads, where /proc/kallsyms makes the
- * kernel format 167k lines (1.6 s of a 2.1 s start-up in a TCG guest).
+ * rest, exported for debuggers without a vmlinux since 6.0; the 6.12 lab
+ * guest has them), and searching them costs a few MB of reads, where
+ * /proc/kallsyms makes the kernel format 167k lines (1.6 s of a 2.1 s
+ * start-up in a TCG guest).
  *
  * The format (kernel/kallsyms.c, scripts/kallsyms.c): kallsyms_names is one
  * entry per symbol, a length then that many indexes into the 256 tokens
  * (kallsyms_token_index[] offsets into kallsyms_token_table); a length
- * with bit 7 set takes a second byte for bits 7-14 (6.1, 73bbb94466fd
- * "kallsyms: support "big" kernel symbols"). The expanded name begins with
- * the nm type letter. Addresses are kallsyms_relative_base + (u32)offset,
- * or with CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86_64 SMP until 6.15) a
- * non-negative offset is absolute and a negative one relative_base - 1 -
- * offset: which of the two is told by _stext, which must come out as
- * VMCOREINFO's SYMBOL(_stext).
+ * with bit 7 set takes a second byte for bits 7-14 (6.1, "kallsyms:
+ * support big kernel symbols"). The expanded name begins with the nm type
+ * letter. Addresses are kallsyms_relative_base + (u32)offset, or with
+ * CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86_64 SMP kernels before the per-cpu
+ * rework of 6.15) a non-negative offset is absolute and a negative one
+ * relative_base - 1 - offset: which of the two is told by _stext, which
+ * must come out as VMCOREINFO's SYMBOL(_stext), else nothing is taken.
  *
  * Everything read is checked (a count, a length, a token without its NUL,
  * an address that is not the kernel's): anything amiss, and memscope reads
