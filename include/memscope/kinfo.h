@@ -90,6 +90,7 @@ struct ms_layout {
 	bool node_data_is_array;	/* false: a single contig_page_data */
 	unsigned int max_numnodes;	/* LENGTH(node_data) */
 	unsigned int max_nr_zones;	/* MAX_NR_ZONES */
+	int zone_device;		/* ZONE_DEVICE, -1 without CONFIG_ZONE_DEVICE */
 	struct {
 		uint64_t size;
 		uint64_t node_zones;
@@ -143,22 +144,8 @@ const struct ms_layout *ms_kinfo_layout(const struct ms_kinfo *ki);
 /* "btf", "btf+dwarf" or "dwarf": which finders were used, for the summary. */
 const char *ms_kinfo_type_source(const struct ms_kinfo *ki);
 
-/* Lookups for the layout resolver and for later modules. */
-struct ms_error *ms_kinfo_symbol(const struct ms_kinfo *ki, const char *name,
-				 uint64_t *addr);
-struct ms_error *ms_kinfo_number(const struct ms_kinfo *ki, const char *name,
-				 int64_t *val);
 /* Raw VMCOREINFO value for KEY (e.g. "OSRELEASE", "SIZE(page)"), or NULL. */
 const char *ms_kinfo_vmcoreinfo(const struct ms_kinfo *ki, const char *key);
-/* type: "struct page", "union X", "enum zone_type", a typedef name. */
-struct ms_error *ms_kinfo_type_size(const struct ms_kinfo *ki, const char *type,
-				    uint64_t *size);
-/* member may be a path through nested members: "usage.subsection_map". */
-struct ms_error *ms_kinfo_member(const struct ms_kinfo *ki, const char *type,
-				 const char *member, struct ms_member *out);
-/* The value of an enumerator of any enum, named or anonymous. */
-struct ms_error *ms_kinfo_enumerator(const struct ms_kinfo *ki,
-				     const char *name, int64_t *val);
 
 /*
  * For snapshots: the kallsyms lines of every symbol looked up so far
@@ -168,5 +155,8 @@ struct ms_error *ms_kinfo_enumerator(const struct ms_kinfo *ki,
 struct ms_error *ms_kinfo_kallsyms_used(const struct ms_kinfo *ki, char **text,
 					size_t *len);
 const void *ms_kinfo_btf_raw(const struct ms_kinfo *ki, size_t *len);
+
+/* The other domains' sub-tables, resolved on first use. */
+#include "klayout.h"
 
 #endif

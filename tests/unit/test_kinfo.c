@@ -24,6 +24,7 @@
 
 #include "fx.h"
 #include "memscope/kinfo.h"
+#include "../../src/kinfo/internal.h"
 
 #define KASLR		0x1e000000ULL
 #define STEXT		(0xffffffff81000000ULL + KASLR)
