@@ -3,10 +3,13 @@
  * kinfo: what the bytes mean. Symbols come from VMCOREINFO, then kallsyms;
  * types from a chain of finders, BTF first (libbpf; /sys/kernel/btf/vmlinux
  * or --btf FILE), then DWARF (libdw; -k VMLINUX): the first finder that
- * knows a name wins. Everything the model needs is resolved once, at
- * start-up, into struct ms_layout; a missing type, member, symbol or
- * constant is an MS_ERR_MISSING error that names it. Offsets are never
- * guessed.
+ * knows a name wins. Everything the model needs is resolved once per
+ * target, from one table per domain in src/kinfo/: the sparse model and
+ * the nodes and zones at start-up, into struct ms_layout; the others
+ * (struct page, pgmaps, hstates, memory blocks, iomem) on first use, into
+ * the sub-tables of klayout.h. A missing type, member, symbol or constant
+ * is an MS_ERR_MISSING error that names it. Offsets are never guessed,
+ * and only src/kinfo/ asks the finders (tests/check-layers).
  */
 #ifndef MEMSCOPE_KINFO_H
 #define MEMSCOPE_KINFO_H
