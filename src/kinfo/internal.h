@@ -174,8 +174,6 @@ struct ms_need {
 struct ms_error *ms_needs_resolve(const struct ms_kinfo *ki,
 				  const struct ms_need *needs, size_t nr,
 				  void *base);
-/* The row's answer is absent (after ms_needs_resolve). */
-bool ms_need_absent(const struct ms_need *need, const void *base);
 /* The name the first row filling dst asks for (for messages). */
 const char *ms_needs_name(const struct ms_need *needs, size_t nr, size_t dst);
 /* Which element of an array (at first, count of elem bytes each) row n

@@ -131,8 +131,6 @@ static struct ms_error *read_var(struct resolver *r, const char *sym,
 	return NULL;
 }
 
-#define fits ms_need_fits
-
 /* ---- the groups of fields ---- */
 
 static struct ms_error *resolve_basics(struct resolver *r)
@@ -256,11 +254,11 @@ static struct ms_error *resolve_sparse(struct resolver *r)
 	if (!lay->mem_section.size || lay->mem_section.size > lay->page_size)
 		return ms_error_new(MS_ERR_FORMAT, "sizeof(struct mem_section) is %llu",
 				    (unsigned long long)lay->mem_section.size);
-	err = fits("struct mem_section", "section_mem_map",
-		   lay->mem_section.section_mem_map, 8, lay->mem_section.size);
+	err = ms_need_fits("struct mem_section", "section_mem_map",
+			   lay->mem_section.section_mem_map, 8, lay->mem_section.size);
 	if (!err)
-		err = fits("struct mem_section", "usage", lay->mem_section.usage,
-			   8, lay->mem_section.size);
+		err = ms_need_fits("struct mem_section", "usage", lay->mem_section.usage,
+				   8, lay->mem_section.size);
 	if (err)
 		return err;
 	lay->sections_per_root = lay->page_size / lay->mem_section.size;
@@ -294,8 +292,8 @@ static struct ms_error *resolve_usage(struct resolver *r)
 				    "struct mem_section_usage.subsection_map is not an array of unsigned long");
 	lay->mem_section_usage.subsection_map = m.offset;
 	lay->mem_section_usage.subsection_map_longs = m.nelems;
-	err = fits("struct mem_section_usage", "subsection_map", m.offset,
-		   m.size, lay->mem_section_usage.size);
+	err = ms_need_fits("struct mem_section_usage", "subsection_map", m.offset,
+			   m.size, lay->mem_section_usage.size);
 	if (err)
 		return err;
 	/* a few words: usage structs are read in runs sized by it */
@@ -474,29 +472,29 @@ static struct ms_error *check_node_fits(struct resolver *r)
 				    "%u zones of %llu bytes do not fit in pglist_data of %llu",
 				    lay->max_nr_zones, (unsigned long long)zsz,
 				    (unsigned long long)psz);
-	err = fits(pg, "node_zones", lay->pglist_data.node_zones,
-		   lay->max_nr_zones * zsz, psz);
+	err = ms_need_fits(pg, "node_zones", lay->pglist_data.node_zones,
+			   lay->max_nr_zones * zsz, psz);
 	if (!err)
-		err = fits(pg, "node_id", lay->pglist_data.node_id, 4, psz);
+		err = ms_need_fits(pg, "node_id", lay->pglist_data.node_id, 4, psz);
 	if (!err)
-		err = fits(pg, "node_start_pfn", lay->pglist_data.node_start_pfn, 8, psz);
+		err = ms_need_fits(pg, "node_start_pfn", lay->pglist_data.node_start_pfn, 8, psz);
 	if (!err)
-		err = fits(pg, "node_present_pages",
-			   lay->pglist_data.node_present_pages, 8, psz);
+		err = ms_need_fits(pg, "node_present_pages",
+				   lay->pglist_data.node_present_pages, 8, psz);
 	if (!err)
-		err = fits(pg, "node_spanned_pages",
-			   lay->pglist_data.node_spanned_pages, 8, psz);
+		err = ms_need_fits(pg, "node_spanned_pages",
+				   lay->pglist_data.node_spanned_pages, 8, psz);
 	if (!err && lay->pglist_data.first_deferred_pfn != MS_ABSENT)
-		err = fits(pg, "first_deferred_pfn",
-			   lay->pglist_data.first_deferred_pfn, 8, psz);
+		err = ms_need_fits(pg, "first_deferred_pfn",
+				   lay->pglist_data.first_deferred_pfn, 8, psz);
 	if (!err)
-		err = fits(z, "zone_start_pfn", lay->zone.zone_start_pfn, 8, zsz);
+		err = ms_need_fits(z, "zone_start_pfn", lay->zone.zone_start_pfn, 8, zsz);
 	if (!err)
-		err = fits(z, "spanned_pages", lay->zone.spanned_pages, 8, zsz);
+		err = ms_need_fits(z, "spanned_pages", lay->zone.spanned_pages, 8, zsz);
 	if (!err)
-		err = fits(z, "present_pages", lay->zone.present_pages, 8, zsz);
+		err = ms_need_fits(z, "present_pages", lay->zone.present_pages, 8, zsz);
 	if (!err)
-		err = fits(z, "name", lay->zone.name, 8, zsz);
+		err = ms_need_fits(z, "name", lay->zone.name, 8, zsz);
 	return err;
 }
 

@@ -87,34 +87,6 @@ static void set_absent(const struct ms_need *n, void *dst)
 	}
 }
 
-bool ms_need_absent(const struct ms_need *n, const void *base)
-{
-	const char *dst = (const char *)base + n->dst;
-	uint64_t v = 0;
-
-	switch (n->kind) {
-	case MS_NEED_MEMBER: {
-		struct ms_member m;
-
-		memcpy(&m, dst, sizeof(m));
-		return m.offset == MS_ABSENT;
-	}
-	case MS_NEED_ENUM:
-	case MS_NEED_NUMBER:
-		if (n->width == sizeof(int)) {
-			int i;
-
-			memcpy(&i, dst, sizeof(i));
-			return i == -1;
-		}
-		memcpy(&v, dst, sizeof(v));
-		return (int64_t)v == -1;
-	default:
-		memcpy(&v, dst, sizeof(v));
-		return v == MS_ABSENT;
-	}
-}
-
 static struct ms_error *ask(const struct ms_kinfo *ki, const struct ms_need *n,
 			    void *dst)
 {
