@@ -38,8 +38,8 @@ struct deferred_layout {
  * is a layout question, not a value one. The struct page words are the
  * page domain's (sizeof and flags, resolved once by kinfo).
  */
-static struct ms_error *layout_resolve(const struct ms_kinfo *ki,
-				       struct deferred_layout *l)
+static struct ms_error *layout_of(const struct ms_kinfo *ki,
+				  struct deferred_layout *l)
 {
 	const struct ms_page_layout *pl;
 	struct ms_error *err;
@@ -197,7 +197,7 @@ struct ms_error *ms_deferred_load(struct ms_target *t, const struct ms_kinfo *ki
 	struct ms_error *err;
 
 	*out = NULL;
-	err = layout_resolve(ki, &l);
+	err = layout_of(ki, &l);
 	if (err)
 		return err;
 	d = calloc(1, sizeof(*d));
