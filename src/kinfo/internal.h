@@ -174,12 +174,8 @@ struct ms_need {
 struct ms_error *ms_needs_resolve(const struct ms_kinfo *ki,
 				  const struct ms_need *needs, size_t nr,
 				  void *base);
-/* The name the first row filling dst asks for (for messages). */
+/* The name the first row filling dst asks for; "?" when none does. */
 const char *ms_needs_name(const struct ms_need *needs, size_t nr, size_t dst);
-/* Which element of an array (at first, count of elem bytes each) row n
- * fills, or -1: for tables with a row per element. */
-long ms_need_index(const struct ms_need *n, size_t first, size_t elem,
-		   size_t count);
 /* A member the model reads lies inside its struct; else MS_ERR_FORMAT. */
 struct ms_error *ms_need_fits(const char *type, const char *member,
 			      uint64_t off, uint64_t len, uint64_t size);

@@ -328,17 +328,13 @@ static struct ms_error *resolve_section_bits(struct resolver *r)
 		return ms_error_new(MS_ERR_FORMAT, "SECTION_MAP_LAST_BIT is %lld",
 				    (long long)v);
 	lay->section_map_last_bit = v;
-	for (size_t i = 0; i < MS_NEEDS_NR(sparse_needs); i++) {
-		const struct ms_need *n = &sparse_needs[i];
-		long bit = ms_need_index(n, offsetof(struct answers, section_bit),
-					 sizeof(int64_t), MS_SECTION_NR_BITS);
-
-		if (bit < 0)
-			continue;
+	for (int bit = 0; bit < MS_SECTION_NR_BITS; bit++) {
 		v = r->a.section_bit[bit];
 		if (v >= (int64_t)lay->section_map_last_bit)
 			return ms_error_new(MS_ERR_FORMAT, "%s is %lld, not below SECTION_MAP_LAST_BIT",
-					    n->name, (long long)v);
+					    ms_needs_name(sparse_needs, MS_NEEDS_NR(sparse_needs),
+							  offsetof(struct answers, section_bit[bit])),
+					    (long long)v);
 		lay->section_bit[bit] = (int)v;
 	}
 	return NULL;

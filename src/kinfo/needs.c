@@ -181,12 +181,3 @@ const char *ms_needs_name(const struct ms_need *needs, size_t nr, size_t dst)
 			return needs[i].name;
 	return "?";
 }
-
-long ms_need_index(const struct ms_need *n, size_t first, size_t elem,
-		   size_t count)
-{
-	if (n->dst < first || (n->dst - first) % elem ||
-	    (n->dst - first) / elem >= count)
-		return -1;
-	return (long)((n->dst - first) / elem);
-}

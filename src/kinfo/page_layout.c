@@ -125,7 +125,8 @@ static const struct ms_need page_needs[] = {
 	   mapcount_value[MS_PGTY_UNACCEPTED]),
 };
 
-/* The name a row of page_needs asks for, by where its answer goes. */
+/* The name a row of page_needs asks for, by where its answer goes
+ * (every flag_bit[], pg[] and asked mapcount_value[] has its row). */
 #define NAME_OF(field) ms_needs_name(page_needs, MS_NEEDS_NR(page_needs), \
 				     offsetof(struct answers, field))
 
@@ -178,17 +179,13 @@ static struct ms_error *take_flags(struct answers *a)
 		return ms_error_new(MS_ERR_FORMAT, "__NR_PAGEFLAGS is %lld",
 				    (long long)nr);
 	pl->nr_pageflags = nr;
-	for (size_t i = 0; i < MS_NEEDS_NR(page_needs); i++) {
-		const struct ms_need *n = &page_needs[i];
-		long k = ms_need_index(n, offsetof(struct answers, flag_bit),
-				       sizeof(int64_t), NR_FLAG_NAMES);
-		int64_t b;
+	for (int k = 0; k < NR_FLAG_NAMES; k++) {
+		const char *name = NAME_OF(flag_bit[k]);
+		int64_t b = a->flag_bit[k];
 
-		if (k < 0)
-			continue;
-		b = a->flag_bit[k];
-		if (b >= 0 && b < nr && !pl->flag_name[b])
-			pl->flag_name[b] = n->name + 3;	/* "PG_" */
+		if (b >= 0 && b < nr && !pl->flag_name[b] &&
+		    !strncmp(name, "PG_", 3))
+			pl->flag_name[b] = name + 3;
 	}
 	for (int i = 0; i < MS_PG_NR; i++) {
 		/* a bit of page->flags, below __NR_PAGEFLAGS */
