@@ -44,11 +44,14 @@ static struct ms_error *read_rows(struct ms_tui *t, struct rows *r)
 /* The layout is resolved once, on first use; a failure is kept and shown. */
 bool ms_tui_page_layout(struct ms_tui *t)
 {
+	const struct ms_page_layout *pl;
 	struct ms_error *err;
 
 	if (t->pl_state)
 		return t->pl_state > 0;
-	err = ms_page_layout_resolve(t->opts->kinfo, &t->pl);
+	err = ms_kinfo_page_layout(t->opts->kinfo, &pl);
+	if (!err)
+		t->pl = *pl;
 	t->pl_state = err ? -1 : 1;
 	if (err) {
 		ms_tui_message(t, true, "pages: %s", err->msg);

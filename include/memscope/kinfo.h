@@ -3,10 +3,13 @@
  * kinfo: what the bytes mean. Symbols come from VMCOREINFO, then kallsyms;
  * types from a chain of finders, BTF first (libbpf; /sys/kernel/btf/vmlinux
  * or --btf FILE), then DWARF (libdw; -k VMLINUX): the first finder that
- * knows a name wins. Everything the model needs is resolved once, at
- * start-up, into struct ms_layout; a missing type, member, symbol or
- * constant is an MS_ERR_MISSING error that names it. Offsets are never
- * guessed.
+ * knows a name wins. Everything the model needs is resolved once per
+ * target, from one table per domain in src/kinfo/: the sparse model and
+ * the nodes and zones at start-up, into struct ms_layout; the others
+ * (struct page, pgmaps, hstates, memory blocks, iomem) on first use, into
+ * the sub-tables of klayout.h. A missing type, member, symbol or constant
+ * is an MS_ERR_MISSING error that names it. Offsets are never guessed,
+ * and only src/kinfo/ asks the finders (tests/check-layers).
  */
 #ifndef MEMSCOPE_KINFO_H
 #define MEMSCOPE_KINFO_H
@@ -90,6 +93,7 @@ struct ms_layout {
 	bool node_data_is_array;	/* false: a single contig_page_data */
 	unsigned int max_numnodes;	/* LENGTH(node_data) */
 	unsigned int max_nr_zones;	/* MAX_NR_ZONES */
+	int zone_device;		/* ZONE_DEVICE, -1 without CONFIG_ZONE_DEVICE */
 	struct {
 		uint64_t size;
 		uint64_t node_zones;
@@ -143,22 +147,8 @@ const struct ms_layout *ms_kinfo_layout(const struct ms_kinfo *ki);
 /* "btf", "btf+dwarf" or "dwarf": which finders were used, for the summary. */
 const char *ms_kinfo_type_source(const struct ms_kinfo *ki);
 
-/* Lookups for the layout resolver and for later modules. */
-struct ms_error *ms_kinfo_symbol(const struct ms_kinfo *ki, const char *name,
-				 uint64_t *addr);
-struct ms_error *ms_kinfo_number(const struct ms_kinfo *ki, const char *name,
-				 int64_t *val);
 /* Raw VMCOREINFO value for KEY (e.g. "OSRELEASE", "SIZE(page)"), or NULL. */
 const char *ms_kinfo_vmcoreinfo(const struct ms_kinfo *ki, const char *key);
-/* type: "struct page", "union X", "enum zone_type", a typedef name. */
-struct ms_error *ms_kinfo_type_size(const struct ms_kinfo *ki, const char *type,
-				    uint64_t *size);
-/* member may be a path through nested members: "usage.subsection_map". */
-struct ms_error *ms_kinfo_member(const struct ms_kinfo *ki, const char *type,
-				 const char *member, struct ms_member *out);
-/* The value of an enumerator of any enum, named or anonymous. */
-struct ms_error *ms_kinfo_enumerator(const struct ms_kinfo *ki,
-				     const char *name, int64_t *val);
 
 /*
  * For snapshots: the kallsyms lines of every symbol looked up so far
@@ -168,5 +158,8 @@ struct ms_error *ms_kinfo_enumerator(const struct ms_kinfo *ki,
 struct ms_error *ms_kinfo_kallsyms_used(const struct ms_kinfo *ki, char **text,
 					size_t *len);
 const void *ms_kinfo_btf_raw(const struct ms_kinfo *ki, size_t *len);
+
+/* The other domains' sub-tables, resolved on first use. */
+#include "klayout.h"
 
 #endif

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * page: struct page decoding. The layout is resolved once from the
- * kernel's type information (BTF/DWARF) and VMCOREINFO into struct
- * ms_page_layout; ms_page_decode() is a pure function of one struct page's
- * bytes (and the next one's, page[1], which holds a folio's order, pincount
- * and, on 6.1, its destructor); ms_pages_read() reads a pfn range a whole
- * run of present sub-sections per pread and hands each decoded page to a
- * callback, with tails already tied to their head's order and torn reads
- * re-read once and otherwise marked unstable.
+ * page: struct page decoding. The layout is resolved once by kinfo
+ * (ms_kinfo_page_layout(), klayout.h); ms_page_decode() is a pure
+ * function of one struct page's bytes (and the next one's, page[1],
+ * which holds a folio's order, pincount and, on 6.1, its destructor);
+ * ms_pages_read() reads a pfn range a whole run of present sub-sections
+ * per pread and hands each decoded page to a callback, with tails
+ * already tied to their head's order and torn reads re-read once and
+ * otherwise marked unstable.
  *
  * Memory use is proportional to the chunk being decoded, never to all
  * pages.
@@ -21,73 +21,9 @@
 
 #include "error.h"
 #include "kinfo.h"
+#include "klayout.h"
 #include "sparse.h"
 #include "target.h"
-
-#define MS_PAGE_MAX_FLAGS 64
-
-/* page_type names memscope knows to ask the kernel for. */
-enum ms_pgty {
-	MS_PGTY_NONE = 0,	/* no type: the word is _mapcount */
-	MS_PGTY_BUDDY,
-	MS_PGTY_OFFLINE,
-	MS_PGTY_TABLE,
-	MS_PGTY_GUARD,
-	MS_PGTY_HUGETLB,
-	MS_PGTY_SLAB,
-	MS_PGTY_ZSMALLOC,
-	MS_PGTY_UNACCEPTED,
-	MS_PGTY_LARGE_KMALLOC,
-	MS_PGTY_UNKNOWN,	/* a type this kernel has but memscope cannot name */
-	MS_PGTY_NR,
-};
-
-/* Page flags the decoder itself needs; -1 when the kernel lacks one. */
-enum ms_pg {
-	MS_PG_HEAD, MS_PG_SLAB, MS_PG_LRU, MS_PG_RESERVED, MS_PG_HUGETLB,
-	MS_PG_LARGE_RMAPPABLE, MS_PG_ANON_EXCLUSIVE, MS_PG_NR,
-};
-
-/* How the compound order is stored. */
-enum ms_order_store {
-	MS_ORDER_PAGE1_BYTE,	/* 6.1: page[1].compound_order (u8) */
-	MS_ORDER_FLAGS1_LOW,	/* 6.6+: folio._flags_1 & 0xff */
-};
-
-/* How page_type is encoded. */
-enum ms_pgty_encoding {
-	MS_PGTY_CLEARED_BITS,	/* < 6.12: PAGE_TYPE_BASE, a cleared bit per type */
-	MS_PGTY_TOP_BYTE,	/* 6.12+: enum pagetype in the top byte */
-};
-
-struct ms_page_layout {
-	uint64_t size;			/* sizeof(struct page) */
-	unsigned int size_shift;	/* log2(size) when a power of 2, else 0 */
-	unsigned int max_order;		/* larger compound orders are garbage */
-	unsigned int page_shift;
-	uint64_t vmemmap_base;
-	/* offsets within struct page */
-	uint64_t flags, compound_head, mapping, private_, mapcount,
-		 page_type, refcount;
-	uint64_t pgmap;			/* MS_ABSENT when unknown */
-	bool compound_info;		/* 7.1+: compound_info, maybe a mask */
-	/* offsets within page[1] (the first tail), MS_ABSENT when none */
-	enum ms_order_store order_store;
-	uint64_t order;			/* byte holding the order */
-	uint64_t nr_pages;		/* folio nr pages, cross-check */
-	uint64_t pincount;		/* folio _pincount */
-	uint64_t dtor;			/* 6.1: compound_dtor */
-	int64_t dtor_hugetlb, dtor_thp;	/* enum compound_dtor_id, or -1 */
-	int pg[MS_PG_NR];		/* bit numbers, -1 when absent */
-	unsigned int nr_pageflags;	/* __NR_PAGEFLAGS */
-	const char *flag_name[MS_PAGE_MAX_FLAGS]; /* NULL: print bitN */
-	/* page_type */
-	enum ms_pgty_encoding pgty_encoding;
-	int64_t pgty_value[MS_PGTY_NR];	/* top byte, or the cleared bit; -1 */
-	int pgty_limit;			/* PGTY_mapcount_underflow (6.12+) */
-	/* node and zone in page->flags (no SECTION bits with VMEMMAP) */
-	unsigned int node_shift, node_bits, zone_shift, zone_bits;
-};
 
 enum ms_page_kind { MS_PAGE_BASE, MS_PAGE_HEAD, MS_PAGE_TAIL };
 
@@ -141,10 +77,6 @@ struct ms_page {
 	enum ms_page_problem problem;	/* set by ms_pages_read() */
 	bool order_mismatch;		/* order and nr_pages disagree */
 };
-
-/* Resolves the layout once; MS_ERR_MISSING names what is missing. */
-struct ms_error *ms_page_layout_resolve(const struct ms_kinfo *ki,
-					struct ms_page_layout *out);
 
 /*
  * Decodes one struct page. raw is its bytes (layout->size), next_raw

@@ -19,14 +19,7 @@
 
 #define MS_PGMAP_MAX_RANGES 8
 
-enum ms_pgmap_type {
-	MS_PGMAP_UNKNOWN,
-	MS_PGMAP_PRIVATE,	/* MEMORY_DEVICE_PRIVATE */
-	MS_PGMAP_COHERENT,	/* MEMORY_DEVICE_COHERENT, 6.0+ */
-	MS_PGMAP_FS_DAX,	/* MEMORY_DEVICE_FS_DAX */
-	MS_PGMAP_GENERIC,	/* MEMORY_DEVICE_GENERIC: device-dax */
-	MS_PGMAP_P2PDMA,	/* MEMORY_DEVICE_PCI_P2PDMA */
-};
+/* enum ms_pgmap_type: klayout.h, beside the enumerators it maps. */
 
 struct ms_pgmap_range {
 	uint64_t start;		/* physical, inclusive */

@@ -10,10 +10,13 @@
 
 struct ms_error *ms_cli_page_layout(struct ms_cli *c, struct ms_page_layout *pl)
 {
+	const struct ms_page_layout *kl;
 	struct ms_error *err = ms_cli_kernel(c);
 
 	if (!err)
-		err = ms_page_layout_resolve(c->kinfo, pl);
+		err = ms_kinfo_page_layout(c->kinfo, &kl);
+	if (!err)
+		*pl = *kl;
 	ms_timing("kinfo: page layout");
 	return err;
 }

@@ -22,6 +22,7 @@ struct ms_kinfo {
 	struct ms_dwarf *dwarf;
 	bool used_btf, used_dwarf;	/* which finders answered */
 	struct ms_layout layout;
+	struct ms_kinfo_domains *domains; /* the rest, on first use (domains.c) */
 };
 
 void ms_type_name_split(const char *type, enum ms_type_kind *kind,
@@ -212,8 +213,12 @@ struct ms_error *ms_kinfo_open(struct ms_target *t,
 	struct ms_fs *own = NULL;
 	struct ms_error *err;
 
-	if (!ki)
+	if (ki)
+		ki->domains = ms_kinfo_domains_new();
+	if (!ki || !ki->domains) {
+		free(ki);
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
+	}
 	if (!opts)
 		opts = &no_opts;
 	/* the sources are read once, here: a sysroot's fs lives as long */
@@ -240,12 +245,18 @@ void ms_kinfo_close(struct ms_kinfo *ki)
 	ms_kallsyms_free(ki->ks);
 	ms_btf_close(ki->btf);
 	ms_dwarf_close(ki->dwarf);
+	ms_kinfo_domains_free(ki->domains);
 	free(ki);
 }
 
 const struct ms_layout *ms_kinfo_layout(const struct ms_kinfo *ki)
 {
 	return &ki->layout;
+}
+
+struct ms_kinfo_domains *ms_kinfo_domains(const struct ms_kinfo *ki)
+{
+	return ki->domains;
 }
 
 const char *ms_kinfo_type_source(const struct ms_kinfo *ki)

@@ -1,22 +1,99 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Resolves struct ms_layout once: every size, offset, symbol and constant
- * the model uses, each from the source that knows it (VMCOREINFO, kallsyms,
- * BTF/DWARF, or a kernel variable read through the target). A missing
- * required item is MS_ERR_MISSING naming it; a type that disagrees with
- * VMCOREINFO's SIZE()/OFFSET() is MS_ERR_FORMAT, since it means the type
- * information belongs to another kernel.
+ * Resolves struct ms_layout once, at start-up: the sparse model's and the
+ * nodes' and zones' sizes, offsets, symbols and constants, each from the
+ * source that knows it (VMCOREINFO, kallsyms, BTF/DWARF, or a kernel
+ * variable read through the target). What the types must say is in the
+ * two tables below, sparse_needs and node_needs; the steps after them
+ * check what was found. A missing required item is MS_ERR_MISSING naming
+ * it; a type that disagrees with VMCOREINFO's SIZE()/OFFSET() is
+ * MS_ERR_FORMAT, since it means the type information belongs to another
+ * kernel. The other domains' tables are in page_layout.c, pgmap_layout.c,
+ * hstate_layout.c and ksysfs_layout.c.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 
+/* What the tables fill: the layout, and answers the steps still check. */
+struct answers {
+	struct ms_layout lay;
+	struct ms_member subsection_map, node_zones;
+	int64_t map_last_bit, section_bit[MS_SECTION_NR_BITS];
+	int64_t nr_zones;		/* __MAX_NR_ZONES, -1 when absent */
+};
+
+#define SP(kind, flags, type, name, field) \
+	MS_NEED_ROW(kind, flags, type, name, struct answers, field)
+#define OPT MS_NEED_OPTIONAL
+#define VI MS_NEED_VI
+
+static const struct ms_need sparse_needs[] = {
+	SP(SIZE, VI, "struct mem_section", NULL, lay.mem_section.size),
+	SP(OFFSET, VI, "struct mem_section", "section_mem_map",
+	   lay.mem_section.section_mem_map),
+	SP(OFFSET, VI, "struct mem_section", "usage", lay.mem_section.usage),
+	/* struct mem_section_usage: 5.3 (f1eca35a0dc7 "mm/sparsemem:
+	 * introduce struct mem_section_usage"); the rcu_head before the map
+	 * came with 6.8 (and stable 6.1.y): only the offset moves. */
+	SP(SIZE, 0, "struct mem_section_usage", NULL, lay.mem_section_usage.size),
+	SP(MEMBER, VI, "struct mem_section_usage", "subsection_map",
+	   subsection_map),
+	/*
+	 * Bits of section_mem_map: an anonymous enum in include/linux/mmzone.h
+	 * since 5.13 (ed7802dd48f7).
+	 */
+	SP(ENUM, 0, NULL, "SECTION_MAP_LAST_BIT", map_last_bit),
+	SP(ENUM, 0, NULL, "SECTION_MARKED_PRESENT_BIT",
+	   section_bit[MS_SECTION_PRESENT]),
+	SP(ENUM, 0, NULL, "SECTION_HAS_MEM_MAP_BIT",
+	   section_bit[MS_SECTION_HAS_MEM_MAP]),
+	SP(ENUM, 0, NULL, "SECTION_IS_ONLINE_BIT",
+	   section_bit[MS_SECTION_ONLINE]),
+	SP(ENUM, 0, NULL, "SECTION_IS_EARLY_BIT",
+	   section_bit[MS_SECTION_EARLY]),
+	/* CONFIG_ZONE_DEVICE, 5.12 */
+	SP(ENUM, OPT, NULL, "SECTION_TAINT_ZONE_DEVICE_BIT",
+	   section_bit[MS_SECTION_ZONE_DEVICE]),
+	/* CONFIG_SPARSEMEM_VMEMMAP_PREINIT, 6.15 */
+	SP(ENUM, OPT, NULL, "SECTION_IS_VMEMMAP_PREINIT_BIT",
+	   section_bit[MS_SECTION_VMEMMAP_PREINIT]),
+	/* absent from the types: VMCOREINFO's SIZE(page) will do */
+	SP(SIZE, OPT | VI, "struct page", NULL, lay.page_struct_size),
+};
+
+static const struct ms_need node_needs[] = {
+	SP(SIZE, VI, "struct pglist_data", NULL, lay.pglist_data.size),
+	SP(MEMBER, VI, "struct pglist_data", "node_zones", node_zones),
+	SP(OFFSET, VI, "struct pglist_data", "node_id", lay.pglist_data.node_id),
+	SP(OFFSET, VI, "struct pglist_data", "node_start_pfn",
+	   lay.pglist_data.node_start_pfn),
+	SP(OFFSET, VI, "struct pglist_data", "node_present_pages",
+	   lay.pglist_data.node_present_pages),
+	SP(OFFSET, VI, "struct pglist_data", "node_spanned_pages",
+	   lay.pglist_data.node_spanned_pages),
+	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT only (2.6.x; 4.2 per node) */
+	SP(OFFSET, OPT | VI, "struct pglist_data", "first_deferred_pfn",
+	   lay.pglist_data.first_deferred_pfn),
+	/* absent: the length of node_zones says it */
+	SP(ENUM, OPT, NULL, "__MAX_NR_ZONES", nr_zones),
+	SP(SIZE, VI, "struct zone", NULL, lay.zone.size),
+	SP(OFFSET, VI, "struct zone", "zone_start_pfn", lay.zone.zone_start_pfn),
+	SP(OFFSET, VI, "struct zone", "spanned_pages", lay.zone.spanned_pages),
+	SP(OFFSET, VI, "struct zone", "present_pages", lay.zone.present_pages),
+	SP(OFFSET, VI, "struct zone", "name", lay.zone.name),
+	/* CONFIG_ZONE_DEVICE (4.x); without it no such zone, no error */
+	SP(ENUM, OPT, NULL, "ZONE_DEVICE", lay.zone_device),
+};
+
 struct resolver {
 	struct ms_kinfo *ki;
 	struct ms_target *t;
-	struct ms_layout *lay;
+	struct ms_layout *lay;		/* &a.lay */
+	struct ms_layout *out;		/* the kinfo's, last */
 	const struct ms_vmcoreinfo *vi;
+	struct answers a;
 };
 
 static bool absent(struct ms_error **err)
@@ -39,78 +116,6 @@ static bool is_pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
-/* ---- type helpers, cross-checked against VMCOREINFO when it has them ---- */
-
-/* key is "SIZE(zone)" or "OFFSET(zone.spanned_pages)". */
-static struct ms_error *cross_check(struct resolver *r, const char *key,
-				    uint64_t from_types, const char *what)
-{
-	struct ms_error *err;
-	uint64_t v;
-
-	err = ms_vmcoreinfo_u64(r->vi, key, 10, &v);
-	if (absent(&err) || err)
-		return err;
-	if (v != from_types)
-		return ms_error_new(MS_ERR_FORMAT,
-				    "%s is %llu in the kernel type information (%s) but VMCOREINFO says %s=%llu: the type information is not this kernel's",
-				    what, (unsigned long long)from_types,
-				    ms_kinfo_type_source(r->ki), key,
-				    (unsigned long long)v);
-	return NULL;
-}
-
-static struct ms_error *type_size(struct resolver *r, const char *type,
-				  uint64_t *size)
-{
-	const char *name = strchr(type, ' ') ? strchr(type, ' ') + 1 : type;
-	char key[96], what[96];
-	struct ms_error *err;
-
-	err = ms_kinfo_type_size(r->ki, type, size);
-	if (err)
-		return err;
-	snprintf(key, sizeof(key), "SIZE(%s)", name);
-	snprintf(what, sizeof(what), "sizeof(%s)", type);
-	return cross_check(r, key, *size, what);
-}
-
-static struct ms_error *member(struct resolver *r, const char *type,
-			       const char *name, struct ms_member *m)
-{
-	const char *tname = strchr(type, ' ') ? strchr(type, ' ') + 1 : type;
-	char key[128], what[128];
-	struct ms_error *err;
-
-	err = ms_kinfo_member(r->ki, type, name, m);
-	if (err)
-		return err;
-	snprintf(key, sizeof(key), "OFFSET(%s.%s)", tname, name);
-	snprintf(what, sizeof(what), "offsetof(%s, %s)", type, name);
-	return cross_check(r, key, m->offset, what);
-}
-
-static struct ms_error *offset(struct resolver *r, const char *type,
-			       const char *name, uint64_t *off)
-{
-	struct ms_member m;
-	struct ms_error *err = member(r, type, name, &m);
-
-	if (!err)
-		*off = m.offset;
-	return err;
-}
-
-static struct ms_error *offset_opt(struct resolver *r, const char *type,
-				   const char *name, uint64_t *off)
-{
-	struct ms_error *err = offset(r, type, name, off);
-
-	if (absent(&err))
-		*off = MS_ABSENT;
-	return err;
-}
-
 /* Reads a kernel pointer-sized variable found through a symbol. */
 static struct ms_error *read_var(struct resolver *r, const char *sym,
 				 uint64_t *val)
@@ -124,21 +129,6 @@ static struct ms_error *read_var(struct resolver *r, const char *sym,
 	if (err)
 		return ms_error_wrap(err, "reading %s", sym);
 	return NULL;
-}
-
-/*
- * Each member the model reads lies inside its struct: type information
- * that says otherwise (hostile or foreign) would read past the buffer.
- */
-static struct ms_error *fits(const char *type, const char *member,
-			     uint64_t off, uint64_t len, uint64_t size)
-{
-	if (off <= size && len <= size - off)
-		return NULL;
-	return ms_error_new(MS_ERR_FORMAT,
-			    "%s.%s at offset %llu does not fit in its %llu bytes",
-			    type, member, (unsigned long long)off,
-			    (unsigned long long)size);
 }
 
 /* ---- the groups of fields ---- */
@@ -261,23 +251,14 @@ static struct ms_error *resolve_sparse(struct resolver *r)
 	lay->max_physmem_bits = v;
 	lay->nr_mem_sections = 1ULL << (v - lay->section_size_bits);
 
-	err = type_size(r, "struct mem_section", &lay->mem_section.size);
-	if (!err)
-		err = offset(r, "struct mem_section", "section_mem_map",
-			     &lay->mem_section.section_mem_map);
-	if (!err)
-		err = offset(r, "struct mem_section", "usage",
-			     &lay->mem_section.usage);
-	if (err)
-		return err;
 	if (!lay->mem_section.size || lay->mem_section.size > lay->page_size)
 		return ms_error_new(MS_ERR_FORMAT, "sizeof(struct mem_section) is %llu",
 				    (unsigned long long)lay->mem_section.size);
-	err = fits("struct mem_section", "section_mem_map",
-		   lay->mem_section.section_mem_map, 8, lay->mem_section.size);
+	err = ms_need_fits("struct mem_section", "section_mem_map",
+			   lay->mem_section.section_mem_map, 8, lay->mem_section.size);
 	if (!err)
-		err = fits("struct mem_section", "usage", lay->mem_section.usage,
-			   8, lay->mem_section.size);
+		err = ms_need_fits("struct mem_section", "usage", lay->mem_section.usage,
+				   8, lay->mem_section.size);
 	if (err)
 		return err;
 	lay->sections_per_root = lay->page_size / lay->mem_section.size;
@@ -299,30 +280,20 @@ static struct ms_error *resolve_sparse(struct resolver *r)
 	return resolve_roots(r);
 }
 
-/* struct mem_section_usage: 5.3 (f1eca35a0dc7 "mm/sparsemem: introduce
- * struct mem_section_usage"); the rcu_head before the map came with 6.8
- * (and stable 6.1.y): only the offset moves. */
 static struct ms_error *resolve_usage(struct resolver *r)
 {
 	struct ms_layout *lay = r->lay;
+	const struct ms_member m = r->a.subsection_map;
 	struct ms_error *err;
-	struct ms_member m;
 	uint64_t bits;
 
-	err = ms_kinfo_type_size(r->ki, "struct mem_section_usage",
-				 &lay->mem_section_usage.size);
-	if (!err)
-		err = member(r, "struct mem_section_usage", "subsection_map",
-			     &m);
-	if (err)
-		return err;
 	if (!m.nelems || m.size % m.nelems || m.size / m.nelems != 8)
 		return ms_error_new(MS_ERR_FORMAT,
 				    "struct mem_section_usage.subsection_map is not an array of unsigned long");
 	lay->mem_section_usage.subsection_map = m.offset;
 	lay->mem_section_usage.subsection_map_longs = m.nelems;
-	err = fits("struct mem_section_usage", "subsection_map", m.offset,
-		   m.size, lay->mem_section_usage.size);
+	err = ms_need_fits("struct mem_section_usage", "subsection_map", m.offset,
+			   m.size, lay->mem_section_usage.size);
 	if (err)
 		return err;
 	/* a few words: usage structs are read in runs sized by it */
@@ -347,46 +318,24 @@ static struct ms_error *resolve_usage(struct resolver *r)
 	return NULL;
 }
 
-/*
- * Bits of section_mem_map: an anonymous enum in include/linux/mmzone.h
- * since 5.13 (ed7802dd48f7); SECTION_TAINT_ZONE_DEVICE_BIT needs
- * CONFIG_ZONE_DEVICE (5.12), SECTION_IS_VMEMMAP_PREINIT_BIT
- * CONFIG_SPARSEMEM_VMEMMAP_PREINIT (6.15).
- */
+/* The bits of section_mem_map (sparse_needs): each below the last. */
 static struct ms_error *resolve_section_bits(struct resolver *r)
 {
-	static const struct {
-		const char *name;
-		bool required;
-	} bits[MS_SECTION_NR_BITS] = {
-		[MS_SECTION_PRESENT] = { "SECTION_MARKED_PRESENT_BIT", true },
-		[MS_SECTION_HAS_MEM_MAP] = { "SECTION_HAS_MEM_MAP_BIT", true },
-		[MS_SECTION_ONLINE] = { "SECTION_IS_ONLINE_BIT", true },
-		[MS_SECTION_EARLY] = { "SECTION_IS_EARLY_BIT", true },
-		[MS_SECTION_ZONE_DEVICE] = { "SECTION_TAINT_ZONE_DEVICE_BIT", false },
-		[MS_SECTION_VMEMMAP_PREINIT] = { "SECTION_IS_VMEMMAP_PREINIT_BIT", false },
-	};
 	struct ms_layout *lay = r->lay;
-	struct ms_error *err;
-	int64_t v;
+	int64_t v = r->a.map_last_bit;
 
-	err = ms_kinfo_enumerator(r->ki, "SECTION_MAP_LAST_BIT", &v);
-	if (err)
-		return err;
 	if (v < 1 || v > 16)
 		return ms_error_new(MS_ERR_FORMAT, "SECTION_MAP_LAST_BIT is %lld",
 				    (long long)v);
 	lay->section_map_last_bit = v;
-	for (int i = 0; i < MS_SECTION_NR_BITS; i++) {
-		err = ms_kinfo_enumerator(r->ki, bits[i].name, &v);
-		if (!bits[i].required && absent(&err))
-			v = -1;
-		if (err)
-			return err;
+	for (int bit = 0; bit < MS_SECTION_NR_BITS; bit++) {
+		v = r->a.section_bit[bit];
 		if (v >= (int64_t)lay->section_map_last_bit)
 			return ms_error_new(MS_ERR_FORMAT, "%s is %lld, not below SECTION_MAP_LAST_BIT",
-					    bits[i].name, (long long)v);
-		lay->section_bit[i] = v;
+					    ms_needs_name(sparse_needs, MS_NEEDS_NR(sparse_needs),
+							  offsetof(struct answers, section_bit[bit])),
+					    (long long)v);
+		lay->section_bit[bit] = (int)v;
 	}
 	return NULL;
 }
@@ -443,14 +392,10 @@ static struct ms_error *resolve_bases(struct resolver *r)
 		err = read_var(r, "vmemmap_base", &lay->vmemmap_base);
 	if (err)
 		return err;
-	err = ms_kinfo_type_size(r->ki, "struct page", &lay->page_struct_size);
-	if (!err)
-		return cross_check(r, "SIZE(page)", lay->page_struct_size,
-				   "sizeof(struct page)");
-	if (absent(&err))	/* VMCOREINFO alone will do */
-		err = ms_vmcoreinfo_u64(r->vi, "SIZE(page)", 10,
-					&lay->page_struct_size);
-	return err;
+	if (lay->page_struct_size != MS_ABSENT)
+		return NULL;
+	/* VMCOREINFO alone will do */
+	return ms_vmcoreinfo_u64(r->vi, "SIZE(page)", 10, &lay->page_struct_size);
 }
 
 static struct ms_error *resolve_nodes(struct resolver *r)
@@ -486,39 +431,13 @@ static struct ms_error *resolve_nodes(struct resolver *r)
 
 static struct ms_error *resolve_pgdat(struct resolver *r)
 {
-	static const char pg[] = "struct pglist_data";
+	const struct ms_member zones = r->a.node_zones;
 	struct ms_layout *lay = r->lay;
-	struct ms_error *err;
-	struct ms_member zones;
-	int64_t nr;
+	int64_t nr = r->a.nr_zones;
 
-	err = type_size(r, pg, &lay->pglist_data.size);
-	if (!err)
-		err = member(r, pg, "node_zones", &zones);
-	if (!err)
-		err = offset(r, pg, "node_id", &lay->pglist_data.node_id);
-	if (!err)
-		err = offset(r, pg, "node_start_pfn",
-			     &lay->pglist_data.node_start_pfn);
-	if (!err)
-		err = offset(r, pg, "node_present_pages",
-			     &lay->pglist_data.node_present_pages);
-	if (!err)
-		err = offset(r, pg, "node_spanned_pages",
-			     &lay->pglist_data.node_spanned_pages);
-	/* CONFIG_DEFERRED_STRUCT_PAGE_INIT only */
-	if (!err)
-		err = offset_opt(r, pg, "first_deferred_pfn",
-				 &lay->pglist_data.first_deferred_pfn);
-	if (err)
-		return err;
 	lay->pglist_data.node_zones = zones.offset;
-
-	err = ms_kinfo_enumerator(r->ki, "__MAX_NR_ZONES", &nr);
-	if (absent(&err))
+	if (nr == -1)
 		nr = zones.nelems;
-	if (err)
-		return err;
 	/* ZONES_SHIFT is at most 3 (include/linux/page-flags-layout.h) */
 	if (nr < 1 || nr > 8 || (zones.nelems && (uint64_t)nr != zones.nelems))
 		return ms_error_new(MS_ERR_FORMAT,
@@ -549,47 +468,29 @@ static struct ms_error *check_node_fits(struct resolver *r)
 				    "%u zones of %llu bytes do not fit in pglist_data of %llu",
 				    lay->max_nr_zones, (unsigned long long)zsz,
 				    (unsigned long long)psz);
-	err = fits(pg, "node_zones", lay->pglist_data.node_zones,
-		   lay->max_nr_zones * zsz, psz);
+	err = ms_need_fits(pg, "node_zones", lay->pglist_data.node_zones,
+			   lay->max_nr_zones * zsz, psz);
 	if (!err)
-		err = fits(pg, "node_id", lay->pglist_data.node_id, 4, psz);
+		err = ms_need_fits(pg, "node_id", lay->pglist_data.node_id, 4, psz);
 	if (!err)
-		err = fits(pg, "node_start_pfn", lay->pglist_data.node_start_pfn, 8, psz);
+		err = ms_need_fits(pg, "node_start_pfn", lay->pglist_data.node_start_pfn, 8, psz);
 	if (!err)
-		err = fits(pg, "node_present_pages",
-			   lay->pglist_data.node_present_pages, 8, psz);
+		err = ms_need_fits(pg, "node_present_pages",
+				   lay->pglist_data.node_present_pages, 8, psz);
 	if (!err)
-		err = fits(pg, "node_spanned_pages",
-			   lay->pglist_data.node_spanned_pages, 8, psz);
+		err = ms_need_fits(pg, "node_spanned_pages",
+				   lay->pglist_data.node_spanned_pages, 8, psz);
 	if (!err && lay->pglist_data.first_deferred_pfn != MS_ABSENT)
-		err = fits(pg, "first_deferred_pfn",
-			   lay->pglist_data.first_deferred_pfn, 8, psz);
+		err = ms_need_fits(pg, "first_deferred_pfn",
+				   lay->pglist_data.first_deferred_pfn, 8, psz);
 	if (!err)
-		err = fits(z, "zone_start_pfn", lay->zone.zone_start_pfn, 8, zsz);
+		err = ms_need_fits(z, "zone_start_pfn", lay->zone.zone_start_pfn, 8, zsz);
 	if (!err)
-		err = fits(z, "spanned_pages", lay->zone.spanned_pages, 8, zsz);
+		err = ms_need_fits(z, "spanned_pages", lay->zone.spanned_pages, 8, zsz);
 	if (!err)
-		err = fits(z, "present_pages", lay->zone.present_pages, 8, zsz);
+		err = ms_need_fits(z, "present_pages", lay->zone.present_pages, 8, zsz);
 	if (!err)
-		err = fits(z, "name", lay->zone.name, 8, zsz);
-	return err;
-}
-
-static struct ms_error *resolve_zone(struct resolver *r)
-{
-	static const char z[] = "struct zone";
-	struct ms_layout *lay = r->lay;
-	struct ms_error *err;
-
-	err = type_size(r, z, &lay->zone.size);
-	if (!err)
-		err = offset(r, z, "zone_start_pfn", &lay->zone.zone_start_pfn);
-	if (!err)
-		err = offset(r, z, "spanned_pages", &lay->zone.spanned_pages);
-	if (!err)
-		err = offset(r, z, "present_pages", &lay->zone.present_pages);
-	if (!err)
-		err = offset(r, z, "name", &lay->zone.name);
+		err = ms_need_fits(z, "name", lay->zone.name, 8, zsz);
 	return err;
 }
 
@@ -617,26 +518,43 @@ static struct ms_error *resolve_limits(struct resolver *r)
  */
 static struct ms_error *resolve_paging(struct resolver *r)
 {
+	*r->out = *r->lay;
 	return ms_kinfo_set_paging(r->ki, r->t);
+}
+
+/* Both tables at once: the steps after this check what they found. */
+static struct ms_error *resolve_types(struct resolver *r)
+{
+	struct ms_error *err;
+
+	err = ms_needs_resolve(r->ki, sparse_needs, MS_NEEDS_NR(sparse_needs),
+			       &r->a);
+	if (!err)
+		err = ms_needs_resolve(r->ki, node_needs, MS_NEEDS_NR(node_needs),
+				       &r->a);
+	return err;
 }
 
 struct ms_error *ms_layout_resolve(struct ms_kinfo *ki, struct ms_target *t,
 				   struct ms_layout *lay)
 {
 	static struct ms_error *(*const steps[])(struct resolver *) = {
-		resolve_basics, resolve_paging, resolve_sparse, resolve_usage,
-		resolve_section_bits, resolve_bases, resolve_nodes,
-		resolve_pgdat, resolve_zone, check_node_fits, resolve_limits,
+		resolve_basics, resolve_paging, resolve_types, resolve_sparse,
+		resolve_usage, resolve_section_bits, resolve_bases,
+		resolve_nodes, resolve_pgdat, check_node_fits, resolve_limits,
 	};
-	struct resolver r = { .ki = ki, .t = t, .lay = lay,
+	struct resolver r = { .ki = ki, .t = t, .out = lay,
 			      .vi = ms_kinfo_vi(ki) };
 	struct ms_error *err;
 
+	/* the tables fill r.a.lay; basics are in lay before the walker */
+	r.lay = &r.a.lay;
 	memset(lay, 0, sizeof(*lay));
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		err = steps[i](&r);
 		if (err)
 			return err;
 	}
+	*lay = r.a.lay;
 	return NULL;
 }

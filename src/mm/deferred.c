@@ -33,27 +33,23 @@ struct deferred_layout {
 	uint64_t flags;		/* offsetof(struct page, flags) */
 };
 
-static struct ms_error *layout_resolve(const struct ms_kinfo *ki,
-				       struct deferred_layout *l)
+/*
+ * MS_ABSENT and ULONG_MAX are the same number: whether the member exists
+ * is a layout question, not a value one. The struct page words are the
+ * page domain's (sizeof and flags, resolved once by kinfo).
+ */
+static struct ms_error *layout_of(const struct ms_kinfo *ki,
+				  struct deferred_layout *l)
 {
-	struct ms_member m;
+	const struct ms_page_layout *pl;
 	struct ms_error *err;
 
-	/*
-	 * MS_ABSENT and ULONG_MAX are the same number: whether the member
-	 * exists is a layout question, not a value one.
-	 */
 	l->configured = ms_kinfo_layout(ki)->pglist_data.first_deferred_pfn != MS_ABSENT;
-	err = ms_kinfo_type_size(ki, "struct page", &l->page_size);
+	err = ms_kinfo_page_layout(ki, &pl);
 	if (err)
 		return err;
-	/* flags is unsigned long to 6.16, memdesc_flags_t (one word) after. */
-	err = ms_kinfo_member(ki, "struct page", "flags", &m);
-	if (err)
-		return err;
-	if (m.size != 8)
-		return ms_error_new(MS_ERR_FORMAT, "struct page.flags is %" PRIu64 " bytes, not 8", m.size);
-	l->flags = m.offset;
+	l->page_size = pl->size;
+	l->flags = pl->flags;
 	return NULL;
 }
 
@@ -201,7 +197,7 @@ struct ms_error *ms_deferred_load(struct ms_target *t, const struct ms_kinfo *ki
 	struct ms_error *err;
 
 	*out = NULL;
-	err = layout_resolve(ki, &l);
+	err = layout_of(ki, &l);
 	if (err)
 		return err;
 	d = calloc(1, sizeof(*d));

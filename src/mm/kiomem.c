@@ -17,42 +17,19 @@
 #define IOMEM_MAX_DEPTH		16
 #define IOMEM_MAX_RESOURCES	65536
 
-struct res_layout {
-	uint64_t size;
-	struct ms_member start, end, name, sibling, child;
-};
-
 struct res {
 	uint64_t addr, start, end, name, sibling, child;
 };
 
 struct walk {
 	struct ms_target *t;
-	struct res_layout l;
+	const struct ms_resource_layout *l;
 	struct ms_iomem *io;
 	size_t cap;
 	uint64_t *seen;		/* open addressing, 2 * IOMEM_MAX_RESOURCES */
 };
 
 #define SEEN_SLOTS (2 * IOMEM_MAX_RESOURCES)
-
-static struct ms_error *resolve(const struct ms_kinfo *ki, struct res_layout *l)
-{
-	static const char *const names[] = { "start", "end", "name", "sibling", "child" };
-	struct ms_member *m[] = { &l->start, &l->end, &l->name, &l->sibling, &l->child };
-	struct ms_error *err;
-
-	err = ms_kinfo_type_size(ki, "struct resource", &l->size);
-	if (!err && (l->size > 256))
-		return ms_error_new(MS_ERR_FORMAT, "struct resource is %" PRIu64 " bytes", l->size);
-	for (size_t i = 0; !err && i < sizeof(m) / sizeof(*m); i++) {
-		err = ms_kinfo_member(ki, "struct resource", names[i], m[i]);
-		if (!err && (m[i]->size != 8 || m[i]->offset + 8 > l->size))
-			err = ms_error_new(MS_ERR_FORMAT, "struct resource.%s is not an 8-byte member",
-					   names[i]);
-	}
-	return err ? ms_error_wrap(err, "/proc/iomem from kernel memory") : NULL;
-}
 
 /* false when addr was seen before */
 static bool seen_add(struct walk *w, uint64_t addr)
@@ -81,15 +58,15 @@ static struct ms_error *read_res(struct walk *w, uint64_t addr, struct res *r)
 	uint8_t buf[256];
 	struct ms_error *err;
 
-	err = ms_target_read(w->t, addr, buf, w->l.size);
+	err = ms_target_read(w->t, addr, buf, w->l->size);
 	if (err)
 		return ms_error_wrap(err, "reading struct resource at 0x%" PRIx64, addr);
 	r->addr = addr;
-	r->start = get(buf, &w->l.start);
-	r->end = get(buf, &w->l.end);
-	r->name = get(buf, &w->l.name);
-	r->sibling = get(buf, &w->l.sibling);
-	r->child = get(buf, &w->l.child);
+	r->start = get(buf, &w->l->start);
+	r->end = get(buf, &w->l->end);
+	r->name = get(buf, &w->l->name);
+	r->sibling = get(buf, &w->l->sibling);
+	r->child = get(buf, &w->l->child);
 	return NULL;
 }
 
@@ -184,11 +161,10 @@ struct ms_error *ms_kiomem_load(struct ms_target *t, const struct ms_kinfo *ki,
 	struct res r;
 
 	*out = NULL;
-	err = resolve(ki, &w.l);
-	if (!err)
-		err = ms_kinfo_symbol(ki, "iomem_resource", &root);
+	err = ms_kinfo_resource_layout(ki, &w.l);
 	if (err)
-		return ms_error_wrap(err, "/proc/iomem from kernel memory");
+		return err;
+	root = w.l->sym_iomem_resource;
 	w.io = calloc(1, sizeof(*w.io));
 	w.seen = calloc(SEEN_SLOTS, sizeof(*w.seen));
 	if (!w.io || !w.seen) {

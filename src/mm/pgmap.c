@@ -16,26 +16,6 @@
 #include "memscope/pgmap.h"
 #include "xarray.h"
 
-struct pgmap_layout {
-	uint64_t page_pgmap;		/* page.pgmap, or folio.pgmap (newer) */
-	uint64_t size;			/* sizeof(struct dev_pagemap) */
-	uint64_t type, nr_range, range, range_size;
-	uint64_t vmemmap_shift;		/* MS_ABSENT before 5.17 */
-	uint64_t altmap_base_pfn, altmap_reserve, altmap_free, altmap_alloc;
-	int64_t types[MS_PGMAP_P2PDMA + 1]; /* enumerator values, -1 absent */
-	/* pgmap_array, an xarray */
-	uint64_t sym_pgmap_array;	/* MS_ABSENT when kallsyms lacks it */
-	struct ms_xa_layout xa;
-};
-
-static const char *const type_enumerators[] = {
-	[MS_PGMAP_PRIVATE] = "MEMORY_DEVICE_PRIVATE",
-	[MS_PGMAP_COHERENT] = "MEMORY_DEVICE_COHERENT",
-	[MS_PGMAP_FS_DAX] = "MEMORY_DEVICE_FS_DAX",
-	[MS_PGMAP_GENERIC] = "MEMORY_DEVICE_GENERIC",
-	[MS_PGMAP_P2PDMA] = "MEMORY_DEVICE_PCI_P2PDMA",
-};
-
 static const char *const type_names[] = {
 	[MS_PGMAP_UNKNOWN] = "unknown", [MS_PGMAP_PRIVATE] = "private",
 	[MS_PGMAP_COHERENT] = "coherent", [MS_PGMAP_FS_DAX] = "fsdax",
@@ -45,121 +25,6 @@ static const char *const type_names[] = {
 const char *ms_pgmap_type_name(enum ms_pgmap_type type)
 {
 	return type <= MS_PGMAP_P2PDMA ? type_names[type] : "unknown";
-}
-
-static struct ms_error *off(const struct ms_kinfo *ki, const char *type,
-			    const char *member, uint64_t *out)
-{
-	struct ms_member m;
-	struct ms_error *err = ms_kinfo_member(ki, type, member, &m);
-
-	if (err)
-		return ms_error_wrap(err, "ZONE_DEVICE pgmaps");
-	*out = m.offset;
-	return NULL;
-}
-
-/* pgmap_array is static: kallsyms knows it (CONFIG_KALLSYMS_ALL). */
-static struct ms_error *resolve_xarray(const struct ms_kinfo *ki,
-				       struct pgmap_layout *l)
-{
-	struct ms_error *err = ms_kinfo_symbol(ki, "pgmap_array", &l->sym_pgmap_array);
-
-	if (err && err->code == MS_ERR_MISSING) {
-		ms_error_free(err);
-		l->sym_pgmap_array = MS_ABSENT;
-		return NULL;
-	}
-	return err ? err : ms_xa_resolve(ki, "ZONE_DEVICE pgmaps", &l->xa);
-}
-
-/* Newer kernels keep the pointer in struct folio instead of struct page:
- * the same bytes of the head page, another type. */
-static struct ms_error *page_pgmap(const struct ms_kinfo *ki, uint64_t *off_out)
-{
-	struct ms_member m;
-	struct ms_error *err = ms_kinfo_member(ki, "struct page", "pgmap", &m);
-
-	if (err && err->code == MS_ERR_MISSING) {
-		ms_error_free(err);
-		err = ms_kinfo_member(ki, "struct folio", "pgmap", &m);
-		if (err && err->code == MS_ERR_MISSING) {
-			ms_error_free(err);
-			return ms_error_new(MS_ERR_MISSING, "ZONE_DEVICE pgmaps: the kernel type information has neither struct page.pgmap nor struct folio.pgmap");
-		}
-	}
-	if (err)
-		return ms_error_wrap(err, "ZONE_DEVICE pgmaps");
-	*off_out = m.offset;
-	return NULL;
-}
-
-static bool fits(uint64_t off, uint64_t width, uint64_t size)
-{
-	return off <= size && width <= size - off;
-}
-
-static struct ms_error *resolve(const struct ms_kinfo *ki,
-				struct pgmap_layout *l)
-{
-	const char *const dp = "struct dev_pagemap";
-	struct ms_member m;
-	struct ms_error *err;
-
-	/* The xarray finds every pgmap; struct pages are read only without it. */
-	err = resolve_xarray(ki, l);
-	if (err)
-		return err;
-	l->page_pgmap = MS_ABSENT;
-	if (l->sym_pgmap_array == MS_ABSENT) {
-		err = page_pgmap(ki, &l->page_pgmap);
-		if (err)
-			return err;
-	}
-	err = ms_kinfo_type_size(ki, dp, &l->size);
-	if (err)
-		return ms_error_wrap(err, "ZONE_DEVICE pgmaps");
-	if (!err)
-		err = off(ki, dp, "type", &l->type);
-	if (!err)
-		err = off(ki, dp, "nr_range", &l->nr_range);
-	if (!err)
-		err = off(ki, dp, "range", &l->range);
-	if (!err)
-		err = ms_kinfo_type_size(ki, "struct range", &l->range_size);
-	if (!err)
-		err = off(ki, dp, "altmap.base_pfn", &l->altmap_base_pfn);
-	if (!err)
-		err = off(ki, dp, "altmap.reserve", &l->altmap_reserve);
-	if (!err)
-		err = off(ki, dp, "altmap.free", &l->altmap_free);
-	if (!err)
-		err = off(ki, dp, "altmap.alloc", &l->altmap_alloc);
-	if (err)
-		return err;
-	/* Compound device pages (vmemmap_shift): 5.17+. */
-	err = ms_kinfo_member(ki, dp, "vmemmap_shift", &m);
-	if (err && err->code != MS_ERR_MISSING)
-		return err;
-	l->vmemmap_shift = err ? MS_ABSENT : m.offset;
-	ms_error_free(err);
-	/* decode() reads these inside the struct's bytes: BTF is input too */
-	if (!fits(l->type, 4, l->size) || !fits(l->nr_range, 4, l->size) ||
-	    !fits(l->altmap_base_pfn, 8, l->size) || !fits(l->altmap_reserve, 8, l->size) ||
-	    !fits(l->altmap_free, 8, l->size) || !fits(l->altmap_alloc, 8, l->size) ||
-	    (l->vmemmap_shift != MS_ABSENT && !fits(l->vmemmap_shift, 4, l->size)) ||
-	    l->range_size < 16)
-		return ms_error_new(MS_ERR_FORMAT, "struct dev_pagemap (%" PRIu64 " bytes): a member lies outside it, or struct range is %" PRIu64 " bytes",
-				    l->size, l->range_size);
-	for (int i = MS_PGMAP_PRIVATE; i <= MS_PGMAP_P2PDMA; i++) {
-		err = ms_kinfo_enumerator(ki, type_enumerators[i], &l->types[i]);
-		if (err && err->code != MS_ERR_MISSING)
-			return err;
-		if (err)
-			l->types[i] = -1;	/* COHERENT is 6.0+ */
-		ms_error_free(err);
-	}
-	return NULL;
 }
 
 static uint64_t get(const uint8_t *p, uint64_t o, size_t n)
@@ -198,7 +63,7 @@ static bool read_quiet(struct ms_target *t, uint64_t addr, void *buf,
 }
 
 /* Reads the dev_pagemap at addr; *ok = false if it does not hold pa. */
-static struct ms_error *decode(struct ms_target *t, const struct pgmap_layout *l,
+static struct ms_error *decode(struct ms_target *t, const struct ms_pgmap_layout *l,
 			       uint64_t addr, uint64_t pa, struct ms_pgmap *g,
 			       bool *ok)
 {
@@ -262,7 +127,7 @@ static struct ms_error *push(struct ms_pgmaps *pm, size_t *cap,
 
 /* Tries the struct page of pfn; adds its pgmap when it is a new one. */
 static struct ms_error *probe(struct ms_target *t, const struct ms_layout *lay,
-			      const struct pgmap_layout *l, uint64_t pfn,
+			      const struct ms_pgmap_layout *l, uint64_t pfn,
 			      struct ms_pgmaps *pm, size_t *cap)
 {
 	uint64_t pa = pfn << lay->page_shift, ptr = 0;
@@ -312,7 +177,7 @@ static bool in_device_sections(const struct ms_sparse *sp,
 
 struct xa_ctx {
 	struct ms_target *t;
-	const struct pgmap_layout *l;
+	const struct ms_pgmap_layout *l;
 	const struct ms_sparse *sp;
 	struct ms_pgmaps *pm;
 	size_t *cap;
@@ -339,7 +204,7 @@ static struct ms_error *xa_entry(void *arg, uint64_t entry)
 }
 
 static struct ms_error *from_xarray(struct ms_target *t,
-				    const struct pgmap_layout *l,
+				    const struct ms_pgmap_layout *l,
 				    const struct ms_sparse *sp,
 				    struct ms_pgmaps *pm, size_t *cap)
 {
@@ -362,7 +227,7 @@ struct ms_error *ms_pgmap_load(struct ms_target *t, const struct ms_kinfo *ki,
 			       struct ms_pgmaps **out)
 {
 	const struct ms_layout *lay = ms_kinfo_layout(ki);
-	struct pgmap_layout l;
+	const struct ms_pgmap_layout *l = NULL;
 	struct ms_pgmaps *pm;
 	struct ms_error *err = NULL;
 	size_t cap = 0, i;
@@ -379,11 +244,11 @@ struct ms_error *ms_pgmap_load(struct ms_target *t, const struct ms_kinfo *ki,
 		*out = pm;
 		return NULL;
 	}
-	err = resolve(ki, &l);
-	if (!err && l.sym_pgmap_array != MS_ABSENT)
-		err = from_xarray(t, &l, sp, pm, &cap);
+	err = ms_kinfo_pgmap_layout(ki, &l);
+	if (!err && l->sym_pgmap_array != MS_ABSENT)
+		err = from_xarray(t, l, sp, pm, &cap);
 	per_sub = 1ULL << (lay->subsection_shift - lay->page_shift);
-	for (i = 0; !err && l.sym_pgmap_array == MS_ABSENT &&
+	for (i = 0; !err && l->sym_pgmap_array == MS_ABSENT &&
 	     i < sp->nr_sections; i++) {
 		const struct ms_section *s = &sp->sections[i];
 
@@ -391,7 +256,7 @@ struct ms_error *ms_pgmap_load(struct ms_target *t, const struct ms_kinfo *ki,
 			continue;
 		for (unsigned int j = 0; !err && j < lay->subsections_per_section; j++)
 			if (ms_section_subsection_active(s, j))
-				err = probe(t, lay, &l, s->start_pfn + j * per_sub,
+				err = probe(t, lay, l, s->start_pfn + j * per_sub,
 					    pm, &cap);
 	}
 	if (err) {

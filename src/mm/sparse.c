@@ -352,25 +352,6 @@ static struct ms_error *check_layout(const struct ms_layout *lay)
 	return NULL;
 }
 
-/* Kernels without CONFIG_ZONE_DEVICE have no such zone: that is no error. */
-static struct ms_error *find_zone_device(const struct ms_kinfo *ki,
-					 struct ms_sparse *sp)
-{
-	struct ms_error *err;
-	int64_t v;
-
-	sp->zone_device_idx = -1;
-	err = ms_kinfo_enumerator(ki, "ZONE_DEVICE", &v);
-	if (err) {
-		if (err->code != MS_ERR_MISSING)
-			return err;
-		ms_error_free(err);
-		return NULL;
-	}
-	sp->zone_device_idx = (int)v;
-	return NULL;
-}
-
 struct ms_error *ms_sparse_load(struct ms_target *t, const struct ms_kinfo *ki,
 				struct ms_sparse **out)
 {
@@ -381,6 +362,7 @@ struct ms_error *ms_sparse_load(struct ms_target *t, const struct ms_kinfo *ki,
 	if (!sp)
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
 	sp->layout = ms_kinfo_layout(ki);
+	sp->zone_device_idx = sp->layout->zone_device;
 	err = check_layout(sp->layout);
 	if (!err)
 		err = load_sections(t, sp);
@@ -388,8 +370,6 @@ struct ms_error *ms_sparse_load(struct ms_target *t, const struct ms_kinfo *ki,
 		err = load_usage(t, sp);
 	if (!err)
 		err = ms_sparse_load_nodes(t, sp);
-	if (!err)
-		err = find_zone_device(ki, sp);
 	if (err) {
 		ms_sparse_free(sp);
 		return err;

@@ -15,76 +15,6 @@
 /* x86_64 has HUGE_MAX_HSTATE 2 (2M and 1G); a few more cost nothing. */
 #define MAX_HSTATES 8
 
-#define MAX_FREELISTS	1024	/* 1 << NODES_SHIFT, x86_64 at most */
-
-struct hstate_layout {
-	uint64_t sym;			/* &hstates[0] */
-	uint64_t size;			/* sizeof(struct hstate) */
-	uint64_t order, nr_huge_pages, name, name_len;
-	uint64_t freelists, nr_freelists, freelist_stride, activelist;
-	uint64_t list_next;		/* list_head.next */
-	uint64_t page_lru;		/* page.lru */
-};
-
-static struct ms_error *member(const struct ms_kinfo *ki, const char *type,
-			       const char *name, struct ms_member *m)
-{
-	struct ms_error *err = ms_kinfo_member(ki, type, name, m);
-
-	return err ? ms_error_wrap(err, "HugeTLB folios") : NULL;
-}
-
-static struct ms_error *resolve(const struct ms_kinfo *ki,
-				struct hstate_layout *l)
-{
-	struct ms_member m;
-	struct ms_error *err;
-
-	err = ms_kinfo_symbol(ki, "hstates", &l->sym);
-	if (err && err->code == MS_ERR_MISSING) {
-		/* CONFIG_HUGETLBFS=n: no hstates, no HugeTLB folios. */
-		ms_error_free(err);
-		l->sym = 0;
-		return NULL;
-	}
-	if (!err)
-		err = ms_kinfo_type_size(ki, "struct hstate", &l->size);
-	if (err)
-		return ms_error_wrap(err, "HugeTLB folios");
-	if ((err = member(ki, "struct hstate", "order", &m)))
-		return err;
-	l->order = m.offset;
-	if ((err = member(ki, "struct hstate", "nr_huge_pages", &m)))
-		return err;
-	l->nr_huge_pages = m.offset;
-	if ((err = member(ki, "struct hstate", "name", &m)))
-		return err;
-	l->name = m.offset;
-	l->name_len = m.size;
-	if ((err = member(ki, "struct hstate", "hugepage_freelists", &m)))
-		return err;
-	l->freelists = m.offset;
-	l->nr_freelists = m.nelems;
-	l->freelist_stride = m.nelems ? m.size / m.nelems : 0;
-	if ((err = member(ki, "struct hstate", "hugepage_activelist", &m)))
-		return err;
-	l->activelist = m.offset;
-	if ((err = member(ki, "struct list_head", "next", &m)))
-		return err;
-	l->list_next = m.offset;
-	/* hugepage_freelists[MAX_NUMNODES]: NODES_SHIFT is at most 10 on
-	 * x86_64; more entries, or entries smaller than a list_head, are not
-	 * this kernel's (each would be walked) */
-	if (l->nr_freelists > MAX_FREELISTS ||
-	    (l->nr_freelists && l->freelist_stride < l->list_next + 8))
-		return ms_error_new(MS_ERR_FORMAT, "struct hstate: hugepage_freelists[%" PRIu64 "] of %" PRIu64 " bytes each is not one list_head per node",
-				    l->nr_freelists, l->freelist_stride);
-	if ((err = member(ki, "struct page", "lru", &m)))
-		return err;
-	l->page_lru = m.offset;
-	return NULL;
-}
-
 struct folio_vec {
 	struct ms_hugetlb_folio *v;
 	size_t nr, cap;
@@ -114,7 +44,7 @@ static struct ms_error *push(struct folio_vec *fv, uint64_t head, int h)
  */
 static struct ms_error *walk_list(struct ms_target *t,
 				  const struct ms_layout *lay,
-				  const struct hstate_layout *l, uint64_t addr,
+				  const struct ms_hstate_layout *l, uint64_t addr,
 				  int h, struct ms_hstate *hs,
 				  struct folio_vec *fv)
 {
@@ -155,7 +85,7 @@ static struct ms_error *walk_list(struct ms_target *t,
 
 static struct ms_error *walk_hstate(struct ms_target *t,
 				    const struct ms_layout *lay,
-				    const struct hstate_layout *l, int h,
+				    const struct ms_hstate_layout *l, int h,
 				    uint64_t base, struct ms_hstate *hs,
 				    struct folio_vec *fv)
 {
@@ -177,7 +107,7 @@ struct ms_error *ms_hugetlb_folios(struct ms_target *t,
 {
 	struct ms_hstate *hs = calloc(MAX_HSTATES, sizeof(*hs));
 	struct folio_vec fv = { 0 };
-	struct hstate_layout l;
+	const struct ms_hstate_layout *l;
 	struct ms_error *err;
 	uint8_t buf[sizeof(hs->name)];
 	size_t nr = 0;
@@ -187,34 +117,34 @@ struct ms_error *ms_hugetlb_folios(struct ms_target *t,
 	*nr_hstates = *nr_folios = 0;
 	if (!hs)
 		return ms_error_new(MS_ERR_NOMEM, "out of memory listing hstates");
-	err = resolve(ki, &l);
-	if (!err && l.sym && l.name_len > sizeof(hs->name))
+	err = ms_kinfo_hstate_layout(ki, &l);
+	if (!err && l->sym && l->name_len > sizeof(hs->name))
 		err = ms_error_new(MS_ERR_FORMAT, "struct hstate: name[] is %" PRIu64 " bytes, more than expected",
-				   l.name_len);
+				   l->name_len);
 	/*
 	 * hstates[] has HUGE_MAX_HSTATE entries, filled from the front;
 	 * an entry with order 0 is unused (order 0 cannot be a huge page).
 	 */
-	for (; !err && l.sym && nr < MAX_HSTATES; nr++) {
-		uint64_t base = l.sym + nr * l.size;
+	for (; !err && l->sym && nr < MAX_HSTATES; nr++) {
+		uint64_t base = l->sym + nr * l->size;
 		struct ms_hstate *h = &hs[nr];
 
 		/* Three small reads: freelists[MAX_NUMNODES] make the
 		 * struct tens of KiB, its name last. */
-		err = ms_target_read(t, base + l.order, &h->order, sizeof(h->order));
+		err = ms_target_read(t, base + l->order, &h->order, sizeof(h->order));
 		if (!err)
-			err = ms_target_read(t, base + l.name, buf, l.name_len);
+			err = ms_target_read(t, base + l->name, buf, l->name_len);
 		if (err)
 			break;
 		if (!h->order || h->order > ms_layout_max_order(ms_kinfo_layout(ki)) ||
 		    memcmp(buf, "hugepages-", 10))
 			break;
-		err = ms_target_read_u64(t, base + l.nr_huge_pages, &h->nr_huge_pages);
+		err = ms_target_read_u64(t, base + l->nr_huge_pages, &h->nr_huge_pages);
 		if (err)
 			break;
-		memcpy(h->name, buf, l.name_len);
+		memcpy(h->name, buf, l->name_len);
 		h->name[sizeof(h->name) - 1] = '\0';
-		err = walk_hstate(t, ms_kinfo_layout(ki), &l, (int)nr, base, h, &fv);
+		err = walk_hstate(t, ms_kinfo_layout(ki), l, (int)nr, base, h, &fv);
 	}
 	if (err) {
 		free(hs);

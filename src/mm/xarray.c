@@ -17,27 +17,6 @@
 /* 64 slots a node: 12 levels cover far more than a 64-bit index. */
 #define XA_DEPTH_MAX	12
 
-struct ms_error *ms_xa_resolve(const struct ms_kinfo *ki, const char *what,
-			       struct ms_xa_layout *l)
-{
-	struct ms_member m;
-	struct ms_error *err;
-
-	err = ms_kinfo_member(ki, "struct xarray", "xa_head", &m);
-	if (!err) {
-		l->xa_head = m.offset;
-		err = ms_kinfo_member(ki, "struct xa_node", "slots", &m);
-	}
-	if (err)
-		return ms_error_wrap(err, "%s", what);
-	l->node_slots = m.offset;
-	l->nr_slots = m.nelems;
-	if (!l->nr_slots || l->nr_slots > 256)
-		return ms_error_new(MS_ERR_FORMAT, "%s: struct xa_node has %" PRIu64 " slots",
-				    what, l->nr_slots);
-	return NULL;
-}
-
 struct walk {
 	struct ms_target *t;
 	const struct ms_xa_layout *l;

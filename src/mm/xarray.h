@@ -13,15 +13,7 @@
 #include "memscope/kinfo.h"
 #include "memscope/target.h"
 
-struct ms_xa_layout {
-	uint64_t xa_head;	/* struct xarray.xa_head */
-	uint64_t node_slots;	/* struct xa_node.slots */
-	uint64_t nr_slots;	/* XA_CHUNK_SIZE, from the array's length */
-};
-
-/* what names the xarray's user in error messages ("memory_blocks"). */
-struct ms_error *ms_xa_resolve(const struct ms_kinfo *ki, const char *what,
-			       struct ms_xa_layout *l);
+/* struct ms_xa_layout: klayout.h (kinfo resolves it). */
 
 /* Called once per stored pointer (not for value, sibling or retry entries);
  * an error stops the walk and is returned. */

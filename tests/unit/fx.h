@@ -206,6 +206,18 @@ typedef void (*fx_memmap_fn)(void *arg, const struct ms_page_layout *pl,
 			     uint8_t *buf);
 /* The page layout and ZONE_DEVICE's number memscope resolves from k;
  * 0 or -EINVAL. */
+/* kinfo's page layout, copied into pl (it lives as long as ki). */
+static inline struct ms_error *fx_page_layout_copy(const struct ms_kinfo *ki,
+						   struct ms_page_layout *pl)
+{
+	const struct ms_page_layout *kl;
+	struct ms_error *err = ms_kinfo_page_layout(ki, &kl);
+
+	if (!err)
+		*pl = *kl;
+	return err;
+}
+
 int fx_kernel_page_layout(const struct fx_kernel *k, struct ms_page_layout *pl,
 			  int *zone_device);
 /* Builds o into dir twice: once to resolve the page layout from its own

@@ -73,17 +73,14 @@ int fx_kernel_page_layout(const struct fx_kernel *k, struct ms_page_layout *pl,
 	struct ms_target *t = NULL;
 	struct ms_kinfo *ki = NULL;
 	struct ms_error *err;
-	int64_t v;
 
 	err = ms_target_open(k->core, &t);
 	if (!err)
 		err = ms_kinfo_open(t, &ko, &ki);
 	if (!err)
-		err = ms_page_layout_resolve(ki, pl);
+		err = fx_page_layout_copy(ki, pl);
 	if (!err)
-		err = ms_kinfo_enumerator(ki, "ZONE_DEVICE", &v);
-	if (!err)
-		*zone_device = (int)v;
+		*zone_device = ms_kinfo_layout(ki)->zone_device;
 	ms_kinfo_close(ki);
 	ms_target_close(t);
 	if (err) {

@@ -39,7 +39,7 @@ static void layout_of(enum fx_variant v, struct ms_page_layout *pl)
 	ko.btf_path = k.btf;
 	assert_null(ms_target_open(k.core, &t));
 	assert_null(ms_kinfo_open(t, &ko, &ki));
-	assert_null(ms_page_layout_resolve(ki, pl));
+	assert_null(fx_page_layout_copy(ki, pl));
 	ms_kinfo_close(ki);
 	ms_target_close(t);
 	fx_kernel_remove(&k);

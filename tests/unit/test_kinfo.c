@@ -24,6 +24,7 @@
 
 #include "fx.h"
 #include "memscope/kinfo.h"
+#include "../../src/kinfo/internal.h"
 
 #define KASLR		0x1e000000ULL
 #define STEXT		(0xffffffff81000000ULL + KASLR)
@@ -631,6 +632,55 @@ static void test_errors(void **state)
 	expect_error(&o, MS_ERR_FORMAT, "SYMBOL(init_top_pgt)= is not a number");
 }
 
+/*
+ * Issue 12: each domain's table is resolved once per kinfo, renames are
+ * rows of it, and a domain that fails keeps its error. The expected
+ * offsets are the fixture's own (fx_btf.c add_page, fx_page.c): 7.3 has
+ * compound_info beside compound_head at 8 and folio.pgmap at 8, no
+ * page.pgmap; 6.1 has neither compound_info nor a pgmap member, and its
+ * order in folio._folio_order.
+ */
+static void test_domains_once(void **state)
+{
+	static const enum fx_variant vs[] = { FX_KERNEL_6_1, FX_KERNEL_7_3 };
+
+	for (size_t i = 0; i < sizeof(vs) / sizeof(vs[0]); i++) {
+		struct kopts o = { .v = vs[i], .levels = 4 };
+		const struct ms_page_layout *a, *b;
+		const struct ms_block_layout *bl;
+		struct ms_error *e1, *e2;
+		struct kfx k;
+		bool v7 = vs[i] == FX_KERNEL_7_3;
+
+		assert_null(kfx_open(&k, &o));
+		assert_null(ms_kinfo_page_layout(k.ki, &a));
+		assert_null(ms_kinfo_page_layout(k.ki, &b));
+		assert_ptr_equal(a, b);
+		assert_int_equal(a->flags, 0);
+		assert_int_equal(a->compound_head, 8);
+		assert_int_equal(a->compound_info, v7);
+		assert_true(a->pgmap == (v7 ? 8 : MS_ABSENT));
+		assert_int_equal(a->order_store, v7 ? MS_ORDER_FLAGS1_LOW :
+						      MS_ORDER_PAGE1_BYTE);
+		assert_int_equal(a->size, k.lay.page_size);
+		/* the kfx kernel has no memory_blocks symbol: the same named
+		 * error twice, each the caller's own */
+		e1 = ms_kinfo_block_layout(k.ki, &bl);
+		assert_non_null(e1);
+		assert_null(bl);
+		e2 = ms_kinfo_block_layout(k.ki, &bl);
+		assert_non_null(e2);
+		assert_ptr_not_equal(e1, e2);
+		assert_int_equal(e1->code, MS_ERR_MISSING);
+		assert_int_equal(e2->code, MS_ERR_MISSING);
+		assert_string_equal(e1->msg, e2->msg);
+		assert_non_null(strstr(e1->msg, "memory blocks (the memory_blocks xarray, 5.8+): symbol memory_blocks"));
+		ms_error_free(e1);
+		ms_error_free(e2);
+		kfx_close(&k);
+	}
+}
+
 /* A BTF that lacks one member: the error names it exactly. */
 static void test_missing_member(void **state)
 {
@@ -1002,6 +1052,7 @@ int main(void)
 		cmocka_unit_test(test_kallsyms_tables),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_missing_member),
+		cmocka_unit_test(test_domains_once),
 		cmocka_unit_test(test_dwarf),
 		cmocka_unit_test(test_real_kernels),
 	};

@@ -61,7 +61,7 @@ static void resolve(struct env *e, enum fx_variant v)
 	if (!err)
 		err = ms_kinfo_open(t, &ko, &ki);
 	if (!err) {
-		err = ms_page_layout_resolve(ki, &e->pl);
+		err = fx_page_layout_copy(ki, &e->pl);
 		e->lay = *ms_kinfo_layout(ki);
 		ms_kinfo_close(ki);
 	}

@@ -107,7 +107,7 @@ static int setup(void **state)
 		return -1;
 	ko = (struct ms_kinfo_opts){ .sysroot = e->k.sysroot, .btf_path = e->k.btf };
 	if (ms_target_open(e->k.core, &e->kt) || ms_kinfo_open(e->kt, &ko, &e->ki) ||
-	    ms_page_layout_resolve(e->ki, &e->pl))
+	    fx_page_layout_copy(e->ki, &e->pl))
 		return -1;
 	e->mm = calloc(NR, e->pl.size);
 	if (!e->mm)
