@@ -1,9 +1,11 @@
-# Issue 11 ("dumps stand alone"), sourced by scenario-main.sh at its end:
+# Issue 11 ("dumps stand alone"), sourced by scenario-main.sh at its end
+# (lab_dump_live) and by scenario-vmemmap.sh and scenario-act.sh
+# (lab_dump_rows, then lab_dump post: one dump for drgn and for memscope):
 # record what the live kernel and sysfs say, keep only the kinfo files a
 # host needs (kallsyms and BTF: a QEMU dump has neither), then ask the host
 # for a QMP dump-guest-memory of this very moment and stay idle meanwhile.
 # (not $d: lab_sysmem sets it)
-lab_dump_live() {
+lab_dump_rows() {
     dump_dir=$1
     mkdir -p "$dump_dir/root/proc" "$dump_dir/root/sys/kernel/btf" "$dump_dir/truth"
     $MODPROBE -q qemu_fw_cfg	# publishes VMCOREINFO to QEMU's vmcoreinfo device
@@ -19,6 +21,10 @@ lab_dump_live() {
     cat /proc/iomem >"$dump_dir/truth/iomem.txt"
     ls /sys/firmware/qemu_fw_cfg/by_name/etc/ >"$dump_dir/fw_cfg.txt" 2>&1
     sync
+}
+
+lab_dump_live() {
+    lab_dump_rows "$1"
     lab_say dump-now
     sleep 10	# the host stops this guest while it dumps
 }

@@ -131,6 +131,9 @@ lab_memscope() {
     LAB_OUT=$m lab_run summary $MEMSCOPE summary
     LAB_OUT=$m lab_run summary-json $MEMSCOPE summary -J -b
     LAB_OUT=$m lab_run sections $MEMSCOPE sections
+    # issue 11: against drgn's pgdat first_deferred_pfn and pgmaps (asserts_oracle.py)
+    LAB_OUT=$m lab_run deferred-json $MEMSCOPE deferred -J -b --output-all
+    LAB_OUT=$m lab_run devices-json $MEMSCOPE devices -J -b --output-all
     # bad input: not root -> one line on stderr, exit 1
     LAB_OUT=$m lab_run nonroot $SETPRIV --reuid=65534 --regid=65534 --clear-groups \
         $MEMSCOPE summary

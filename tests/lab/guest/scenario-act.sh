@@ -199,3 +199,9 @@ kill -INT $pid
 wait $pid
 echo $? >"$A/pin-decide.rc"
 snap end
+
+# issue 11: a QEMU dump of the end state, read on the host by memscope with only
+# kallsyms and BTF (labkit/asserts_dump.py) and by drgn (labkit/asserts_oracle.py)
+. /lab/dump.sh
+lab_dump_rows "$LAB_OUT/post/dump"
+lab_dump post

@@ -60,6 +60,11 @@ lab_dump post
 lab_tui_post "$LAB_OUT/post/tui"
 
 lab_snapshot "$LAB_OUT/post/snapshot"
+# issue 11: the output contract on live rows without -b too (labkit/asserts_contract.py)
+mkdir -p "$LAB_OUT/post/contract"
+for c in sections blocks; do
+    LAB_OUT=$LAB_OUT/post/contract lab_run $c $MEMSCOPE $c -J --output-all
+done
 
 . /lab/dump.sh
 lab_dump_live "$LAB_OUT/post/dump"

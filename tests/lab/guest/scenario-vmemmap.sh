@@ -84,3 +84,10 @@ ndctl create-namespace -r region0 -m devdax -M mem -a 1G -s 2G >>"$O/namespaces.
 echo $? >"$O/misaligned.rc"
 dev_walks
 vm_collect misaligned
+
+# issue 11: one QEMU dump of this moment (nothing runs between), read on the host by
+# drgn (the pgmaps, the vmemmap page tables: labkit/asserts_oracle.py) and by memscope
+# with only kallsyms and BTF (labkit/asserts_dump.py)
+. /lab/dump.sh
+lab_dump_rows "$LAB_OUT/post/dump"
+lab_dump post

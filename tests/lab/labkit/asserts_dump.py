@@ -20,9 +20,13 @@ import json
 import os
 import struct
 import subprocess
+import sys
+import time
 
 from . import truth as T
-from .common import log
+from .common import REPO, log
+
+CONTRACT = os.path.join(REPO, "tests", "cli", "contract.py")
 
 COMMANDS = ["sections", "blocks", "vmemmap", "devices"]
 
@@ -83,13 +87,27 @@ def _read_dump(d, prefix, args, memscope):
                 f.write(text)
 
 
-def collect(dest, dump, memscope):
-    """Reads the dump on the host into dest/post/dump/host-*; drops the dump."""
+def collect(dest, dump, memscope, keep=False, contract=False):
+    """Reads the dump on the host into dest/post/dump/host-*; drops the dump
+    unless `keep` (drgn reads it next: oracles.read_dumps).  `contract`: the
+    output contract (tests/cli/contract.py) on the dump too, into
+    dest/post/dump/contract.log (labkit/asserts_contract.py)."""
     d = os.path.join(dest, "post", "dump")
     if not os.path.isdir(d) or not os.path.exists(dump):
         return
     root = os.path.join(d, "root")
+    t0 = time.monotonic()
     _read_dump(d, "host", ["-c", dump, "--sysroot", root], memscope)
+    _timing(d, "host-read", t0)
+    if contract:
+        t0 = time.monotonic()
+        with open(os.path.join(d, "contract.log"), "w") as f:
+            p = subprocess.run([sys.executable, CONTRACT, memscope,
+                                "dump:-c;%s;--sysroot;%s" % (dump, root)],
+                               stdout=f, stderr=subprocess.STDOUT)
+        with open(os.path.join(d, "contract.rc"), "w") as f:
+            f.write("%d\n" % p.returncode)
+        _timing(d, "contract", t0)
     found = _vmcoreinfo_note(dump)
     if found:   # hide the note (one byte of its name), lend it back, restore it
         off, hdr, note = found
@@ -106,8 +124,14 @@ def collect(dest, dump, memscope):
             with open(dump, "r+b") as f:
                 f.seek(off)
                 f.write(b"V")
-    if not os.environ.get("MEMSCOPE_LAB_KEEP_DUMP"):
+    if not keep and not os.environ.get("MEMSCOPE_LAB_KEEP_DUMP"):
         os.unlink(dump)   # guest RAM + DIMM + NVDIMM: gigabytes; the rows are kept
+
+
+def _timing(d, what, t0):
+    """Host seconds per step, for the CI budget (timings.txt)."""
+    with open(os.path.join(d, "timings.txt"), "a") as f:
+        f.write("%s %.1f\n" % (what, time.monotonic() - t0))
 
 
 def _read(d, name):

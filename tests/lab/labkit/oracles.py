@@ -27,9 +27,9 @@ def _ranges(dest, name):
         return []
 
 
-def read_dumps(kname, work, dest, crash=True):
-    """drgn on every dump of `work`, crash (crash=True) on the last one;
-    results under dest/oracle."""
+def read_dumps(kname, work, dest, crash=True, drgn_args=()):
+    """drgn on every dump of `work` (drgn_state.py given drgn_args too), crash
+    (crash=True) on the last one; results under dest/oracle."""
     dumps = sorted(glob.glob(os.path.join(work, "dump-*.elf")))
     if not dumps:
         return
@@ -49,10 +49,11 @@ def read_dumps(kname, work, dest, crash=True):
     for dump in dumps:
         name = os.path.basename(dump)[len("dump-"):-len(".elf")]
         if vmlinux:
-            _drgn(dump, vmlinux, os.path.join(out, name), _ranges(dest, name))
+            _drgn(dump, vmlinux, os.path.join(out, name), _ranges(dest, name), drgn_args)
             if crash and dump == last:
                 _crash(dump, vmlinux, os.path.join(out, name))
-        os.unlink(dump)
+        if not os.environ.get("MEMSCOPE_LAB_KEEP_DUMP"):
+            os.unlink(dump)
 
 
 def _run(args, binds, logpath, stdin=None):
@@ -71,11 +72,11 @@ def _run(args, binds, logpath, stdin=None):
     return p
 
 
-def _drgn(dump, vmlinux, base, ranges):
+def _drgn(dump, vmlinux, base, ranges, extra=()):
     binds = sorted({os.path.dirname(dump), os.path.dirname(vmlinux),
                     os.path.dirname(base), os.path.dirname(DRGN_SCRIPT)})
     p = _run(["drgn", "-q", "-c", dump, "-s", vmlinux, "--no-default-symbols",
-              DRGN_SCRIPT, base + ".drgn.json"] + ["%d-%d" % r for r in ranges],
+              DRGN_SCRIPT, base + ".drgn.json"] + ["%d-%d" % r for r in ranges] + list(extra),
              binds, base + ".log")
     if p.returncode != 0 and os.path.exists(base + ".drgn.json"):
         os.unlink(base + ".drgn.json")

@@ -33,6 +33,8 @@ BOOTS = {
     "vmemmap": dict(script="scenario-vmemmap.sh", mem="3G", nvdimm="5G", hotplug="1G",
                     cmdline="hugetlb_free_vmemmap=on hugepagesz=1G hugepages=1 "
                             "memory_hotplug.memmap_on_memory=1", phases=[],
+                    # issue 11: one dump at the end, for drgn and for memscope on the host
+                    dumps=True, crash=False, host_dump="post", drgn_args=["--vmemmap"],
                     oracles={"6.1": 92, "*": 96}),     # 6.1: no NR_MEMMAP counters
     # issue 3: struct pages (THP + a pin, slab, hugetlb 2M HVO off/on and 1G,
     # devdax -a 2M) against /proc/kpageflags, meminfo, hugepages sysfs, daxctl;
@@ -44,7 +46,7 @@ BOOTS = {
     # devdax device and anonymous memory, a QMP pc-dimm onlined by memscope, an
     # offline refused by a pin; asserted by asserts_act.py
     "act": dict(script="scenario-act.sh", cmdline="", nvdimm="1G", hotplug="1G",
-                phases=[], oracles=27),
+                phases=[], dumps=True, crash=False, host_dump="post", oracles=27),
     # issue 10: pc-dimms hot-added and removed through QMP, their blocks
     # onlined and offlined in a loop while memscope runs; asserts_stress.py
     "stress": dict(script="scenario-stress.sh", cmdline="", nvdimm=None, hotplug=None,
@@ -114,9 +116,13 @@ def run_boot(kname, boot, memscope):
     shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(r.outdir, dest)
     shutil.copy(r.serial_log, os.path.join(dest, "serial.log"))
-    asserts_dump.collect(dest, dump, memscope)
+    if spec.get("host_dump"):   # the drgn dump is read by memscope too, then by drgn
+        dump = os.path.join(work, "dump-%s.elf" % spec["host_dump"])
+    asserts_dump.collect(dest, dump, memscope, keep=bool(spec.get("host_dump")),
+                         contract=boot == "main")
     if spec.get("dumps"):
-        oracles.read_dumps(kname, work, dest, crash=spec.get("crash", True))
+        oracles.read_dumps(kname, work, dest, crash=spec.get("crash", True),
+                           drgn_args=spec.get("drgn_args", ()))
     meta = {"kernel": kname, "release": k.release, "boot": boot,
             "cmdline_extra": spec["cmdline"], "nvdimm": spec["nvdimm"],
             "hotplug": spec["hotplug"], "phases": spec["phases"], "rc": r.rc,
