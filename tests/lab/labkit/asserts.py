@@ -411,8 +411,10 @@ def check_boot(rep, d):
         asserts_drgn.check_pages(rep, tag, d, ["nohvo", "hvo"])
         return
     if meta.get("boot") == "act":  # issue 4: its own assertions
-        from . import asserts_act
+        from . import asserts_act, asserts_contract
         asserts_act.check(rep, tag, d, meta)
+        asserts_contract.check_act(rep, tag, d)
+        _end_dump(rep, tag, d, meta, walk=False)
         return
     if meta.get("boot") == "stress":  # issue 10: its own assertions
         from . import asserts_stress
@@ -421,6 +423,7 @@ def check_boot(rep, d):
     if meta.get("boot") == "vmemmap":  # issue 7: its own assertions
         from . import asserts_vmemmap
         asserts_vmemmap.check(rep, tag, d, meta)
+        _end_dump(rep, tag, d, meta, walk=True)
         return
     nvdimm = bool(meta.get("nvdimm"))
     if nvdimm:
@@ -453,8 +456,10 @@ def check_boot(rep, d):
             check_hotplug(rep, "%s/%s" % (tag, phase), ph, hot, d)
     from . import scenarios
     if scenarios.BOOTS.get(meta.get("boot"), {}).get("dumps"):  # issue 11: drgn, crash
-        from . import asserts_drgn
+        from . import asserts_drgn, asserts_oracle
         asserts_drgn.check(rep, tag, d, meta.get("phases", []))
+        for ph in meta.get("phases", []):   # deferred, pgmaps
+            asserts_oracle.check_phase(rep, "%s/%s" % (tag, ph), d, ph)
     if meta.get("boot") == "plain":
         check_lockdown(rep, tag, os.path.join(d, "boot", "memscope"))
     if meta.get("boot") == "main":  # issue 5: the TUI through tmux
@@ -467,8 +472,26 @@ def check_boot(rep, d):
         from . import asserts_snapshot
         asserts_snapshot.check(rep, tag, d, meta)
     if meta.get("boot") == "main":  # issue 11: a QEMU dump read on the host
-        from . import asserts_dump
+        from . import asserts_contract, asserts_dump
         asserts_dump.check(rep, tag, d, meta)
+        asserts_contract.check_main(rep, tag, d)
+
+
+def _end_dump(rep, tag, d, meta, walk):
+    """vmemmap, act (issue 11): the dump of the end of the boot, read on the
+    host by memscope (asserts_dump) and by drgn (asserts_oracle: pgmaps, and
+    with `walk` the vmemmap page tables)."""
+    from . import asserts_dump, asserts_oracle
+    asserts_dump.check(rep, tag, d, meta)
+    if walk:
+        asserts_oracle.check_boot(rep, tag, d)
+    else:
+        ref, why = asserts_oracle.load(d, "post")
+        if ref is None:
+            rep.check("%s drgn-ran" % tag, False, why)
+            return
+        asserts_oracle.check_devices(rep, tag, ref, asserts_oracle.rows(
+            os.path.join(d, "post", "dump", "live-devices.json"), "devices"))
 
 
 def check_lockdown(rep, tag, m):

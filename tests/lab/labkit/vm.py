@@ -131,11 +131,15 @@ def dump_and_resume(qmp, path):
     qmp.cmd("stop")
     old = qmp.sock.gettimeout()
     qmp.sock.settimeout(900)    # all of guest RAM (and the NVDIMM) to disk
+    t0 = time.monotonic()
     try:
         qmp.cmd("dump-guest-memory", paging=False, protocol="file:" + path)
     finally:
         qmp.sock.settimeout(old)
         qmp.cmd("cont")
+    log("  QMP: dump-guest-memory %s: %.1f GB in %.1fs" % (
+        os.path.basename(path), os.path.getsize(path) / 1e9 if os.path.exists(path) else 0,
+        time.monotonic() - t0))
     blk = [b for b in qmp.cmd("query-block") if b.get("device") == "labin"]
     size = blk[0]["inserted"]["image"]["virtual-size"] if blk else 0
     qmp.cmd("block_resize", device="labin", size=size + (1 << 20))

@@ -156,9 +156,10 @@ def vmemmap_walk():
     page's frame; the level and the writable bit come from reading the
     same tables here, and must land on the same frame (mismatches are
     counted)."""
-    from drgn.helpers.linux.mm import follow_phys, virt_to_phys
+    from drgn.helpers.linux.mm import follow_phys
     mm = prog["init_mm"].address_of_()
-    pgd = virt_to_phys(mm.pgd).value_()
+    # init_top_pgt is in the kernel image, not the direct map: translate it too
+    pgd = follow_phys(mm, mm.pgd).value_()
     spp = 1 << (prog["SECTION_SIZE_BITS"].value_() - 12)
     psz = prog.type("struct page").size
     tables = {}
@@ -196,11 +197,17 @@ def vmemmap_walk():
                 fp = None
             if shifts is None and fp is not None:   # 4 or 5 levels: the one drgn agrees with
                 for cand in ([48, 39, 30, 21, 12], [39, 30, 21, 12]):
-                    w = walk(va, cand)
+                    try:
+                        w = walk(va, cand)
+                    except FaultError:
+                        w = None
                     if w and w[0] == fp:
                         shifts = cand
                         break
-            w = walk(va, shifts) if shifts else None
+            try:
+                w = walk(va, shifts) if shifts else None
+            except FaultError:
+                w = None
             if (w[0] if w else None) != fp:
                 mismatch.append("%#x: walk %s, follow_phys %s" % (
                     va, "%#x" % w[0] if w else None, "%#x" % fp if fp is not None else None))
@@ -307,7 +314,8 @@ def main(argv):
     for a in argv[1:]:
         lo, _, hi = a.partition("-")
         ranges.append((int(lo, 0), int(hi or lo, 0)))
-    doc = {"schema": 1, "release": prog["init_uts_ns"].name.release.string_().decode()}
+    doc = {"schema": 1, "release": prog["init_uts_ns"].name.release.string_().decode(),
+           "pfns_per_section": 1 << (prog["SECTION_SIZE_BITS"].value_() - 12)}
     doc["sections"] = sections()
     doc["nodes"] = nodes()
     doc["pgmaps"] = pgmaps()
