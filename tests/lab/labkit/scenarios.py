@@ -25,9 +25,9 @@ exit 1
 # run, per kernel or for all ("*"); fewer is a failure (labkit/report.py)
 BOOTS = {
     "main": dict(script="scenario-main.sh", cmdline="", nvdimm="1G", hotplug="1G",
-                 phases=["pre", "post"], dumps=True, oracles=32),
+                 phases=["pre", "post"], dumps=True, oracles=36),
     "plain": dict(script="scenario-plain.sh", cmdline="no5lvl nokaslr", nvdimm=None,
-                  hotplug=None, phases=["boot"], dumps=True, oracles=14),
+                  hotplug=None, phases=["boot"], dumps=True, oracles=15),
     # issue 7: HVO on/off, a 1 GiB HugeTLB page, devdax 1G/2M/4K (-M mem) and -M dev,
     # a DIMM hot-added with memmap_on_memory; asserted by asserts_vmemmap.py
     "vmemmap": dict(script="scenario-vmemmap.sh", mem="3G", nvdimm="5G", hotplug="1G",
@@ -35,7 +35,7 @@ BOOTS = {
                             "memory_hotplug.memmap_on_memory=1", phases=[],
                     # issue 11: one dump at the end, for drgn and for memscope on the host
                     dumps=True, crash=False, host_dump="post", drgn_args=["--vmemmap"],
-                    oracles={"6.1": 92, "*": 96}),     # 6.1: no NR_MEMMAP counters
+                    oracles={"6.1": 99, "*": 103}),     # 6.1: no NR_MEMMAP counters
     # issue 3: struct pages (THP + a pin, slab, hugetlb 2M HVO off/on and 1G,
     # devdax -a 2M) against /proc/kpageflags, meminfo, hugepages sysfs, daxctl;
     # the bench (bench/pages.sh); asserted by asserts_pages.py
@@ -46,7 +46,7 @@ BOOTS = {
     # devdax device and anonymous memory, a QMP pc-dimm onlined by memscope, an
     # offline refused by a pin; asserted by asserts_act.py
     "act": dict(script="scenario-act.sh", cmdline="", nvdimm="1G", hotplug="1G",
-                phases=[], dumps=True, crash=False, host_dump="post", oracles=27),
+                phases=[], dumps=True, crash=False, host_dump="post", oracles=30),
     # issue 10: pc-dimms hot-added and removed through QMP, their blocks
     # onlined and offlined in a loop while memscope runs; asserts_stress.py
     "stress": dict(script="scenario-stress.sh", cmdline="", nvdimm=None, hotplug=None,

@@ -97,4 +97,10 @@ def main(result_dir):
             ok &= hit
         finally:
             shutil.rmtree(tmp)
+    # issue 11: the drgn oracles of deferred (this main/) and, when the same
+    # kernel's vmemmap boot was collected, of vmemmap and devices
+    from . import asserts_oracle
+    vm = os.path.join(os.path.dirname(os.path.abspath(result_dir)), "vmemmap")
+    ok &= asserts_oracle.selftest([result_dir] + (
+        [vm] if os.path.exists(os.path.join(vm, "oracle", "post.drgn.json")) else [])) == 0
     return 0 if ok else 1
