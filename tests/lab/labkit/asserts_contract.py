@@ -113,3 +113,24 @@ def check_act(rep, tag, d):
         if cmd in ACT and T.read(p).lstrip().startswith("{"):
             files.append((name, p, cmd))
     _live(rep, tag, files)
+
+
+def selftest(main_dir):
+    """Issue 11 defect 1 put back: a size printed as "196K" in -J must fail."""
+    import shutil
+    import tempfile
+    from .report import Quiet
+    with tempfile.TemporaryDirectory() as tmp:
+        d = os.path.join(tmp, "main")
+        shutil.copytree(main_dir, d)
+        p = os.path.join(d, "post", "dump", "live-vmemmap.json")
+        doc = json.loads(T.read(p))
+        doc["vmemmap"][0]["saved_bytes"] = "196K"
+        with open(p, "w") as f:
+            json.dump(doc, f)
+        rep = Quiet()
+        check_main(rep, "x", d)
+        hit = "x contract-live-dump-vmemmap" in rep.failed_names
+    print("%s a size as \"196K\" in vmemmap -J -> contract-live-dump-vmemmap" % (
+        "ok  " if hit else "MISS"))
+    return 0 if hit else 1

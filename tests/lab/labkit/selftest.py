@@ -99,7 +99,8 @@ def main(result_dir):
             shutil.rmtree(tmp)
     # issue 11: the drgn oracles of deferred (this main/) and, when the same
     # kernel's vmemmap boot was collected, of vmemmap and devices
-    from . import asserts_oracle
+    from . import asserts_contract, asserts_oracle
+    ok &= asserts_contract.selftest(result_dir) == 0
     vm = os.path.join(os.path.dirname(os.path.abspath(result_dir)), "vmemmap")
     ok &= asserts_oracle.selftest([result_dir] + (
         [vm] if os.path.exists(os.path.join(vm, "oracle", "post.drgn.json")) else [])) == 0
