@@ -1,6 +1,6 @@
-# Issue 11 ("dumps stand alone"), sourced by scenario-main.sh at its end
-# (lab_dump_live) and by scenario-vmemmap.sh and scenario-act.sh
-# (lab_dump_rows, then lab_dump post: one dump for drgn and for memscope):
+# Issue 11 ("dumps stand alone"), sourced by scenario-main.sh,
+# scenario-vmemmap.sh and scenario-act.sh at their end (lab_dump_rows, then
+# lab_dump post: one dump for memscope on the host, then drgn and crash):
 # record what the live kernel and sysfs say, keep only the kinfo files a
 # host needs (kallsyms and BTF: a QEMU dump has neither), then ask the host
 # for a QMP dump-guest-memory of this very moment and stay idle meanwhile.
@@ -21,10 +21,4 @@ lab_dump_rows() {
     cat /proc/iomem >"$dump_dir/truth/iomem.txt"
     ls /sys/firmware/qemu_fw_cfg/by_name/etc/ >"$dump_dir/fw_cfg.txt" 2>&1
     sync
-}
-
-lab_dump_live() {
-    lab_dump_rows "$1"
-    lab_say dump-now
-    sleep 10	# the host stops this guest while it dumps
 }

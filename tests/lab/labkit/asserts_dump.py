@@ -1,8 +1,9 @@
-"""Issue 11, "dumps stand alone", on the "main" boot: at the end of the boot
-the guest records memscope's live rows, sysfs and lsmem (guest/dump.sh),
-then the host takes a QMP dump-guest-memory of that moment and reads it
-with memscope, given only the guest's kallsyms and BTF (no sysfs, no
-/proc/iomem: memory blocks and iomem come from kernel memory).
+"""Issue 11, "dumps stand alone", on the main, vmemmap and act boots: at the
+end of the boot the guest records memscope's live rows, sysfs and lsmem
+(guest/dump.sh lab_dump_rows), then the host takes a QMP dump-guest-memory
+of that moment (lab_dump post) and reads it with memscope, given only the
+guest's kallsyms and BTF (no sysfs, no /proc/iomem: memory blocks and iomem
+come from kernel memory); drgn reads the same dump next (oracles.py).
 
   dump-vs-live-<cmd>   memscope on the dump = memscope live: SAME (a
                        consistency check, memscope against memscope)
@@ -24,24 +25,11 @@ import sys
 import time
 
 from . import truth as T
-from .common import REPO, log
+from .common import REPO
 
 CONTRACT = os.path.join(REPO, "tests", "cli", "contract.py")
 
 COMMANDS = ["sections", "blocks", "vmemmap", "devices"]
-
-
-def marker(dump):
-    """The "dump-now" handler: stop the guest, dump it, let it go on."""
-    def fn(qmp):
-        if os.path.exists(dump):
-            os.unlink(dump)
-        qmp.cmd("stop")
-        qmp.sock.settimeout(900)
-        log("  QMP: dump-guest-memory to %s" % dump)
-        qmp.cmd("dump-guest-memory", paging=False, protocol="file:" + dump)
-        qmp.cmd("cont")
-    return fn
 
 
 def _vmcoreinfo_note(dump):
@@ -87,9 +75,9 @@ def _read_dump(d, prefix, args, memscope):
                 f.write(text)
 
 
-def collect(dest, dump, memscope, keep=False, contract=False):
-    """Reads the dump on the host into dest/post/dump/host-*; drops the dump
-    unless `keep` (drgn reads it next: oracles.read_dumps).  `contract`: the
+def collect(dest, dump, memscope, contract=False):
+    """Reads the dump on the host into dest/post/dump/host-*; keeps the dump
+    (drgn reads it next, oracles.read_dumps, and drops it).  `contract`: the
     output contract (tests/cli/contract.py) on the dump too, into
     dest/post/dump/contract.log (labkit/asserts_contract.py)."""
     d = os.path.join(dest, "post", "dump")
@@ -124,8 +112,6 @@ def collect(dest, dump, memscope, keep=False, contract=False):
             with open(dump, "r+b") as f:
                 f.seek(off)
                 f.write(b"V")
-    if not keep and not os.environ.get("MEMSCOPE_LAB_KEEP_DUMP"):
-        os.unlink(dump)   # guest RAM + DIMM + NVDIMM: gigabytes; the rows are kept
 
 
 def _timing(d, what, t0):

@@ -25,7 +25,7 @@ exit 1
 # run, per kernel or for all ("*"); fewer is a failure (labkit/report.py)
 BOOTS = {
     "main": dict(script="scenario-main.sh", cmdline="", nvdimm="1G", hotplug="1G",
-                 phases=["pre", "post"], dumps=True, oracles=36),
+                 phases=["pre", "post"], dumps=True, host_dump="post", oracles=36),
     "plain": dict(script="scenario-plain.sh", cmdline="no5lvl nokaslr", nvdimm=None,
                   hotplug=None, phases=["boot"], dumps=True, oracles=15),
     # issue 7: HVO on/off, a 1 GiB HugeTLB page, devdax 1G/2M/4K (-M mem) and -M dev,
@@ -93,33 +93,25 @@ def run_boot(kname, boot, memscope):
     k = kernels.get(kname)
     initrd = initramfs.build(k, memscope)
     work = os.path.join(BUILD, "run", "%s-%s" % (kname, boot))
-    dump = os.path.join(BUILD, "run", "%s-%s-dump.elf" % (kname, boot))
     m = vm.Machine(k, initrd, work, cmdline_extra=spec["cmdline"], nvdimm_size=spec["nvdimm"],
-                   mem=spec.get("mem", "2G"),
-                   # main: plus the time the guest sits stopped while QEMU dumps it
-                   timeout=BOOT_TIMEOUT + (300 if boot == "main" else 0),
-                   qemu_args=["-device", "vmcoreinfo"] if boot == "main" else [])
+                   mem=spec.get("mem", "2G"), timeout=BOOT_TIMEOUT)
     markers = {"ready-for-hotplug": _hotplug(spec["hotplug"])} if spec["hotplug"] else {}
     if spec.get("markers"):
         markers.update(spec["markers"]())
     if spec.get("dumps"):   # issue 11: QEMU dumps for drgn and crash on the host
-        if "vmcoreinfo" not in m.qemu_args:
-            m.qemu_args += ["-device", "vmcoreinfo"]
+        m.qemu_args += ["-device", "vmcoreinfo"]   # the dumps carry VMCOREINFO
         m.timeout = DUMP_BOOT_TIMEOUT
         markers["dump-*"] = lambda qmp, marker: vm.dump_and_resume(
             qmp, os.path.join(work, marker + ".elf"))
-    if boot == "main":  # issue 11: a QEMU dump of the end of the boot (exact name wins over dump-*)
-        markers["dump-now"] = asserts_dump.marker(dump)
     log("%s/%s: booting" % (kname, boot))
     r = m.run({"job.sh": ". /lab/%s\n" % spec["script"]}, on_marker=markers)
     dest = os.path.join(BUILD, "results", kname, boot)
     shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(r.outdir, dest)
     shutil.copy(r.serial_log, os.path.join(dest, "serial.log"))
-    if spec.get("host_dump"):   # the drgn dump is read by memscope too, then by drgn
-        dump = os.path.join(work, "dump-%s.elf" % spec["host_dump"])
-    asserts_dump.collect(dest, dump, memscope, keep=bool(spec.get("host_dump")),
-                         contract=boot == "main")
+    if spec.get("host_dump"):   # issue 11: memscope reads a drgn dump too, before drgn
+        asserts_dump.collect(dest, os.path.join(work, "dump-%s.elf" % spec["host_dump"]),
+                             memscope, contract=boot == "main")
     if spec.get("dumps"):
         oracles.read_dumps(kname, work, dest, crash=spec.get("crash", True),
                            drgn_args=spec.get("drgn_args", ()))
