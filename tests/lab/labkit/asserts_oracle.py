@@ -228,7 +228,13 @@ def check_deferred(rep, tag, ref, rows):
         if have != exp:
             bad.append("node %d: memscope %r, drgn %r" % (nid, have, exp))
     rep.check("%s drgn-deferred" % tag, rows is not None and not bad,
-              "; ".join(bad[:3]) or "no deferred -J rows")
+              "; ".join(bad[:3] + _errors(ref, "deferred")) or "no deferred -J rows")
+
+
+def _errors(ref, *keys):
+    """What drgn_state.py could not read, for a FAIL's detail."""
+    return ["drgn %s: %s" % (k, ref.get("errors", {})[k]) for k in keys
+            if k in ref.get("errors", {})]
 
 
 def _row_vas(r):
@@ -238,8 +244,10 @@ def _row_vas(r):
 
 def check_vmemmap(rep, tag, ref, rows, devices):
     """vmemmap -J -b --output-all against drgn's page-table walk."""
-    if not ref.get("vmemmap"):
-        rep.check("%s drgn-vmemmap-rows" % tag, False, "no drgn vmemmap walk")
+    if not ref.get("vmemmap") or ref.get("hugetlb") is None or \
+            ref.get("memmap_on_memory") is None:
+        rep.check("%s drgn-vmemmap-rows" % tag, False, "; ".join(
+            _errors(ref, "vmemmap", "hugetlb", "memmap_on_memory")) or "no drgn vmemmap walk")
         return
     walk = Walk(ref)
     if not rep.setup("%s drgn-vmemmap-walk" % tag, walk.ok, walk.why):

@@ -118,9 +118,14 @@ def hugetlb_folios():
         order = h.order.value_()
         heads = [h.hugepage_activelist.address_of_()]
         heads += [h.hugepage_freelists[i].address_of_() for i in range(len(h.hugepage_freelists))]
+        try:    # struct folio from 5.16; its lru is page->lru
+            kind = "struct folio"
+            prog.type(kind)
+        except LookupError:
+            kind = "struct page"
         for head in heads:
-            for page in list_for_each_entry("struct page", head, "lru"):
-                out.append([page_to_pfn(page).value_(), order])
+            for f in list_for_each_entry(kind, head, "lru"):
+                out.append([page_to_pfn(cast("struct page *", f)).value_(), order])
     return sorted(out)
 
 
@@ -322,11 +327,17 @@ def main(argv):
     doc["pages"] = pages(ranges)
     # issue 11: deferred init, and the vmemmap behind the struct pages (with
     # what owns them: HugeTLB folios, self-hosted memmaps of memory blocks)
-    doc["deferred"] = deferred()
+    doc["errors"] = {}
+    parts = [("deferred", deferred)]
     if "--vmemmap" in flags_:
-        doc["hugetlb"] = hugetlb_folios()
-        doc["memmap_on_memory"] = memmap_on_memory()
-        doc["vmemmap"] = vmemmap_walk()
+        parts += [("hugetlb", hugetlb_folios), ("memmap_on_memory", memmap_on_memory),
+                  ("vmemmap", vmemmap_walk)]
+    for key, fn in parts:   # one part failing leaves the others (the checks say why)
+        try:
+            doc[key] = fn()
+        except Exception as e:   # noqa: BLE001  (drgn raises many kinds)
+            doc[key] = None
+            doc["errors"][key] = "%s: %s" % (type(e).__name__, e)
     with open(out, "w") as f:
         json.dump(doc, f)
 
