@@ -8,6 +8,7 @@
 lab_dump_rows() {
     dump_dir=$1
     mkdir -p "$dump_dir/root/proc" "$dump_dir/root/sys/kernel/btf" "$dump_dir/truth"
+    _dr_t0=$(cut -d' ' -f1 /proc/uptime)
     $MODPROBE -q qemu_fw_cfg	# publishes VMCOREINFO to QEMU's vmcoreinfo device
     cat /proc/kallsyms >"$dump_dir/root/proc/kallsyms"
     cp /sys/kernel/btf/vmlinux "$dump_dir/root/sys/kernel/btf/vmlinux"
@@ -20,5 +21,6 @@ lab_dump_rows() {
         >"$dump_dir/truth/lsmem.json" 2>"$dump_dir/truth/lsmem.err"
     cat /proc/iomem >"$dump_dir/truth/iomem.txt"
     ls /sys/firmware/qemu_fw_cfg/by_name/etc/ >"$dump_dir/fw_cfg.txt" 2>&1
+    echo "guest-rows $_dr_t0 $(cut -d' ' -f1 /proc/uptime)" >"$dump_dir/guest-times.txt"
     sync
 }
