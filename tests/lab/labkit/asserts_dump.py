@@ -122,7 +122,8 @@ def _cpu():
 
 def _timing(d, what, t0, c0):
     """Host seconds per step, wall and CPU of the children (a loaded host
-    stretches the first, not the second), for the CI budget (timings.txt)."""
+    stretches the first, not the second), for the CI budget (timings.txt).
+    With --jobs 2, a guest that ends meanwhile adds its QEMU's CPU too."""
     with open(os.path.join(d, "timings.txt"), "a") as f:
         f.write("%s wall %.1f cpu %.1f\n" % (what, time.monotonic() - t0, _cpu() - c0))
 
