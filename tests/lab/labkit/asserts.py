@@ -475,6 +475,8 @@ def check_boot(rep, d):
         from . import asserts_contract, asserts_dump
         asserts_dump.check(rep, tag, d, meta)
         asserts_contract.check_main(rep, tag, d)
+        from . import asserts_oracle   # drgn: the vmemmap page tables, pgmaps at the end
+        asserts_oracle.check_boot(rep, tag, d)
 
 
 def _end_dump(rep, tag, d, meta, walk):

@@ -25,7 +25,8 @@ exit 1
 # run, per kernel or for all ("*"); fewer is a failure (labkit/report.py)
 BOOTS = {
     "main": dict(script="scenario-main.sh", cmdline="", nvdimm="1G", hotplug="1G",
-                 phases=["pre", "post"], dumps=True, host_dump="post", oracles=36),
+                 phases=["pre", "post"], dumps=True, host_dump="post", drgn_args=["--vmemmap"],
+                 oracles=41),
     "plain": dict(script="scenario-plain.sh", cmdline="no5lvl nokaslr", nvdimm=None,
                   hotplug=None, phases=["boot"], dumps=True, oracles=15),
     # issue 7: HVO on/off, a 1 GiB HugeTLB page, devdax 1G/2M/4K (-M mem) and -M dev,
