@@ -5,6 +5,8 @@
 # host needs (kallsyms and BTF: a QEMU dump has neither), then ask the host
 # for a QMP dump-guest-memory of this very moment and stay idle meanwhile.
 # (not $d: lab_sysmem sets it)
+# lab_dump_rows DIR [ROWS]: ROWS, a directory with this moment's memscope -J -b
+# --output-all output (vmemmap.out ...), saves running those commands again
 lab_dump_rows() {
     dump_dir=$1
     mkdir -p "$dump_dir/root/proc" "$dump_dir/root/sys/kernel/btf" "$dump_dir/truth"
@@ -13,6 +15,13 @@ lab_dump_rows() {
     cat /proc/kallsyms >"$dump_dir/root/proc/kallsyms"
     cp /sys/kernel/btf/vmlinux "$dump_dir/root/sys/kernel/btf/vmlinux"
     for c in sections blocks vmemmap devices; do
+        # $2: a directory holding this moment's C.out/.err/.rc (same options)
+        if [ -n "$2" ] && [ -f "$2/$c.out" ]; then
+            cp "$2/$c.out" "$dump_dir/live-$c.json"
+            cp "$2/$c.err" "$dump_dir/live-$c.err"
+            cp "$2/$c.rc" "$dump_dir/live-$c.rc"
+            continue
+        fi
         $MEMSCOPE $c -J -b --output-all >"$dump_dir/live-$c.json" 2>"$dump_dir/live-$c.err"
         echo $? >"$dump_dir/live-$c.rc"
     done

@@ -89,5 +89,5 @@ vm_collect misaligned
 # drgn (the pgmaps, the vmemmap page tables: labkit/asserts_oracle.py) and by memscope
 # with only kallsyms and BTF (labkit/asserts_dump.py)
 . /lab/dump.sh
-lab_dump_rows "$LAB_OUT/post/dump"
+lab_dump_rows "$LAB_OUT/post/dump" "$O/misaligned"	# its vmemmap and devices rows are this moment's
 lab_dump post
