@@ -4,6 +4,19 @@
 # record what the live kernel and sysfs say, keep only the kinfo files a
 # host needs (kallsyms and BTF: a QEMU dump has neither), then ask the host
 # for a QMP dump-guest-memory of this very moment and stay idle meanwhile.
+# dump_sysmem FILE: what asserts_dump.py compares, in lab_sysmem's format, with one
+# grep (lab_sysmem forks a few processes per attribute: tens of seconds under TCG)
+dump_sysmem() {
+    (
+        cd /sys/devices/system/memory || exit
+        grep -H . block_size_bytes memory*/phys_index memory*/state memory*/valid_zones \
+            memory*/removable 2>/dev/null | sed 's/:/=/'
+        for l in memory*/node*; do
+            [ -e "$l" ] && echo "${l%%/*}/node=${l##*/node}"
+        done
+    ) >"$1"
+}
+
 # (not $d: lab_sysmem sets it)
 # lab_dump_rows DIR [ROWS]: ROWS, a directory with this moment's memscope -J -b
 # --output-all output (vmemmap.out ...), saves running those commands again
@@ -25,7 +38,7 @@ lab_dump_rows() {
         $MEMSCOPE $c -J -b --output-all >"$dump_dir/live-$c.json" 2>"$dump_dir/live-$c.err"
         echo $? >"$dump_dir/live-$c.rc"
     done
-    lab_sysmem "$dump_dir/truth/sysfs-memory.txt"
+    dump_sysmem "$dump_dir/truth/sysfs-memory.txt"
     lsmem -J -a -b -o RANGE,SIZE,STATE,REMOVABLE,BLOCK,NODE,ZONES \
         >"$dump_dir/truth/lsmem.json" 2>"$dump_dir/truth/lsmem.err"
     cat /proc/iomem >"$dump_dir/truth/iomem.txt"
