@@ -78,6 +78,11 @@ $(B)/bigmachine: $(B)/bench/bigmachine.o $(FIXTURE_OBJS) $(B)/libmemscope.a
 bench-big: memscope $(B)/bigmachine
 	@bench/bigmachine.sh ./memscope $(B)/bigmachine
 
+# bench/guest.py: memscope, /proc/kpageflags, drgn and crash in one lab
+# guest per kernel (8 GiB, TCG; about 15 minutes a kernel). A benchmark.
+bench-guest: memscope
+	@bench/guest.py --memscope ./memscope
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # Unit tests run twice: as built, and under ASan/UBSan.
@@ -192,4 +197,4 @@ uninstall:
 clean:
 	rm -rf build memscope man/*.8 $(GENERATED)
 
-.PHONY: bench-big fuzz fuzz-lib fuzz-bins fuzz-check fleet lab-dump lab-demo all uninstall docs unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean
+.PHONY: bench-big bench-guest fuzz fuzz-lib fuzz-bins fuzz-check fleet lab-dump lab-demo all uninstall docs unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean

@@ -13,13 +13,9 @@ MEMSCOPE=${MEMSCOPE:-memscope}
 HELPER=${HELPER:-/lab/pagehelper}
 RUNS=${RUNS:-5}
 
-# the vmemmap span: first and last present section's struct pages
-spans=$($MEMSCOPE sections -r -n -o MEMMAP,FLAGS,ACTIVE)
-lo=$(echo "$spans" | awk 'NR == 1 {print $1}')
-hi=$(echo "$spans" | awk '{m = $1} END {print m}')
-hi=$(printf '0x%x' $((hi + 32768 * 64)))
-# pages memscope decodes: active sub-sections of online or device sections
-pages_b=$(echo "$spans" | awk '$2 ~ /online|zone_device/ {n += $3 * 512} END {print n}')
+. /lab/lib.sh
+lab_vmemmap_span
+lo=$span_lo hi=$span_hi pages_b=$span_pages
 pages_c=$(( $(wc -c </proc/kpageflags) / 8 ))
 
 # Each round times (a), the start-up (memscope compound of a single pfn:

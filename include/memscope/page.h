@@ -136,7 +136,9 @@ struct ms_error *ms_pages_read(struct ms_target *t, const struct ms_sparse *sp,
 /*
  * The same walk, calling fn only for heads and for pages with a problem:
  * base pages and consistent tails are skipped on two words, undecoded (the
- * census, and finding HugeTLB or devdax heads).
+ * census, and finding HugeTLB or devdax heads). The tails of a compound
+ * page past the chunk holding its head are not read at all when its last
+ * tail names it: a problem among them goes unseen (ms_pages_read sees it).
  */
 struct ms_error *ms_pages_read_heads(struct ms_target *t,
 				     const struct ms_sparse *sp,

@@ -21,6 +21,7 @@
 #include "memscope/kmsg.h"
 #include "memscope/ksysfs.h"
 #include "memscope/snapshot.h"
+#include "memscope/timings.h"
 
 #define MAX_SYSFS_FILE (64 * 1024)
 
@@ -331,7 +332,7 @@ int ms_cmd_capture(struct ms_cli *c, int argc, char **argv)
 	struct ms_snapshot_files fs = { 0 };
 	struct ms_error *err;
 	uint64_t size = 0;
-	char human[32];
+	char human[32], phase[64];
 	bool partial = false;
 
 	if (argc != 2)
@@ -345,6 +346,8 @@ int ms_cmd_capture(struct ms_cli *c, int argc, char **argv)
 		err = ms_target_record(c->target, true);
 	for (size_t i = 0; !err && i < NR_LOADERS; i++) {
 		err = capture_loaders[i].load(c);
+		snprintf(phase, sizeof(phase), "capture: %s", capture_loaders[i].name);
+		ms_timing(phase);
 		/*
 		 * Past the kernel itself, a model that fails here (types this
 		 * kernel lacks, an unreadable memmap) fails the same way on the
@@ -362,8 +365,10 @@ int ms_cmd_capture(struct ms_cli *c, int argc, char **argv)
 		err = ms_target_record(c->target, false);
 	if (!err)
 		err = collect_files(c, &fs);
+	ms_timing("capture: files");
 	if (!err)
 		err = write_snapshot(c, argv[1], &fs, &size);
+	ms_timing("capture: write, compress");
 	ms_snapshot_files_free(&fs);
 	if (err)
 		return ms_cli_fail(err);

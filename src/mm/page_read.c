@@ -8,6 +8,8 @@
  * A page that contradicts its compound is re-read once (with its head);
  * if it still does, it keeps the problem, marked unstable when the bytes
  * changed between the two reads (a torn read) rather than stable.
+ * A heads-only walk (the census) does not read the tails of a compound
+ * page past the chunk holding its head, once its last tail names it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,9 @@ struct reader {
 	/* the run of alike problems being walked: one re-read per run */
 	enum ms_page_problem run_problem;
 	uint64_t run_key, run_next;
+	/* heads-only: the pfns before this are the tails of a compound page
+	 * already classified, not read (0: none) */
+	uint64_t skip_to;
 };
 
 static inline uint64_t rd64(const uint8_t *p, uint64_t off)
@@ -249,6 +254,30 @@ static inline bool skip(struct reader *r, const uint8_t *raw, uint64_t pfn)
 	return !r->have_head;
 }
 
+/*
+ * Heads-only: the compound page being walked goes on past this chunk. Its
+ * tails are not read when its last tail names it (one small read: a head
+ * whose order is garbage must not hide what follows).
+ */
+static void skip_tails(struct reader *r, uint64_t chunk_end)
+{
+	uint8_t raw[2 * 1024];
+	struct ms_page last;
+	struct ms_error *err;
+
+	if (!r->heads_only || !r->have_head || r->head_end <= chunk_end ||
+	    r->skip_to >= r->head_end)
+		return;
+	err = read_one(r, r->head_end - 1, raw, &last);
+	if (err) {
+		ms_error_free(err);
+		return;
+	}
+	if (last.kind == MS_PAGE_TAIL && last.head_pfn == r->head_pfn &&
+	    (!last.order || last.order == r->head_order))
+		r->skip_to = r->head_end;
+}
+
 /* [pfn, pfn + n) in one read, plus page[1] of the last when has_next. */
 static struct ms_error *read_chunk(struct reader *r, uint64_t pfn, uint64_t n,
 				   bool has_next, int *stop)
@@ -279,6 +308,8 @@ static struct ms_error *read_chunk(struct reader *r, uint64_t pfn, uint64_t n,
 		}
 		*stop = emit(r, raw, nx ? raw + pl->size : NULL, pfn + i);
 	}
+	if (!*stop)
+		skip_tails(r, pfn + n);
 	return NULL;
 }
 
@@ -313,15 +344,23 @@ static struct ms_error *read_section(struct reader *r,
 		       ms_section_subsection_active(s, i))
 			i++;
 		stop_pfn = s->start_pfn + (uint64_t)i * per;
-		for (; run < stop_pfn && run < end && !err && !*stop;
-		     run += MS_PAGES_CHUNK) {
+		while (run < stop_pfn && run < end && !err && !*stop) {
 			uint64_t n = stop_pfn - run;
 
+			if (r->skip_to > run) {	/* classified tails */
+				n = r->skip_to < stop_pfn ? r->skip_to : stop_pfn;
+				if (n > end)
+					n = end;
+				r->st->pages += n - run;
+				run = n;
+				continue;
+			}
 			if (n > MS_PAGES_CHUNK)
 				n = MS_PAGES_CHUNK;
 			if (run + n > end)
 				n = end - run;
 			err = read_chunk(r, run, n, run + n < stop_pfn, stop);
+			run += n;
 		}
 		pfn = stop_pfn;
 	}

@@ -130,7 +130,12 @@ static struct ms_error *codec_start(struct snap_out *o)
 		o->zstd = ZSTD_createCCtx();
 		if (!o->zstd)
 			return ms_error_new(MS_ERR_NOMEM, "cannot start zstd compression");
-		ZSTD_CCtx_setParameter(o->zstd, ZSTD_c_compressionLevel, 9);
+		/*
+		 * Level 3 (zstd's default): a 2 GiB guest's 52 MiB snapshot
+		 * (the demo) compresses to 3.0 MB in 0.23 s of CPU, level 9
+		 * to 3.1 MB in 0.75 s (issue 14: capture in <= 3 s).
+		 */
+		ZSTD_CCtx_setParameter(o->zstd, ZSTD_c_compressionLevel, 3);
 		/* a libzstd built without threads refuses: then it runs in one */
 		ZSTD_CCtx_setParameter(o->zstd, ZSTD_c_nbWorkers, (int)threads());
 	}

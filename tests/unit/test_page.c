@@ -239,7 +239,7 @@ static void compound(struct env *e, uint64_t head, unsigned int order,
 	}
 }
 
-static void write_core(struct env *e)
+static void write_core_n(struct env *e, uint64_t nr)
 {
 	struct fx_core *c = fx_core_new();
 	int fd;
@@ -249,11 +249,16 @@ static void write_core(struct env *e)
 	assert_true(fd >= 0);
 	close(fd);
 	fx_core_add_segment(c, ms_page_vaddr(&e->pl, 0), UINT64_MAX, e->mm,
-			    NR * e->pl.size);
+			    nr * e->pl.size);
 	assert_int_equal(fx_core_write(c, e->core), 0);
 	fx_core_free(c);
 	if (ms_target_open(e->core, &e->t))
 		fail_msg("cannot open the synthetic core");
+}
+
+static void write_core(struct env *e)
+{
+	write_core_n(e, NR);
 }
 
 /* A section whose first NR pages (sub-sections) are active. */
@@ -337,6 +342,12 @@ static int collect(void *ctx, const struct ms_page *p)
 	assert_true(s->n < NR);
 	s->p[s->n++] = *p;
 	return 0;
+}
+
+/* the problems only (a full walk of more than NR pages) */
+static int count_only(void *ctx, const struct ms_page *p)
+{
+	return p->problem ? collect(ctx, p) : 0;
 }
 
 static struct seen *read_all(struct env *e, struct ms_pages_stats *st)
@@ -566,6 +577,105 @@ static void heads_only(enum fx_variant v)
 	done(&e);
 }
 
+/*
+ * Issue 14: a heads-only walk (the census) does not read the tails of a
+ * compound page past the chunk holding its head once its last tail names
+ * the head. Two devdax pages of order 16 over four 32768-page sections,
+ * each with a stray head planted deep in its tails (not at a page-aligned
+ * vmemmap address, where it would be a 6.1 HVO fake head): the full walk reports
+ * both, the heads-only walk neither, but it does read the tails of a
+ * compound page whose last tail is no tail of it (a garbage order must not
+ * hide what follows).
+ */
+#define BIG (4 * MS_PAGES_CHUNK)
+
+static void stray_head(struct env *e, uint64_t pfn)
+{
+	put64(pg(e, pfn), e->pl.compound_head, 0);
+	set_flag(e, pfn, e->pl.pg[MS_PG_HEAD]);
+}
+
+static bool saw(const struct seen *s, uint64_t pfn)
+{
+	for (uint64_t i = 0; i < s->n; i++)
+		if (s->p[i].pfn == pfn)
+			return true;
+	return false;
+}
+
+static struct seen *walk_big(struct env *e, bool heads_only)
+{
+	struct ms_pages_stats st = { 0 };
+	struct seen *s = calloc(1, sizeof(*s));
+	struct ms_error *err;
+
+	err = (heads_only ? ms_pages_read_heads : ms_pages_read)(
+		e->t, &e->sp, &e->pl, 0, BIG, heads_only ? collect : count_only,
+		NULL, s, &st);
+	if (err)
+		fail_msg("%s", err->msg);
+	assert_int_equal(st.pages, BIG);
+	return s;
+}
+
+static void skip_tails(enum fx_variant v)
+{
+	struct fx_devdax dd = { .order = 16, .covered = true };
+	struct ms_section secs[BIG / MS_PAGES_CHUNK];
+	struct seen *s;
+	struct env e;
+
+	resolve(&e, v);
+	e.mm = calloc(BIG, e.pl.size);
+	assert_non_null(e.mm);
+	fx_memmap_devdax(&dd, &e.pl, 4, 0, BIG, e.mm);
+	stray_head(&e, 40001);
+	stray_head(&e, 100001);
+	e.lay.subsection_shift = 21;
+	e.lay.page_shift = 12;
+	e.lay.subsections_per_section = 64;
+	memset(secs, 0, sizeof(secs));
+	for (unsigned int i = 0; i < BIG / MS_PAGES_CHUNK; i++) {
+		secs[i].nr = i;
+		secs[i].start_pfn = (uint64_t)i * MS_PAGES_CHUNK;
+		secs[i].nr_pages = MS_PAGES_CHUNK;
+		secs[i].subsection_map[0] = ~0ULL;
+		secs[i].active = 64;
+	}
+	e.sp.layout = &e.lay;
+	e.sp.sections = secs;
+	e.sp.nr_sections = BIG / MS_PAGES_CHUNK;
+	e.sp.zone_device_idx = 4;
+	write_core_n(&e, BIG);
+
+	/* the full walk reads every tail: both stray heads are problems */
+	s = walk_big(&e, false);
+	assert_true(saw(s, 40001) && saw(s, 100001));
+	free(s);
+	/* heads-only: the two heads, of order 16, and nothing in between */
+	s = walk_big(&e, true);
+	assert_int_equal(s->n, 2);
+	assert_int_equal(s->p[0].pfn, 0);
+	assert_int_equal(s->p[1].pfn, 65536);
+	assert_int_equal(s->p[0].order, 16);
+	assert_int_equal(s->p[1].order, 16);
+	free(s);
+	/* the first one's last tail names no head: its tails are read */
+	ms_target_close(e.t);
+	unlink(e.core);
+	put64(pg(&e, 65535), e.pl.compound_head, 0);
+	write_core_n(&e, BIG);
+	s = walk_big(&e, true);
+	assert_true(saw(s, 40001));
+	assert_true(saw(s, 65535));
+	assert_false(saw(s, 100001));
+	free(s);
+	done(&e);
+}
+
+static void skip_tails_6_12(void **state) { skip_tails(FX_KERNEL_6_12); }
+static void skip_tails_7_3(void **state) { skip_tails(FX_KERNEL_7_3); }
+
 static void heads_6_1(void **state) { heads_only(FX_KERNEL_6_1); }
 static void heads_7_3(void **state) { heads_only(FX_KERNEL_7_3); }
 
@@ -699,6 +809,8 @@ int main(void)
 		cmocka_unit_test(uncovered_6_1),
 		cmocka_unit_test(uncovered_7_3),
 		cmocka_unit_test(uncovered_heads_7_3),
+		cmocka_unit_test(skip_tails_6_12),
+		cmocka_unit_test(skip_tails_7_3),
 		cmocka_unit_test(dedup_6_1),
 		cmocka_unit_test(dedup_7_3),
 		cmocka_unit_test(dedup_planted_6_1),

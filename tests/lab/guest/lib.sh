@@ -59,6 +59,18 @@ lab_sysmem() {
     } >"$1"
 }
 
+# lab_vmemmap_span: for the benches (bench/pages.sh, bench/inguest.sh), sets
+# span_lo and span_hi, the struct pages of the first and last present
+# section (kernel virtual), and span_pages, the pages memscope decodes
+# (active sub-sections of online or device sections)
+lab_vmemmap_span() {
+    _vs=$($MEMSCOPE sections -r -n -o MEMMAP,FLAGS,ACTIVE)
+    span_lo=$(echo "$_vs" | awk 'NR == 1 {print $1}')
+    span_hi=$(echo "$_vs" | awk '{m = $1} END {print m}')
+    span_hi=$(printf '0x%x' $((span_hi + 32768 * 64)))
+    span_pages=$(echo "$_vs" | awk '$2 ~ /online|zone_device/ {n += $3 * 512} END {print n}')
+}
+
 # lab_ram_pfns: the pfn range of every top-level "System RAM" of /proc/iomem,
 # one FIRST-LAST per line (decimal, as memscope pages takes it)
 lab_ram_pfns() {
