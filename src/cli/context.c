@@ -280,6 +280,33 @@ struct ms_error *ms_cli_iomem(struct ms_cli *c, const struct ms_iomem **out)
 	return err;
 }
 
+struct ms_error *ms_cli_facts(struct ms_cli *c, struct ms_facts *out)
+{
+	const struct ms_blocks *bl = NULL;
+	const struct ms_iomem *io = NULL;
+	struct ms_error *err = ms_cli_kernel(c);
+
+	memset(out, 0, sizeof(*out));
+	if (!err)
+		err = ms_cli_blocks(c, &bl);
+	if (!err)
+		err = ms_cli_iomem(c, &io);
+	if (!err)
+		err = ms_facts_build(c->sparse, bl, io, out);
+	return err;
+}
+
+struct ms_error *ms_cli_facts_any_iomem(struct ms_cli *c, struct ms_facts *out)
+{
+	const struct ms_iomem *io;
+	struct ms_error *err = ms_cli_kernel(c);
+
+	/* tried once: a failure here leaves ms_cli_facts() without iomem */
+	if (!err)
+		ms_error_free(ms_cli_iomem(c, &io));
+	return err ? err : ms_cli_facts(c, out);
+}
+
 void ms_cli_release(struct ms_cli *c)
 {
 	ms_iomem_free(c->iomem);
