@@ -43,6 +43,7 @@ void ms_tui_init(struct ms_tui *t, const struct ms_tui_opts *o)
 void ms_tui_fini(struct ms_tui *t)
 {
 	ms_tui_data_free(&t->data);
+	ms_tui_vmemmap_free(&t->vmv);
 }
 
 static void render_title(struct ms_tui *t, struct ms_canvas *c)
@@ -184,6 +185,8 @@ static void loop(struct ms_tui *t, struct ms_screen *scr)
 		}
 		if (redraw) {
 			ms_timing("tui: (input)");
+			/* between frames: what the view shows beyond the model */
+			ms_tui_collect(t);
 			ms_tui_render(t, &c);
 			ms_screen_draw(scr, &c);
 			ms_timing("tui: frame");

@@ -47,6 +47,9 @@ struct ms_tui_data {
 	struct ms_sparse *sp;
 	struct ms_blocks *blocks;	/* NULL without sysfs */
 	struct ms_iomem *iomem;		/* NULL without sysfs */
+	/* each present section's class, block, node and owner, decided as
+	 * the CLI decides them (facts.h); a cell's state is its class */
+	struct ms_facts facts;
 	/* loaded only while an overlay needs them (want_vmemmap) */
 	bool want_vmemmap;
 	bool want_pgmaps;		/* the Devices view is shown */
@@ -105,6 +108,26 @@ enum ms_redraw {
 
 #define MS_TUI_MSG 160
 
+/* One leaf of the page tables over a section's memmap (data_vmemmap.c). */
+struct ms_tui_leaf {
+	uint64_t vaddr, frame, size;
+	bool writable;
+	uint32_t shares;	/* leaves of the range mapping its frame */
+};
+
+/* The vmemmap view's data: the section walked, at which refresh. */
+struct ms_tui_vmemmap {
+	bool valid;		/* collected for nr at refresh */
+	bool present;		/* the section is present, its layout known */
+	uint64_t nr;
+	unsigned long refresh;
+	uint64_t start, end;	/* vmemmap range of the section */
+	struct ms_tui_leaf *leaves;
+	size_t n;
+	size_t shared;		/* leaves on frames mapped more than once */
+	uint64_t holes;		/* bytes of the range not mapped */
+};
+
 struct ms_tui {
 	const struct ms_tui_opts *opts;
 	struct ms_tui_data data;
@@ -132,6 +155,7 @@ struct ms_tui {
 	char act_verb[16], act_target[64];
 	struct ms_page_layout pl;
 	int pl_state;
+	struct ms_tui_vmemmap vmv;	/* the vmemmap view's (ms_tui_collect) */
 	int w, h;			/* screen size */
 };
 
@@ -143,6 +167,9 @@ void ms_tui_data_free(struct ms_tui_data *d);
 void ms_tui_data_drop(struct ms_tui_data *d);
 const struct ms_section *ms_tui_section(const struct ms_tui_data *d,
 					uint64_t nr);
+/* The facts of section nr, NULL when it is absent. */
+const struct ms_section_facts *ms_tui_facts(const struct ms_tui_data *d,
+					    uint64_t nr);
 extern const int ms_cell_roles[MS_CELL_NR];
 
 /* grid.c: sections laid out in rows of a power of two */
@@ -235,6 +262,11 @@ void ms_tui_message(struct ms_tui *t, bool error, const char *fmt, ...)
  * offline its block; asks first, refused under --readonly */
 int ms_tui_act_ask(struct ms_tui *t, int key);
 int ms_tui_act_answer(struct ms_tui *t, int key);
+
+/* data_vmemmap.c: what the shown view needs beyond the model, collected
+ * between frames; the views only render */
+void ms_tui_collect(struct ms_tui *t);
+void ms_tui_vmemmap_free(struct ms_tui_vmemmap *v);
 
 /* tui.c: the frame around the views */
 void ms_tui_render(struct ms_tui *t, struct ms_canvas *c);

@@ -15,18 +15,6 @@
 #define CELL_W 3
 
 
-/* The same facts as the sections command's BLOCK and NODE (facts.c). */
-static const struct ms_block *section_block(const struct ms_tui_data *d,
-					    const struct ms_section *s)
-{
-	return ms_section_block(d->sp, s, d->blocks);
-}
-
-static int section_node(const struct ms_tui_data *d, const struct ms_section *s)
-{
-	return ms_section_node(d->sp, s, d->blocks);
-}
-
 void ms_map_status(const struct ms_tui *t, uint64_t nr, char *buf, size_t len)
 {
 	const struct ms_tui_data *d = &t->data;
@@ -34,8 +22,8 @@ void ms_map_status(const struct ms_tui *t, uint64_t nr, char *buf, size_t len)
 	uint64_t start = nr << l->section_size_bits;
 	uint64_t end = start + (1ULL << l->section_size_bits) - 1;
 	const struct ms_section *s = ms_tui_section(d, nr);
-	const struct ms_block *b;
-	const char *owner;
+	/* the sections command's CLASS, BLOCK, NODE and OWNER (facts.c) */
+	const struct ms_section_facts *f = ms_tui_facts(d, nr);
 	char zones[64];
 	size_t n;
 
@@ -43,23 +31,22 @@ void ms_map_status(const struct ms_tui *t, uint64_t nr, char *buf, size_t len)
 		     "  pfn 0x%" PRIx64, nr, start, end, start >> l->page_shift);
 	if (n >= len)
 		return;
-	if (!s) {
+	if (!s || !f) {
 		snprintf(buf + n, len - n, "  absent");
 		return;
 	}
-	b = section_block(d, s);
 	ms_section_zone_names(d->sp, s, zones, sizeof(zones));
-	owner = d->iomem ? ms_iomem_owner(d->iomem, start, end) : NULL;
-	n += snprintf(buf + n, len - n, "  %s %u/%u", ms_section_class_info(d->cells[nr].state)->name,
+	n += snprintf(buf + n, len - n, "  %s %u/%u", ms_section_class_info(f->cls)->name,
 		      s->active, d->per_section);
-	if (n < len && b)
-		n += snprintf(buf + n, len - n, "  block %" PRIu64 " %s", b->nr, b->state);
+	if (n < len && f->block)
+		n += snprintf(buf + n, len - n, "  block %" PRIu64 " %s", f->block->nr,
+			      f->block->state);
 	if (n < len && zones[0])
 		n += snprintf(buf + n, len - n, "  zone %s", zones);
-	if (n < len && section_node(d, s) >= 0)
-		n += snprintf(buf + n, len - n, "  node %d", section_node(d, s));
-	if (n < len && owner)
-		snprintf(buf + n, len - n, "  %s", owner);
+	if (n < len && f->nid >= 0)
+		n += snprintf(buf + n, len - n, "  node %d", f->nid);
+	if (n < len && f->owner)
+		snprintf(buf + n, len - n, "  %s", f->owner);
 }
 
 static int line(struct ms_canvas *c, int y, const char *key, const char *fmt, ...)
@@ -123,11 +110,9 @@ static void render_bitmap(struct ms_tui *t, struct ms_canvas *c, int y, int h,
 	unsigned int n = t->data.per_section;
 	uint64_t sub_bytes = 1ULL << l->subsection_shift;
 	char map[257];
-	unsigned int i;
 
-	for (i = 0; i < n && i < sizeof(map) - 1; i++)
-		map[i] = ms_section_subsection_active(s, i) ? '#' : '.';
-	map[i] = '\0';
+	/* the subsections command's MAP */
+	ms_section_subsection_map(t->data.sp, s, map, sizeof(map));
 	line(c, y, "bitmap", "%s", map);
 	for (unsigned int r = 0; r * SUB_PER_ROW < n && 2 + (int)r < h; r++) {
 		int ry = y + 2 + (int)r;
@@ -152,14 +137,14 @@ static void section_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
 	const struct ms_tui_data *d = &t->data;
 	const struct ms_section *s = d->sp ? ms_tui_section(d, t->cursor) : NULL;
 	const struct ms_block *b;
-	char text[160];
+	char text[256];
 
 	if (!s) {
 		ms_canvas_text(c, 0, y, MS_ROLE_TEXT, 0,
 			       "section %" PRIu64 " is not present", t->cursor);
 		return;
 	}
-	b = section_block(d, s);
+	b = ms_tui_facts(d, s->nr)->block;
 	ms_canvas_text(c, 0, y, MS_ROLE_TITLE, 0,
 		       "Section %" PRIu64 "  (Esc: back to the map)", s->nr);
 	ms_map_status(t, s->nr, text, sizeof(text));
