@@ -108,7 +108,17 @@ enum ms_redraw {
 
 #define MS_TUI_MSG 160
 
-/* One leaf of the page tables over a section's memmap (data_vmemmap.c). */
+/* The frames behind a section's memmap, for the Section view (collect.c). */
+struct ms_tui_memmap {
+	bool valid;		/* collected for nr at refresh */
+	bool active;		/* it has an active sub-section to translate */
+	uint64_t nr;
+	unsigned long refresh;
+	struct ms_xlate first, last;	/* its first and last struct page */
+	char err[MS_TUI_MSG];	/* why not, or "" */
+};
+
+/* One leaf of the page tables over a section's memmap (collect.c). */
 struct ms_tui_leaf {
 	uint64_t vaddr, frame, size;
 	bool writable;
@@ -156,6 +166,7 @@ struct ms_tui {
 	struct ms_page_layout pl;
 	int pl_state;
 	struct ms_tui_vmemmap vmv;	/* the vmemmap view's (ms_tui_collect) */
+	struct ms_tui_memmap memmap;	/* the Section view's (ms_tui_collect) */
 	int w, h;			/* screen size */
 };
 
@@ -263,7 +274,7 @@ void ms_tui_message(struct ms_tui *t, bool error, const char *fmt, ...)
 int ms_tui_act_ask(struct ms_tui *t, int key);
 int ms_tui_act_answer(struct ms_tui *t, int key);
 
-/* data_vmemmap.c: what the shown view needs beyond the model, collected
+/* collect.c: what the shown view needs beyond the model, collected
  * between frames; the views only render */
 void ms_tui_collect(struct ms_tui *t);
 void ms_tui_vmemmap_free(struct ms_tui_vmemmap *v);

@@ -3,7 +3,7 @@
  * Section view: one section zoomed in. Its sub-section bitmap (one cell
  * per sub-section, 2 MiB on x86_64), memory block, zones, node, memmap
  * address and the frame behind the memmap, found by walking the kernel's
- * page tables (ms_target_translate).
+ * page tables between frames (collect.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -63,44 +63,25 @@ static int line(struct ms_canvas *c, int y, const char *key, const char *fmt, ..
 	return y + 1;
 }
 
-/*
- * Where the section's struct pages live: the frames behind the struct
- * page of the first pfn of the first active sub-section and of the last
- * pfn of the last one. Inactive sub-sections have no memmap mapped
- * (section_activate() populates per sub-section, 5.3+), so the walk would
- * fault there.
- */
+/* The frames behind the memmap, translated between frames (collect.c). */
 static void memmap_line(struct ms_tui *t, struct ms_canvas *c, int y,
 			const struct ms_section *s)
 {
-	const struct ms_layout *l = t->data.sp->layout;
-	uint64_t per_sub = 1ULL << (l->subsection_shift - l->page_shift);
-	unsigned int first = 0, last = t->data.per_section;
-	struct ms_xlate a, z;
-	struct ms_error *err;
+	const struct ms_tui_memmap *m = &t->memmap;
 
-	while (first < last && !ms_section_subsection_active(s, first))
-		first++;
-	while (last > first && !ms_section_subsection_active(s, last - 1))
-		last--;
-	if (!s->memmap || first == last) {
-		line(c, y, "memmap", s->memmap ? "0x%" PRIx64 " (no active sub-section)" :
-		     "none", s->memmap);
-		return;
+	if (!s->memmap) {
+		line(c, y, "memmap", "none");
+	} else if (!m->valid || m->nr != s->nr) {
+		line(c, y, "memmap", "0x%" PRIx64 " (frame: next frame)", s->memmap);
+	} else if (!m->active) {
+		line(c, y, "memmap", "0x%" PRIx64 " (no active sub-section)", s->memmap);
+	} else if (m->err[0]) {
+		line(c, y, "memmap", "0x%" PRIx64 " (frame: %s)", s->memmap, m->err);
+	} else {
+		line(c, y, "memmap", "0x%" PRIx64 " -> frame 0x%" PRIx64 " (%" PRIu64
+		     "K leaf), last page -> 0x%" PRIx64, s->memmap, m->first.paddr,
+		     m->first.leaf_size >> 10, m->last.paddr);
 	}
-	err = ms_target_translate(t->opts->target,
-				  s->memmap + first * per_sub * l->page_struct_size, &a);
-	if (!err)
-		err = ms_target_translate(t->opts->target, s->memmap +
-					  (last * per_sub - 1) * l->page_struct_size, &z);
-	if (err) {
-		line(c, y, "memmap", "0x%" PRIx64 " (frame: %s)", s->memmap, err->msg);
-		ms_error_free(err);
-		return;
-	}
-	line(c, y, "memmap", "0x%" PRIx64 " -> frame 0x%" PRIx64 " (%" PRIu64
-	     "K leaf), last page -> 0x%" PRIx64, s->memmap, a.paddr,
-	     a.leaf_size >> 10, z.paddr);
 }
 
 static void render_bitmap(struct ms_tui *t, struct ms_canvas *c, int y, int h,

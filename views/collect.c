@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The vmemmap view's data, collected between frames (ms_tui_collect()),
- * never while rendering: the leaves of one bulk page-table walk over the
- * cursor's section's memmap, and how many leaves of the range map each
- * frame. Walked again when the cursor moves to another section or the
- * model is refreshed; the view only draws what is here.
+ * What the shown view needs beyond the model, collected between frames
+ * (ms_tui_collect()), never while rendering: for the Section view, the
+ * frames behind the cursor's section's memmap; for the vmemmap view, the
+ * leaves of one bulk page-table walk over that memmap and how many leaves
+ * of the range map each frame. Walked again when the cursor moves to
+ * another section or the model is refreshed; the views only draw them.
  */
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,8 +109,58 @@ static void collect_vmemmap(struct ms_tui *t)
 	}
 }
 
+/*
+ * Where the section's struct pages live: the frames behind the struct
+ * page of the first pfn of the first active sub-section and of the last
+ * pfn of the last one. Inactive sub-sections have no memmap mapped
+ * (section_activate() populates per sub-section, 5.3+), so the walk would
+ * fault there.
+ */
+static void collect_memmap(struct ms_tui *t)
+{
+	struct ms_tui_memmap *m = &t->memmap;
+	const struct ms_section *s = ms_tui_section(&t->data, t->cursor);
+	const struct ms_layout *l;
+	unsigned int first = 0, last;
+	uint64_t per_sub;
+	struct ms_error *err;
+
+	if (m->valid && m->nr == t->cursor && m->refresh == t->refreshes)
+		return;
+	memset(m, 0, sizeof(*m));
+	m->valid = true;
+	m->nr = t->cursor;
+	m->refresh = t->refreshes;
+	if (!s || !s->memmap)
+		return;
+	l = t->data.sp->layout;
+	per_sub = 1ULL << (l->subsection_shift - l->page_shift);
+	last = t->data.per_section;
+	while (first < last && !ms_section_subsection_active(s, first))
+		first++;
+	while (last > first && !ms_section_subsection_active(s, last - 1))
+		last--;
+	if (first == last)
+		return;
+	m->active = true;
+	err = ms_target_translate(t->opts->target,
+				  s->memmap + first * per_sub * l->page_struct_size,
+				  &m->first);
+	if (!err)
+		err = ms_target_translate(t->opts->target, s->memmap +
+					  (last * per_sub - 1) * l->page_struct_size,
+					  &m->last);
+	if (err) {
+		snprintf(m->err, sizeof(m->err), "%.*s", (int)sizeof(m->err) - 1,
+			 err->msg);
+		ms_error_free(err);
+	}
+}
+
 void ms_tui_collect(struct ms_tui *t)
 {
+	if (t->view == MS_VIEW_SECTION)
+		collect_memmap(t);
 	if (t->view == MS_VIEW_VMEMMAP)
 		collect_vmemmap(t);
 }
