@@ -167,6 +167,8 @@ struct ms_tui {
 	int pl_state;
 	struct ms_tui_vmemmap vmv;	/* the vmemmap view's (ms_tui_collect) */
 	struct ms_tui_memmap memmap;	/* the Section view's (ms_tui_collect) */
+	const struct ms_keybind *keys;	/* ms_keys, for the help view */
+	size_t nr_keys;
 	int w, h;			/* screen size */
 };
 
@@ -242,6 +244,7 @@ extern const struct ms_view ms_view_map, ms_view_section, ms_view_devices,
 int ms_pages_open(struct ms_tui *t, uint64_t pfn);
 /* The page layout, resolved once; false (and a message) when it cannot be. */
 bool ms_tui_page_layout(struct ms_tui *t);
+/* view_table.c: the view of an id */
 const struct ms_view *ms_tui_view(enum ms_view_id id);
 
 /* map grid geometry for the current screen (view_map.c) */
@@ -266,6 +269,8 @@ extern const size_t ms_nr_keys;
 int ms_tui_key(struct ms_tui *t, int key);
 /* Parses a '/' target: 0xADDR, pfn N, section N, block N; 0 on success. */
 int ms_tui_jump(struct ms_tui *t, const char *what);
+
+/* message.c: the status bar's message, below the views (calls nothing) */
 void ms_tui_message(struct ms_tui *t, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -10,7 +10,7 @@
 #include "commands.h"
 #include "memscope/tui.h"
 
-const struct ms_cmdopt ms_tui_opts[] = {
+const struct ms_cmdopt ms_tui_cmd_opts[] = {
 	[TUI_OPT_DUMP] = { "dump", true, "write the view DUMP (map, section, devices, deferred, vmemmap) as text on stdout, no terminal; section and vmemmap once per present section (tests)" },
 	{ NULL, false, NULL },
 };

@@ -68,7 +68,7 @@ extern const struct ms_cmdopt ms_hotplug_opts[], ms_unplug_opts[],
 	ms_online_opts[], ms_offline_opts[], ms_pin_opts[];
 /* tui's: --dump VIEW (cmd_tui.c) */
 enum { TUI_OPT_DUMP };
-extern const struct ms_cmdopt ms_tui_opts[];
+extern const struct ms_cmdopt ms_tui_cmd_opts[];
 /* capture's: --force (cmd_capture.c) */
 enum { CAPTURE_OPT_FORCE };
 extern const struct ms_cmdopt ms_capture_opts[];

@@ -27,6 +27,32 @@ int ms_cli_fail(struct ms_error *err)
 	return MS_EXIT_FAILURE;
 }
 
+/* Beside the failure lines, not in usage.c: the acting commands call it,
+ * and usage.c reaches every command through the command table. */
+static const char *refusal(const struct ms_cli *c)
+{
+	if (c->demo)
+		return "--demo reads a snapshot";
+	if (c->readonly)
+		return "--readonly";
+	if (c->core_path)
+		return "-c reads a core or snapshot, not the live system";
+	if (c->sysroot)
+		return "--sysroot is not the live system";
+	return NULL;
+}
+
+int ms_cli_refuse_action(const struct ms_cli *c, const char *name)
+{
+	const char *why = refusal(c);
+
+	if (!why)
+		return 0;
+	fprintf(stderr, "memscope: %s changes the system: refused (%s)\n",
+		name, why);
+	return MS_EXIT_FAILURE;
+}
+
 /* The command named on the command line, for its usage errors' hint. */
 static const char *usage_command;
 
