@@ -325,12 +325,22 @@ struct ms_error *ms_cli_facts(struct ms_cli *c, struct ms_facts *out)
 struct ms_error *ms_cli_facts_any_iomem(struct ms_cli *c, struct ms_facts *out)
 {
 	const struct ms_iomem *io;
-	struct ms_error *err = ms_cli_kernel(c);
+	struct ms_error *err = ms_cli_kernel(c), *ierr = NULL;
 
-	/* tried once: a failure here leaves ms_cli_facts() without iomem */
 	if (!err)
-		ms_error_free(ms_cli_iomem(c, &io));
-	return err ? err : ms_cli_facts(c, out);
+		ierr = ms_cli_iomem(c, &io);
+	if (!err)
+		err = ms_cli_facts(c, out);
+	/*
+	 * The failure stays for the next caller that needs iomem (metrics:
+	 * without CAP_SYS_ADMIN the device names are missing, exit 64), which
+	 * tries again and gets it.
+	 */
+	if (ierr) {
+		ms_error_free(ierr);
+		c->iomem_tried = false;
+	}
+	return err;
 }
 
 void ms_cli_release(struct ms_cli *c)
