@@ -37,23 +37,15 @@ static bool cursor_dax(const struct ms_tui *t, char *buf, size_t len)
 	return false;
 }
 
-/* The memory block holding the cursor's section. */
+/* The memory block holding the cursor's section (the Section view's). */
 static bool cursor_block(const struct ms_tui *t, char *buf, size_t len)
 {
-	const struct ms_blocks *b = t->data.blocks;
-	uint64_t addr;
+	const struct ms_section_facts *f = ms_tui_facts(&t->data, t->cursor);
 
-	if (!b || !t->data.sp)
+	if (!f || !f->block)
 		return false;
-	addr = t->cursor << t->data.sp->layout->section_size_bits;
-	for (size_t i = 0; i < b->nr; i++) {
-		if (addr >= b->blocks[i].start &&
-		    addr - b->blocks[i].start < b->blocks[i].size) {
-			snprintf(buf, len, "%" PRIu64, b->blocks[i].nr);
-			return true;
-		}
-	}
-	return false;
+	snprintf(buf, len, "%" PRIu64, f->block->nr);
+	return true;
 }
 
 static const struct {

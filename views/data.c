@@ -22,17 +22,6 @@ const int ms_cell_roles[MS_CELL_NR] = {
 	[MS_CELL_ABSENT] = MS_ROLE_ABSENT,
 };
 
-/* The class is decided in one place for the CLI and the TUI (facts.c);
- * a map cell is its class. */
-static enum ms_cell_state classify(const struct ms_sparse *sp,
-				   const struct ms_blocks *bl,
-				   const struct ms_iomem *io,
-				   const struct ms_section *s)
-{
-	return s ? (enum ms_cell_state)ms_section_class(sp, s, bl, io) :
-		   MS_CELL_ABSENT;
-}
-
 const struct ms_section *ms_tui_section(const struct ms_tui_data *d,
 					uint64_t nr)
 {
@@ -41,11 +30,20 @@ const struct ms_section *ms_tui_section(const struct ms_tui_data *d,
 	return &d->sp->sections[d->cells[nr].idx];
 }
 
-static struct ms_error *build_cells(struct ms_tui_data *d,
-				    const struct ms_sparse *sp,
-				    const struct ms_blocks *bl,
-				    const struct ms_iomem *io)
+const struct ms_section_facts *ms_tui_facts(const struct ms_tui_data *d,
+					    uint64_t nr)
 {
+	const struct ms_section *s = ms_tui_section(d, nr);
+
+	return s ? ms_facts_section(&d->facts, s) : NULL;
+}
+
+/* The class is decided in one place for the CLI and the TUI (facts.c);
+ * a map cell is its class. */
+static struct ms_error *build_cells(struct ms_tui_data *d,
+				    const struct ms_facts *f)
+{
+	const struct ms_sparse *sp = f->sp;
 	uint64_t n = sp->nr_sections ? sp->sections[sp->nr_sections - 1].nr + 1 : 0;
 	struct ms_cell *cells = calloc(n ? n : 1, sizeof(*cells));
 
@@ -57,7 +55,7 @@ static struct ms_error *build_cells(struct ms_tui_data *d,
 	for (size_t i = 0; i < sp->nr_sections; i++) {
 		const struct ms_section *s = &sp->sections[i];
 
-		cells[s->nr].state = classify(sp, bl, io, s);
+		cells[s->nr].state = (enum ms_cell_state)f->sections[i].cls;
 		cells[s->nr].active = s->active;
 		cells[s->nr].idx = (int32_t)i;
 	}
@@ -148,6 +146,7 @@ struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
 	struct ms_pgmaps *pm = NULL;
 	struct ms_vmemmap *vm = NULL;
 	struct ms_deferred *df = NULL;
+	struct ms_facts facts = { 0 };
 	struct ms_error *err = NULL;
 
 	if (!sp)
@@ -173,8 +172,11 @@ struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
 	if (!err && d->want_deferred)
 		load_deferred(d, o, sp, &df);
 	if (!err)
-		err = build_cells(d, sp, bl, io);
+		err = ms_facts_build(sp, bl, io, &facts);
+	if (!err)
+		err = build_cells(d, &facts);
 	if (err) {
+		ms_facts_release(&facts);
 		ms_sparse_free(sp);
 		ms_blocks_free(bl);
 		ms_iomem_free(io);
@@ -190,12 +192,14 @@ struct ms_error *ms_tui_data_reload(struct ms_tui_data *d,
 	d->pgmaps = pm;
 	d->vm = vm;
 	d->deferred = df;
+	d->facts = facts;
 	return NULL;
 }
 
 /* Frees the models, keeps the cells (the next refresh compares with them). */
 void ms_tui_data_drop(struct ms_tui_data *d)
 {
+	ms_facts_release(&d->facts);
 	ms_sparse_free(d->sp);
 	ms_blocks_free(d->blocks);
 	ms_iomem_free(d->iomem);

@@ -14,21 +14,6 @@
 #include "screen.h"
 #include "tui_int.h"
 
-static const struct ms_view *const views[MS_VIEW_NR] = {
-	[MS_VIEW_MAP] = &ms_view_map,
-	[MS_VIEW_SECTION] = &ms_view_section,
-	[MS_VIEW_DEVICES] = &ms_view_devices,
-	[MS_VIEW_DEFERRED] = &ms_view_deferred,
-	[MS_VIEW_HELP] = &ms_view_help,
-	[MS_VIEW_PAGES] = &ms_view_pages,
-	[MS_VIEW_VMEMMAP] = &ms_view_vmemmap,
-};
-
-const struct ms_view *ms_tui_view(enum ms_view_id id)
-{
-	return views[id < MS_VIEW_NR ? id : MS_VIEW_MAP];
-}
-
 void ms_tui_init(struct ms_tui *t, const struct ms_tui_opts *o)
 {
 	memset(t, 0, sizeof(*t));
@@ -36,6 +21,9 @@ void ms_tui_init(struct ms_tui *t, const struct ms_tui_opts *o)
 	t->view = MS_VIEW_MAP;
 	t->zoom = MS_ZOOM_FIT;
 	t->delay = o->delay > 0 ? o->delay : 2.0;
+	/* the help view lists them: given, so that it needs not keys.c */
+	t->keys = ms_keys;
+	t->nr_keys = ms_nr_keys;
 	t->w = 80;
 	t->h = 24;
 }
@@ -43,6 +31,7 @@ void ms_tui_init(struct ms_tui *t, const struct ms_tui_opts *o)
 void ms_tui_fini(struct ms_tui *t)
 {
 	ms_tui_data_free(&t->data);
+	ms_tui_vmemmap_free(&t->vmv);
 }
 
 static void render_title(struct ms_tui *t, struct ms_canvas *c)
@@ -51,7 +40,7 @@ static void render_title(struct ms_tui *t, struct ms_canvas *c)
 
 	for (int v = 0; v < MS_VIEW_HELP; v++)
 		x = ms_canvas_text(c, x + 1, 0, (int)t->view == v ? MS_ROLE_TAB : MS_ROLE_TEXT,
-				   0, "%d %s", v + 1, views[v]->name);
+				   0, "%d %s", v + 1, ms_tui_view(v)->name);
 	x = ms_canvas_text(c, x + 2, 0, MS_ROLE_DIM, 0, "%s  ",
 			   t->data.sp ? t->data.sp->layout->release : "");
 	if (t->paused)
@@ -80,7 +69,7 @@ static void render_status(struct ms_tui *t, struct ms_canvas *c)
 	if (t->msg[0])
 		x = ms_canvas_text(c, x, y, t->msg_error ? MS_ROLE_ERROR : MS_ROLE_STATUS,
 				   0, "%s", t->msg) + 2;
-	views[t->view]->status(t, text, sizeof(text));
+	ms_tui_view(t->view)->status(t, text, sizeof(text));
 	ms_canvas_text(c, x, y, MS_ROLE_STATUS, 0, "%s", text);
 }
 
@@ -88,7 +77,7 @@ void ms_tui_render(struct ms_tui *t, struct ms_canvas *c)
 {
 	ms_canvas_clear(c);
 	render_title(t, c);
-	views[t->view]->render(t, c, 1, c->h - 2);
+	ms_tui_view(t->view)->render(t, c, 1, c->h - 2);
 	render_status(t, c);
 }
 
@@ -184,6 +173,8 @@ static void loop(struct ms_tui *t, struct ms_screen *scr)
 		}
 		if (redraw) {
 			ms_timing("tui: (input)");
+			/* between frames: what the view shows beyond the model */
+			ms_tui_collect(t);
 			ms_tui_render(t, &c);
 			ms_screen_draw(scr, &c);
 			ms_timing("tui: frame");

@@ -47,6 +47,9 @@ struct ms_tui_data {
 	struct ms_sparse *sp;
 	struct ms_blocks *blocks;	/* NULL without sysfs */
 	struct ms_iomem *iomem;		/* NULL without sysfs */
+	/* each present section's class, block, node and owner, decided as
+	 * the CLI decides them (facts.h); a cell's state is its class */
+	struct ms_facts facts;
 	/* loaded only while an overlay needs them (want_vmemmap) */
 	bool want_vmemmap;
 	bool want_pgmaps;		/* the Devices view is shown */
@@ -105,6 +108,36 @@ enum ms_redraw {
 
 #define MS_TUI_MSG 160
 
+/* The frames behind a section's memmap, for the Section view (collect.c). */
+struct ms_tui_memmap {
+	bool valid;		/* collected for nr at refresh */
+	bool active;		/* it has an active sub-section to translate */
+	uint64_t nr;
+	unsigned long refresh;
+	struct ms_xlate first, last;	/* its first and last struct page */
+	char err[MS_TUI_MSG];	/* why not, or "" */
+};
+
+/* One leaf of the page tables over a section's memmap (collect.c). */
+struct ms_tui_leaf {
+	uint64_t vaddr, frame, size;
+	bool writable;
+	uint32_t shares;	/* leaves of the range mapping its frame */
+};
+
+/* The vmemmap view's data: the section walked, at which refresh. */
+struct ms_tui_vmemmap {
+	bool valid;		/* collected for nr at refresh */
+	bool present;		/* the section is present, its layout known */
+	uint64_t nr;
+	unsigned long refresh;
+	uint64_t start, end;	/* vmemmap range of the section */
+	struct ms_tui_leaf *leaves;
+	size_t n;
+	size_t shared;		/* leaves on frames mapped more than once */
+	uint64_t holes;		/* bytes of the range not mapped */
+};
+
 struct ms_tui {
 	const struct ms_tui_opts *opts;
 	struct ms_tui_data data;
@@ -132,6 +165,10 @@ struct ms_tui {
 	char act_verb[16], act_target[64];
 	struct ms_page_layout pl;
 	int pl_state;
+	struct ms_tui_vmemmap vmv;	/* the vmemmap view's (ms_tui_collect) */
+	struct ms_tui_memmap memmap;	/* the Section view's (ms_tui_collect) */
+	const struct ms_keybind *keys;	/* ms_keys, for the help view */
+	size_t nr_keys;
 	int w, h;			/* screen size */
 };
 
@@ -143,6 +180,9 @@ void ms_tui_data_free(struct ms_tui_data *d);
 void ms_tui_data_drop(struct ms_tui_data *d);
 const struct ms_section *ms_tui_section(const struct ms_tui_data *d,
 					uint64_t nr);
+/* The facts of section nr, NULL when it is absent. */
+const struct ms_section_facts *ms_tui_facts(const struct ms_tui_data *d,
+					    uint64_t nr);
 extern const int ms_cell_roles[MS_CELL_NR];
 
 /* grid.c: sections laid out in rows of a power of two */
@@ -204,6 +244,7 @@ extern const struct ms_view ms_view_map, ms_view_section, ms_view_devices,
 int ms_pages_open(struct ms_tui *t, uint64_t pfn);
 /* The page layout, resolved once; false (and a message) when it cannot be. */
 bool ms_tui_page_layout(struct ms_tui *t);
+/* view_table.c: the view of an id */
 const struct ms_view *ms_tui_view(enum ms_view_id id);
 
 /* map grid geometry for the current screen (view_map.c) */
@@ -228,6 +269,8 @@ extern const size_t ms_nr_keys;
 int ms_tui_key(struct ms_tui *t, int key);
 /* Parses a '/' target: 0xADDR, pfn N, section N, block N; 0 on success. */
 int ms_tui_jump(struct ms_tui *t, const char *what);
+
+/* message.c: the status bar's message, below the views (calls nothing) */
 void ms_tui_message(struct ms_tui *t, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -235,6 +278,11 @@ void ms_tui_message(struct ms_tui *t, bool error, const char *fmt, ...)
  * offline its block; asks first, refused under --readonly */
 int ms_tui_act_ask(struct ms_tui *t, int key);
 int ms_tui_act_answer(struct ms_tui *t, int key);
+
+/* collect.c: what the shown view needs beyond the model, collected
+ * between frames; the views only render */
+void ms_tui_collect(struct ms_tui *t);
+void ms_tui_vmemmap_free(struct ms_tui_vmemmap *v);
 
 /* tui.c: the frame around the views */
 void ms_tui_render(struct ms_tui *t, struct ms_canvas *c);

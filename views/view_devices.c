@@ -55,28 +55,10 @@ static int render_runs(struct ms_tui *t, struct ms_canvas *c, int y, int end)
 	return y;
 }
 
-/* The name of the namespace or dax device over a pgmap's first range. */
-static const char *pgmap_device(const struct ms_tui_data *d, const struct ms_pgmap *g)
-{
-	const char *dev = NULL;
-
-	for (size_t i = 0; d->iomem && g->nr_range && i < d->iomem->nr; i++) {
-		const struct ms_iomem_range *r = &d->iomem->ranges[i];
-
-		if (r->start > g->ranges[0].end || r->end < g->ranges[0].start)
-			continue;
-		if (!strncmp(r->name, "dax", 3))
-			return r->name;
-		if (!strncmp(r->name, "namespace", 9))
-			dev = r->name;
-	}
-	return dev;
-}
-
 static int render_pgmaps(struct ms_tui *t, struct ms_canvas *c, int y, int end)
 {
 	const struct ms_tui_data *d = &t->data;
-	const char *dev;
+	char dev[64];
 
 	ms_canvas_text(c, 0, y++, MS_ROLE_TITLE, 0,
 		       "pgmaps (struct dev_pagemap)  TYPE     ORDER  RANGE                         DEVICE");
@@ -88,12 +70,13 @@ static int render_pgmaps(struct ms_tui *t, struct ms_canvas *c, int y, int end)
 	for (size_t i = 0; i < d->pgmaps->nr && y < end; i++) {
 		const struct ms_pgmap *g = &d->pgmaps->v[i];
 
-		dev = pgmap_device(d, g);
+		/* named as the devices and vmemmap commands name it */
+		ms_pgmap_device_name(d->iomem, g, dev, sizeof(dev));
 		ms_canvas_text(c, 0, y++, MS_ROLE_DEVICE, 0,
 			       "0x%016" PRIx64 "           %-8s %5u  0x%011" PRIx64 "-0x%011" PRIx64
 			       " %s%s", g->addr, ms_pgmap_type_name(g->type), g->vmemmap_shift,
 			       g->nr_range ? g->ranges[0].start : 0,
-			       g->nr_range ? g->ranges[0].end : 0, dev ? dev : "-",
+			       g->nr_range ? g->ranges[0].end : 0, dev,
 			       g->altmap_reserve || g->altmap_free ? "  altmap (memmap on device)" : "");
 	}
 	if (!d->pgmaps->nr)

@@ -9,11 +9,12 @@ static void help_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
 	int end = y + h;
 
 	ms_canvas_text(c, 0, y++, MS_ROLE_TITLE, 0, "memscope help: keys (any key returns)");
-	for (size_t i = 0; i < ms_nr_keys && y < end; i++) {
-		if (!ms_keys[i].label)
+	/* the key table as ms_tui_init() gave it (keys.c) */
+	for (size_t i = 0; i < t->nr_keys && y < end; i++) {
+		if (!t->keys[i].label)
 			continue;
-		ms_canvas_text(c, 2, y, MS_ROLE_TITLE, 0, "%s", ms_keys[i].label);
-		ms_canvas_text(c, 20, y++, MS_ROLE_TEXT, 0, "%s", ms_keys[i].help);
+		ms_canvas_text(c, 2, y, MS_ROLE_TITLE, 0, "%s", t->keys[i].label);
+		ms_canvas_text(c, 20, y++, MS_ROLE_TEXT, 0, "%s", t->keys[i].help);
 	}
 	y++;
 	ms_canvas_text(c, 0, y++, MS_ROLE_TITLE, 0, "map cells (one per section)");

@@ -3,7 +3,7 @@
  * Section view: one section zoomed in. Its sub-section bitmap (one cell
  * per sub-section, 2 MiB on x86_64), memory block, zones, node, memmap
  * address and the frame behind the memmap, found by walking the kernel's
- * page tables (ms_target_translate).
+ * page tables between frames (collect.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,18 +15,6 @@
 #define CELL_W 3
 
 
-/* The same facts as the sections command's BLOCK and NODE (facts.c). */
-static const struct ms_block *section_block(const struct ms_tui_data *d,
-					    const struct ms_section *s)
-{
-	return ms_section_block(d->sp, s, d->blocks);
-}
-
-static int section_node(const struct ms_tui_data *d, const struct ms_section *s)
-{
-	return ms_section_node(d->sp, s, d->blocks);
-}
-
 void ms_map_status(const struct ms_tui *t, uint64_t nr, char *buf, size_t len)
 {
 	const struct ms_tui_data *d = &t->data;
@@ -34,8 +22,8 @@ void ms_map_status(const struct ms_tui *t, uint64_t nr, char *buf, size_t len)
 	uint64_t start = nr << l->section_size_bits;
 	uint64_t end = start + (1ULL << l->section_size_bits) - 1;
 	const struct ms_section *s = ms_tui_section(d, nr);
-	const struct ms_block *b;
-	const char *owner;
+	/* the sections command's CLASS, BLOCK, NODE and OWNER (facts.c) */
+	const struct ms_section_facts *f = ms_tui_facts(d, nr);
 	char zones[64];
 	size_t n;
 
@@ -43,23 +31,22 @@ void ms_map_status(const struct ms_tui *t, uint64_t nr, char *buf, size_t len)
 		     "  pfn 0x%" PRIx64, nr, start, end, start >> l->page_shift);
 	if (n >= len)
 		return;
-	if (!s) {
+	if (!s || !f) {
 		snprintf(buf + n, len - n, "  absent");
 		return;
 	}
-	b = section_block(d, s);
 	ms_section_zone_names(d->sp, s, zones, sizeof(zones));
-	owner = d->iomem ? ms_iomem_owner(d->iomem, start, end) : NULL;
-	n += snprintf(buf + n, len - n, "  %s %u/%u", ms_section_class_info(d->cells[nr].state)->name,
+	n += snprintf(buf + n, len - n, "  %s %u/%u", ms_section_class_info(f->cls)->name,
 		      s->active, d->per_section);
-	if (n < len && b)
-		n += snprintf(buf + n, len - n, "  block %" PRIu64 " %s", b->nr, b->state);
+	if (n < len && f->block)
+		n += snprintf(buf + n, len - n, "  block %" PRIu64 " %s", f->block->nr,
+			      f->block->state);
 	if (n < len && zones[0])
 		n += snprintf(buf + n, len - n, "  zone %s", zones);
-	if (n < len && section_node(d, s) >= 0)
-		n += snprintf(buf + n, len - n, "  node %d", section_node(d, s));
-	if (n < len && owner)
-		snprintf(buf + n, len - n, "  %s", owner);
+	if (n < len && f->nid >= 0)
+		n += snprintf(buf + n, len - n, "  node %d", f->nid);
+	if (n < len && f->owner)
+		snprintf(buf + n, len - n, "  %s", f->owner);
 }
 
 static int line(struct ms_canvas *c, int y, const char *key, const char *fmt, ...)
@@ -76,44 +63,25 @@ static int line(struct ms_canvas *c, int y, const char *key, const char *fmt, ..
 	return y + 1;
 }
 
-/*
- * Where the section's struct pages live: the frames behind the struct
- * page of the first pfn of the first active sub-section and of the last
- * pfn of the last one. Inactive sub-sections have no memmap mapped
- * (section_activate() populates per sub-section, 5.3+), so the walk would
- * fault there.
- */
+/* The frames behind the memmap, translated between frames (collect.c). */
 static void memmap_line(struct ms_tui *t, struct ms_canvas *c, int y,
 			const struct ms_section *s)
 {
-	const struct ms_layout *l = t->data.sp->layout;
-	uint64_t per_sub = 1ULL << (l->subsection_shift - l->page_shift);
-	unsigned int first = 0, last = t->data.per_section;
-	struct ms_xlate a, z;
-	struct ms_error *err;
+	const struct ms_tui_memmap *m = &t->memmap;
 
-	while (first < last && !ms_section_subsection_active(s, first))
-		first++;
-	while (last > first && !ms_section_subsection_active(s, last - 1))
-		last--;
-	if (!s->memmap || first == last) {
-		line(c, y, "memmap", s->memmap ? "0x%" PRIx64 " (no active sub-section)" :
-		     "none", s->memmap);
-		return;
+	if (!s->memmap) {
+		line(c, y, "memmap", "none");
+	} else if (!m->valid || m->nr != s->nr) {
+		line(c, y, "memmap", "0x%" PRIx64 " (frame: next frame)", s->memmap);
+	} else if (!m->active) {
+		line(c, y, "memmap", "0x%" PRIx64 " (no active sub-section)", s->memmap);
+	} else if (m->err[0]) {
+		line(c, y, "memmap", "0x%" PRIx64 " (frame: %s)", s->memmap, m->err);
+	} else {
+		line(c, y, "memmap", "0x%" PRIx64 " -> frame 0x%" PRIx64 " (%" PRIu64
+		     "K leaf), last page -> 0x%" PRIx64, s->memmap, m->first.paddr,
+		     m->first.leaf_size >> 10, m->last.paddr);
 	}
-	err = ms_target_translate(t->opts->target,
-				  s->memmap + first * per_sub * l->page_struct_size, &a);
-	if (!err)
-		err = ms_target_translate(t->opts->target, s->memmap +
-					  (last * per_sub - 1) * l->page_struct_size, &z);
-	if (err) {
-		line(c, y, "memmap", "0x%" PRIx64 " (frame: %s)", s->memmap, err->msg);
-		ms_error_free(err);
-		return;
-	}
-	line(c, y, "memmap", "0x%" PRIx64 " -> frame 0x%" PRIx64 " (%" PRIu64
-	     "K leaf), last page -> 0x%" PRIx64, s->memmap, a.paddr,
-	     a.leaf_size >> 10, z.paddr);
 }
 
 static void render_bitmap(struct ms_tui *t, struct ms_canvas *c, int y, int h,
@@ -123,11 +91,9 @@ static void render_bitmap(struct ms_tui *t, struct ms_canvas *c, int y, int h,
 	unsigned int n = t->data.per_section;
 	uint64_t sub_bytes = 1ULL << l->subsection_shift;
 	char map[257];
-	unsigned int i;
 
-	for (i = 0; i < n && i < sizeof(map) - 1; i++)
-		map[i] = ms_section_subsection_active(s, i) ? '#' : '.';
-	map[i] = '\0';
+	/* the subsections command's MAP */
+	ms_section_subsection_map(t->data.sp, s, map, sizeof(map));
 	line(c, y, "bitmap", "%s", map);
 	for (unsigned int r = 0; r * SUB_PER_ROW < n && 2 + (int)r < h; r++) {
 		int ry = y + 2 + (int)r;
@@ -152,14 +118,14 @@ static void section_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
 	const struct ms_tui_data *d = &t->data;
 	const struct ms_section *s = d->sp ? ms_tui_section(d, t->cursor) : NULL;
 	const struct ms_block *b;
-	char text[160];
+	char text[256];
 
 	if (!s) {
 		ms_canvas_text(c, 0, y, MS_ROLE_TEXT, 0,
 			       "section %" PRIu64 " is not present", t->cursor);
 		return;
 	}
-	b = section_block(d, s);
+	b = ms_tui_facts(d, s->nr)->block;
 	ms_canvas_text(c, 0, y, MS_ROLE_TITLE, 0,
 		       "Section %" PRIu64 "  (Esc: back to the map)", s->nr);
 	ms_map_status(t, s->nr, text, sizeof(text));

@@ -17,7 +17,10 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "kinfo.h"
+
+/* kinfo.h includes this file at its end: a declaration, not an include,
+ * keeps the two out of a circle (tests/check-circles) */
+struct ms_kinfo;
 
 /* ---- struct page and struct folio (page.c, page_read.c, deferred.c) ---- */
 

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * page: struct page decoding. The layout is resolved once by kinfo
- * (ms_kinfo_page_layout(), klayout.h); ms_page_decode() is a pure
- * function of one struct page's bytes (and the next one's, page[1],
- * which holds a folio's order, pincount and, on 6.1, its destructor);
- * ms_pages_read() reads a pfn range a whole run of present sub-sections
- * per pread and hands each decoded page to a callback, with tails
- * already tied to their head's order and torn reads re-read once and
- * otherwise marked unstable.
+ * (ms_kinfo_page_layout(), klayout.h); the decoder (src/mm/page_decode.h,
+ * private to mm/) is a pure function of one struct page's bytes (and the
+ * next one's, page[1], which holds a folio's order, pincount and, on 6.1,
+ * its destructor); ms_pages_read() reads a pfn range a whole run of
+ * present sub-sections per pread and hands each decoded page to a
+ * callback, with tails already tied to their head's order and torn reads
+ * re-read once and otherwise marked unstable.
  *
  * Memory use is proportional to the chunk being decoded, never to all
  * pages.
@@ -78,15 +78,6 @@ struct ms_page {
 	bool order_mismatch;		/* order and nr_pages disagree */
 };
 
-/*
- * Decodes one struct page. raw is its bytes (layout->size), next_raw
- * page[1]'s or NULL (then a head's order is unknown: 0). Pure: no reads.
- * ckind is set for heads when next_raw is given; devdax needs the zone,
- * which comes from the flags word.
- */
-void ms_page_decode(const struct ms_page_layout *pl, const uint8_t *raw,
-		    uint64_t pfn, const uint8_t *next_raw, int zone_device_idx,
-		    struct ms_page *out);
 
 /* The vmemmap address of pfn's struct page. */
 static inline uint64_t ms_page_vaddr(const struct ms_page_layout *pl,
@@ -147,9 +138,6 @@ struct ms_error *ms_pages_read_heads(struct ms_target *t,
 				     ms_page_fn fn, ms_hole_fn hole, void *ctx,
 				     struct ms_pages_stats *stats);
 
-/* Struct pages are initialised for online and ZONE_DEVICE sections. */
-bool ms_section_has_pages(const struct ms_sparse *sp,
-			  const struct ms_section *s);
 /*
  * [start_pfn, start_pfn + nr) where struct pages are initialised: one
  * ms_pages_read (or _heads) per run of contiguous such sections; pfns of

@@ -38,12 +38,7 @@ struct ms_section_class_info {
 	uint32_t rgb;		/* the colour as 0xRRGGBB, for pictures */
 };
 
-/*
- * s may be NULL (absent). From the section alone (no sysfs): facts.h's
- * ms_section_class() with memory blocks and iomem is the full decision.
- */
-enum ms_section_class ms_section_classify(const struct ms_sparse *sp,
-					  const struct ms_section *s);
+/* The decision is facts.h's ms_section_class(), with blocks and iomem. */
 const struct ms_section_class_info *ms_section_class_info(enum ms_section_class c);
 
 #endif

@@ -8,6 +8,7 @@
 #define MEMSCOPE_TUI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "fs.h"
@@ -44,5 +45,14 @@ struct ms_tui_opts {
  */
 struct ms_error *ms_tui_run(const struct ms_tui_opts *opts,
 			    struct ms_sparse *sp);
+
+/*
+ * Renders one view as text on out, without a terminal (tests): the Section
+ * and vmemmap views once per present section, the others once. Takes
+ * ownership of sp. MS_ERR_USAGE for a view it does not know; an error the
+ * status bar shows fails it, after the text.
+ */
+struct ms_error *ms_tui_dump(const struct ms_tui_opts *opts,
+			     struct ms_sparse *sp, const char *view, FILE *out);
 
 #endif

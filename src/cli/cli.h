@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "memscope/error.h"
+#include "memscope/facts.h"
 #include "memscope/fs.h"
 #include "memscope/kinfo.h"
 #include "memscope/sparse.h"
@@ -157,6 +158,14 @@ struct ms_error *ms_cli_fs(struct ms_cli *c, const struct ms_fs **out);
 struct ms_error *ms_cli_blocks(struct ms_cli *c, const struct ms_blocks **out);
 struct ms_error *ms_cli_iomem(struct ms_cli *c, const struct ms_iomem **out);
 void ms_cli_release(struct ms_cli *c);
+/*
+ * The kernel, its blocks and iomem, and the facts of every section built
+ * from them into *out (ms_facts_release() it); an error loading blocks or
+ * iomem fails (a command that does without iomem asks for it first).
+ */
+struct ms_error *ms_cli_facts(struct ms_cli *c, struct ms_facts *out);
+/* The same where iomem only names: without it the flags and spans decide. */
+struct ms_error *ms_cli_facts_any_iomem(struct ms_cli *c, struct ms_facts *out);
 /*
  * Opens the target (live or -c FILE) without the model; a memscope snapshot
  * has its files read into an in-memory tree, the system's files unless

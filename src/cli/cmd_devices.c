@@ -60,7 +60,7 @@ static void devices_cell(const struct ms_cli *c, int id, const void *row,
 
 	switch (id) {
 	case COL_DEVICE:
-		ms_vm_pgmap_device(d->m, g, buf, len);
+		ms_pgmap_device_name(d->m->iomem, g, buf, len);
 		break;
 	case COL_RANGE:
 		snprintf(buf, len, "0x%" PRIx64 "-0x%" PRIx64, g->ranges[0].start,
@@ -173,7 +173,7 @@ int ms_cmd_devices(struct ms_cli *c, int argc, char **argv)
 
 		if (i < m.vm->nr_pgmaps)
 			d.n = &m.vm->by_pgmap[i];
-		ms_vm_pgmap_names(&m, d.g, d.ns, sizeof(d.ns), d.dax, sizeof(d.dax));
+		ms_pgmap_names(m.iomem, d.g, d.ns, sizeof(d.ns), d.dax, sizeof(d.dax));
 		d.align = dax_align(c, d.dax, d.g);
 		ms_table_add_row(t, &d);
 	}

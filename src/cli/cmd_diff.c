@@ -82,7 +82,7 @@ static void diff_cell(const struct ms_cli *c, int id, const void *row,
 }
 
 /* Does the object of v[i] appear among v[0..n)? (both sorted) */
-static bool has_object(const struct ms_facts *f, const struct ms_fact *x)
+static bool has_object(const struct ms_diff_facts *f, const struct ms_fact *x)
 {
 	size_t lo = 0, hi = f->n;
 
@@ -101,8 +101,8 @@ static bool has_object(const struct ms_facts *f, const struct ms_fact *x)
 }
 
 /* Whole objects once; the facts of objects both sides have, field by field. */
-static size_t merge(struct ms_table *t, const struct ms_facts *a,
-		    const struct ms_facts *b)
+static size_t merge(struct ms_table *t, const struct ms_diff_facts *a,
+		    const struct ms_diff_facts *b)
 {
 	size_t i = 0, j = 0, rows = 0;
 
@@ -145,7 +145,7 @@ static void side_init(struct ms_cli *s, const struct ms_cli *c, const char *src)
 }
 
 /* Both sides lack a collector: a note; one side only: trouble. */
-static int check_failed(const struct ms_facts *a, const struct ms_facts *b,
+static int check_failed(const struct ms_diff_facts *a, const struct ms_diff_facts *b,
 			char **argv)
 {
 	int rc = 0;
@@ -169,7 +169,7 @@ static int check_failed(const struct ms_facts *a, const struct ms_facts *b,
 int ms_cmd_diff(struct ms_cli *c, int argc, char **argv)
 {
 	struct ms_cli sa, sb;
-	struct ms_facts a = { 0 }, b = { 0 };
+	struct ms_diff_facts a = { 0 }, b = { 0 };
 	struct ms_error *err;
 	struct ms_table *t;
 	size_t rows;
@@ -183,13 +183,13 @@ int ms_cmd_diff(struct ms_cli *c, int argc, char **argv)
 	side_init(&sb, c, argv[2]);
 	/* the live side first: opening a file drops every capability */
 	if (!strcmp(argv[2], "-")) {
-		err = ms_facts_gather(&sb, &b);
+		err = ms_diff_facts_gather(&sb, &b);
 		if (!err)
-			err = ms_facts_gather(&sa, &a);
+			err = ms_diff_facts_gather(&sa, &a);
 	} else {
-		err = ms_facts_gather(&sa, &a);
+		err = ms_diff_facts_gather(&sa, &a);
 		if (!err)
-			err = ms_facts_gather(&sb, &b);
+			err = ms_diff_facts_gather(&sb, &b);
 	}
 	rc = err ? 2 : check_failed(&a, &b, argv);
 	if (err) {
@@ -204,8 +204,8 @@ int ms_cmd_diff(struct ms_cli *c, int argc, char **argv)
 			rc = ms_table_print(t) ? 2 : rows ? 1 : 0;
 		}
 	}
-	ms_facts_free(&a);
-	ms_facts_free(&b);
+	ms_diff_facts_free(&a);
+	ms_diff_facts_free(&b);
 	ms_cli_release(&sa);
 	ms_cli_release(&sb);
 	return rc;

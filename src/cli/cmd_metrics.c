@@ -48,7 +48,7 @@ struct metrics {
 #define FAMILY(n, h) { .name = "memscope_" n, .help = h }
 
 static const struct ms_prom_family families[F_NR] = {
-	[F_SECTIONS] = FAMILY("sections", "Present memory sections by node, zones spanned (joined by /) and class (early, hotadded, online, offline, device)."),
+	[F_SECTIONS] = FAMILY("sections", "Present memory sections by node, zones spanned (joined by /) and class (early, hotadded, kmem, online, offline, device: the sections command's CLASS)."),
 	[F_SUBSECTIONS] = FAMILY("subsections_active", "Active (populated) sub-sections of the present sections, by node."),
 	[F_BLOCKS] = FAMILY("memory_blocks", "Memory blocks (/sys/devices/system/memory) by node, valid zones and state."),
 	[F_MEMMAP] = FAMILY("memmap_bytes", "Bytes of distinct frames backing struct pages, by vmemmap owner and where they lie (ram, or self: inside the memory described)."),
@@ -70,25 +70,27 @@ static void node_label(int nid, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+/* Node and class as the sections command prints them (facts.h). */
 static struct ms_error *collect_sections(struct ms_cli *c, struct metrics *m)
 {
-	const struct ms_blocks *bl;
 	const struct ms_sparse *sp = c->sparse;
-	struct ms_error *err = ms_cli_blocks(c, &bl);
+	struct ms_facts facts;
+	struct ms_error *err = ms_cli_facts_any_iomem(c, &facts);
 
 	if (err)
 		return err;
 	for (size_t i = 0; i < sp->nr_sections; i++) {
 		const struct ms_section *s = &sp->sections[i];
+		const struct ms_section_facts *f = &facts.sections[i];
 		char node[16], zone[64];
 
-		node_label(ms_section_node(sp, s, bl), node, sizeof(node));
+		node_label(f->nid, node, sizeof(node));
 		ms_section_zone_names(sp, s, zone, sizeof(zone));
 		ms_prom_add(&m->f[F_SECTIONS], 1, "node", node, "zone", zone, "class",
-			    ms_section_class_info(ms_section_classify(sp, s))->label,
-			    NULL);
+			    ms_section_class_name(f->cls), NULL);
 		ms_prom_add(&m->f[F_SUBSECTIONS], s->active, "node", node, NULL);
 	}
+	ms_facts_release(&facts);
 	return NULL;
 }
 
@@ -118,14 +120,15 @@ static void collect_pgmaps(const struct ms_vm_model *vm, struct metrics *m)
 		const char *where = ms_vm_pgmap_memmap(n);
 		char dev[64], ns[64], dax[64], owner[80];
 
-		ms_vm_pgmap_device(vm, g, dev, sizeof(dev));
-		ms_vm_pgmap_names(vm, g, ns, sizeof(ns), dax, sizeof(dax));
+		ms_pgmap_device_name(vm->iomem, g, dev, sizeof(dev));
+		ms_pgmap_names(vm->iomem, g, ns, sizeof(ns), dax, sizeof(dax));
 		ms_prom_add(&m->f[F_PGMAP], (double)ms_vm_pgmap_size(g), "device", dev,
 			    "type", ms_vm_pgmap_type(g, dax), "memmap",
 			    where ? where : "", NULL);
 		if (!n)
 			continue;
-		ms_vm_owner_name(vm, MS_VM_DEVICE, (int)i, owner, sizeof(owner));
+		ms_vmemmap_owner_name(vm->vm, vm->pgmaps, vm->iomem,
+				      MS_VM_DEVICE, (int)i, owner, sizeof(owner));
 		ms_prom_add(&m->f[F_SAVED], (double)(ms_vm_saved(n) * 4096), "owner",
 			    owner, NULL);
 	}
@@ -168,14 +171,16 @@ static struct ms_error *collect_vmemmap(struct ms_cli *c, struct metrics *m)
 		const struct ms_vm_row *r = &vm.vm->rows[i];
 		char owner[80];
 
-		ms_vm_owner_name(&vm, r->kind, r->owner, owner, sizeof(owner));
+		ms_vmemmap_owner_name(vm.vm, vm.pgmaps, vm.iomem,
+				      r->kind, r->owner, owner, sizeof(owner));
 		ms_prom_add(&m->f[F_MEMMAP], (double)(r->c.frames * 4096), "owner",
 			    owner, "memmap", r->self ? "self" : "ram", NULL);
 	}
 	for (size_t i = 0; i < vm.vm->nr_hstates; i++) {
 		char owner[80];
 
-		ms_vm_owner_name(&vm, MS_VM_HUGETLB, (int)i, owner, sizeof(owner));
+		ms_vmemmap_owner_name(vm.vm, vm.pgmaps, vm.iomem,
+				      MS_VM_HUGETLB, (int)i, owner, sizeof(owner));
 		ms_prom_add(&m->f[F_SAVED], (double)(ms_vm_saved(&vm.vm->by_hstate[i]) * 4096),
 			    "owner", owner, NULL);
 	}

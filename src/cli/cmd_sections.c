@@ -37,8 +37,7 @@ const size_t ms_sections_nr_columns =
 struct section_row {
 	const struct ms_sparse *sp;
 	const struct ms_section *s;
-	const struct ms_blocks *blocks;
-	const struct ms_iomem *iomem;
+	const struct ms_section_facts *f;	/* facts.h: the TUI's too */
 };
 
 static void section_cell(const struct ms_cli *c, int id, const void *row,
@@ -48,9 +47,6 @@ static void section_cell(const struct ms_cli *c, int id, const void *row,
 	const struct ms_section *s = r->s;
 	uint64_t start = s->start_pfn << r->sp->layout->page_shift;
 	uint64_t size = ms_section_bytes(r->sp);
-	const struct ms_block *b;
-	const char *owner;
-	int nid;
 
 	switch (id) {
 	case COL_SECTION:
@@ -63,9 +59,8 @@ static void section_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "0x%" PRIx64, start + size - 1);
 		break;
 	case COL_NODE:
-		nid = ms_section_node(r->sp, s, r->blocks);
-		if (nid >= 0)
-			snprintf(buf, len, "%d", nid);
+		if (r->f->nid >= 0)
+			snprintf(buf, len, "%d", r->f->nid);
 		break;
 	case COL_ZONE:
 		ms_section_zone_names(r->sp, s, buf, len);
@@ -87,14 +82,12 @@ static void section_cell(const struct ms_cli *c, int id, const void *row,
 			snprintf(buf, len, "0x%" PRIx64, s->memmap);
 		break;
 	case COL_BLOCK:
-		b = ms_section_block(r->sp, s, r->blocks);
-		if (b)
-			snprintf(buf, len, "%" PRIu64, b->nr);
+		if (r->f->block)
+			snprintf(buf, len, "%" PRIu64, r->f->block->nr);
 		break;
 	case COL_OWNER:
-		owner = ms_iomem_owner(r->iomem, start, start + size - 1);
-		if (owner)
-			snprintf(buf, len, "%s", owner);
+		if (r->f->owner)
+			snprintf(buf, len, "%s", r->f->owner);
 		break;
 	case COL_RAW:
 		snprintf(buf, len, "0x%" PRIx64, s->section_mem_map);
@@ -106,8 +99,7 @@ static void section_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "%" PRIu64, size);
 		break;
 	case COL_CLASS:
-		snprintf(buf, len, "%s", ms_section_class_name(
-				 ms_section_class(r->sp, s, r->blocks, r->iomem)));
+		snprintf(buf, len, "%s", ms_section_class_name(r->f->cls));
 		break;
 	}
 }
@@ -115,26 +107,29 @@ static void section_cell(const struct ms_cli *c, int id, const void *row,
 int ms_cmd_sections(struct ms_cli *c, int argc, char **argv)
 {
 	struct section_row row = { 0 };
+	struct ms_facts facts;
 	struct ms_error *err;
 	struct ms_table *t;
+	int ret;
 
 	if (argc > 1)
 		return ms_cli_usage_error("sections takes no arguments");
-	err = ms_cli_kernel(c);
-	if (!err)
-		err = ms_cli_blocks(c, &row.blocks);
-	if (!err)
-		err = ms_cli_iomem(c, &row.iomem);
+	err = ms_cli_facts(c, &facts);
 	if (err)
 		return ms_cli_fail(err);
 	t = ms_table_new(c, "sections", ms_sections_columns,
 			 ms_sections_nr_columns, section_cell);
-	if (!t)
+	if (!t) {
+		ms_facts_release(&facts);
 		return MS_EXIT_USAGE;
+	}
 	row.sp = c->sparse;
 	for (size_t i = 0; i < c->sparse->nr_sections; i++) {
 		row.s = &c->sparse->sections[i];
+		row.f = &facts.sections[i];
 		ms_table_add_row(t, &row);
 	}
-	return ms_table_print(t);
+	ret = ms_table_print(t);
+	ms_facts_release(&facts);
+	return ret;
 }

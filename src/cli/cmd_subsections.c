@@ -34,7 +34,6 @@ static void subsection_cell(const struct ms_cli *c, int id, const void *row,
 			    char *buf, size_t len)
 {
 	const struct subsection_row *r = row;
-	uint64_t start = r->s->start_pfn << r->sp->layout->page_shift;
 	const char *owner;
 
 	switch (id) {
@@ -48,11 +47,11 @@ static void subsection_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "%u", r->s->active);
 		break;
 	case COL_START:
-		snprintf(buf, len, "0x%" PRIx64, start);
+		snprintf(buf, len, "0x%" PRIx64,
+			 r->s->start_pfn << r->sp->layout->page_shift);
 		break;
 	case COL_OWNER:
-		owner = ms_iomem_owner(r->iomem, start,
-				       start + ms_section_bytes(r->sp) - 1);
+		owner = ms_section_owner(r->sp, r->s, r->iomem);
 		if (owner)
 			snprintf(buf, len, "%s", owner);
 		break;

@@ -17,17 +17,13 @@ struct section_counts {
 	struct ms_section_census census;
 };
 
-static void count_sections(struct ms_cli *c, const struct ms_blocks *bl,
+static void count_sections(struct ms_cli *c, const struct ms_facts *f,
 			   struct section_counts *n)
 {
 	const struct ms_sparse *sp = c->sparse;
-	const struct ms_iomem *io = NULL;
-	struct ms_error *err;
 
 	memset(n, 0, sizeof(*n));
-	err = ms_cli_iomem(c, &io);
-	ms_error_free(err);	/* no iomem: the flags and spans decide */
-	ms_section_census(sp, bl, io, &n->census);
+	n->census = f->census;
 	for (size_t i = 0; i < sp->nr_sections; i++) {
 		const struct ms_section *s = &sp->sections[i];
 
@@ -61,15 +57,16 @@ static void count_blocks(const struct ms_blocks *bl, struct block_counts *n)
 	}
 }
 
-static void summary_text(struct ms_cli *c, const struct ms_blocks *bl)
+static void summary_text(struct ms_cli *c, const struct ms_facts *f)
 {
+	const struct ms_blocks *bl = f->blocks;
 	const struct ms_sparse *sp = c->sparse;
 	const struct ms_layout *lay = sp->layout;
 	struct section_counts sc;
 	struct block_counts bc;
 	char a[32], b[32];
 
-	count_sections(c, bl, &sc);
+	count_sections(c, f, &sc);
 	count_blocks(bl, &bc);
 	printf("kernel:        %s (types: %s)\n", lay->release,
 	       ms_kinfo_type_source(c->kinfo));
@@ -117,14 +114,15 @@ static void summary_text(struct ms_cli *c, const struct ms_blocks *bl)
 	}
 }
 
-static void summary_json(struct ms_cli *c, const struct ms_blocks *bl)
+static void summary_json(struct ms_cli *c, const struct ms_facts *f)
 {
+	const struct ms_blocks *bl = f->blocks;
 	const struct ms_sparse *sp = c->sparse;
 	const struct ms_layout *lay = sp->layout;
 	struct section_counts sc;
 	struct block_counts bc;
 
-	count_sections(c, bl, &sc);
+	count_sections(c, f, &sc);
 	count_blocks(bl, &bc);
 	printf("{\n   \"schema\": %d,\n", MS_JSON_SCHEMA);
 	printf("   \"release\": \"%s\",\n   \"types\": \"%s\",\n",
@@ -169,19 +167,19 @@ static void summary_json(struct ms_cli *c, const struct ms_blocks *bl)
 
 int ms_cmd_summary(struct ms_cli *c, int argc, char **argv)
 {
-	const struct ms_blocks *bl = NULL;
+	struct ms_facts facts;
 	struct ms_error *err;
 
 	if (argc > 1)
 		return ms_cli_usage_error("summary takes no arguments");
-	err = ms_cli_kernel(c);
-	if (!err)
-		err = ms_cli_blocks(c, &bl);
+	/* no iomem: the flags and spans decide */
+	err = ms_cli_facts_any_iomem(c, &facts);
 	if (err)
 		return ms_cli_fail(err);
 	if (c->json)
-		summary_json(c, bl);
+		summary_json(c, &facts);
 	else
-		summary_text(c, bl);
+		summary_text(c, &facts);
+	ms_facts_release(&facts);
 	return MS_EXIT_OK;
 }

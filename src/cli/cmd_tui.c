@@ -10,6 +10,11 @@
 #include "commands.h"
 #include "memscope/tui.h"
 
+const struct ms_cmdopt ms_tui_cmd_opts[] = {
+	[TUI_OPT_DUMP] = { "dump", true, "write the view DUMP (map, section, devices, deferred, vmemmap) as text on stdout, no terminal; section and vmemmap once per present section (tests)" },
+	{ NULL, false, NULL },
+};
+
 /*
  * An action confirmed in the TUI: the CLI command itself, with its checks
  * (--readonly, privilege, busy devices, auto_online_blocks) and its
@@ -45,6 +50,7 @@ int ms_cmd_tui(struct ms_cli *c, int argc, char **argv)
 		.delay = c->delay,
 		.refreshes = c->refreshes,
 	};
+	const char *dump = c->opt[TUI_OPT_DUMP];
 	struct ms_error *err;
 	struct ms_sparse *sp;
 
@@ -58,14 +64,24 @@ int ms_cmd_tui(struct ms_cli *c, int argc, char **argv)
 		return ms_cli_fail(err);
 	o.target = c->target;
 	o.kinfo = c->kinfo;
-	/* a core file describes another machine: nothing to act on */
-	if (!c->core_path || !strcmp(c->core_path, "/proc/kcore")) {
+	/* a core file describes another machine: nothing to act on; a dump
+	 * only renders */
+	if (!dump && (!c->core_path || !strcmp(c->core_path, "/proc/kcore"))) {
 		o.act = tui_act;
 		o.act_ctx = c;
 	}
 	/* the TUI owns the model from here: it reloads it on every refresh */
 	sp = c->sparse;
 	c->sparse = NULL;
-	err = ms_tui_run(&o, sp);
+	if (dump) {
+		err = ms_tui_dump(&o, sp, dump, stdout);
+		if (err && err->code == MS_ERR_USAGE) {
+			ms_cli_usage_error("%s", err->msg);
+			ms_error_free(err);
+			return MS_EXIT_USAGE;
+		}
+	} else {
+		err = ms_tui_run(&o, sp);
+	}
 	return err ? ms_cli_fail(err) : MS_EXIT_OK;
 }

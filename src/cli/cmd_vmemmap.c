@@ -152,11 +152,13 @@ static void add_totals(struct ms_table *t, const struct ms_vm_model *m)
 	char name[80];
 
 	for (size_t i = 0; i < vm->nr_hstates; i++) {
-		ms_vm_owner_name(m, MS_VM_HUGETLB, (int)i, name, sizeof(name));
+		ms_vmemmap_owner_name(m->vm, m->pgmaps, m->iomem,
+				      MS_VM_HUGETLB, (int)i, name, sizeof(name));
 		add_total(t, &v, &vm->by_hstate[i], name);
 	}
 	for (size_t i = 0; i < vm->nr_pgmaps; i++) {
-		ms_vm_owner_name(m, MS_VM_DEVICE, (int)i, name, sizeof(name));
+		ms_vmemmap_owner_name(m->vm, m->pgmaps, m->iomem,
+				      MS_VM_DEVICE, (int)i, name, sizeof(name));
 		add_total(t, &v, &vm->by_pgmap[i], name);
 	}
 	for (int k = 0; k < MS_VM_NR_KINDS; k++)
@@ -189,7 +191,8 @@ int ms_cmd_vmemmap(struct ms_cli *c, int argc, char **argv)
 		struct vm_row v = { .m = &m, .type = ROW_RANGE,
 				    .r = &m.vm->rows[i], .c = &m.vm->rows[i].c };
 
-		ms_vm_owner_name(&m, v.r->kind, v.r->owner, v.owner, sizeof(v.owner));
+		ms_vmemmap_owner_name(m.vm, m.pgmaps, m.iomem,
+				      v.r->kind, v.r->owner, v.owner, sizeof(v.owner));
 		ms_table_add_row(t, &v);
 	}
 	for (size_t i = 0; i < m.vm->nr_bad; i++) {

@@ -86,7 +86,7 @@ static const struct {
 	unsigned int optgroups;
 } command_opts[] = {
 	{ "summary", NULL, MS_OPTG_JSON | MS_OPTG_BYTES },
-	{ "tui", NULL, MS_OPTG_TUI },
+	{ "tui", ms_tui_cmd_opts, MS_OPTG_TUI },
 	{ "pages", NULL, MS_OPTG_TABLE | MS_OPTG_PROGRESS },
 	{ "compound", NULL, MS_OPTG_TABLE | MS_OPTG_PROGRESS },
 	{ "check", NULL, MS_OPTG_TABLE | MS_OPTG_PROGRESS },

@@ -66,6 +66,9 @@ extern const size_t ms_blockers_nr_columns, ms_act_nr_columns,
 /* The acting commands' own options (act_opts.c). */
 extern const struct ms_cmdopt ms_hotplug_opts[], ms_unplug_opts[],
 	ms_online_opts[], ms_offline_opts[], ms_pin_opts[];
+/* tui's: --dump VIEW (cmd_tui.c) */
+enum { TUI_OPT_DUMP };
+extern const struct ms_cmdopt ms_tui_cmd_opts[];
 /* capture's: --force (cmd_capture.c) */
 enum { CAPTURE_OPT_FORCE };
 extern const struct ms_cmdopt ms_capture_opts[];

@@ -27,6 +27,32 @@ int ms_cli_fail(struct ms_error *err)
 	return MS_EXIT_FAILURE;
 }
 
+/* Beside the failure lines, not in usage.c: the acting commands call it,
+ * and usage.c reaches every command through the command table. */
+static const char *refusal(const struct ms_cli *c)
+{
+	if (c->demo)
+		return "--demo reads a snapshot";
+	if (c->readonly)
+		return "--readonly";
+	if (c->core_path)
+		return "-c reads a core or snapshot, not the live system";
+	if (c->sysroot)
+		return "--sysroot is not the live system";
+	return NULL;
+}
+
+int ms_cli_refuse_action(const struct ms_cli *c, const char *name)
+{
+	const char *why = refusal(c);
+
+	if (!why)
+		return 0;
+	fprintf(stderr, "memscope: %s changes the system: refused (%s)\n",
+		name, why);
+	return MS_EXIT_FAILURE;
+}
+
 /* The command named on the command line, for its usage errors' hint. */
 static const char *usage_command;
 
@@ -277,6 +303,43 @@ struct ms_error *ms_cli_iomem(struct ms_cli *c, const struct ms_iomem **out)
 			err = ms_iomem_open(&src, &c->iomem);
 	}
 	*out = c->iomem;
+	return err;
+}
+
+struct ms_error *ms_cli_facts(struct ms_cli *c, struct ms_facts *out)
+{
+	const struct ms_blocks *bl = NULL;
+	const struct ms_iomem *io = NULL;
+	struct ms_error *err = ms_cli_kernel(c);
+
+	memset(out, 0, sizeof(*out));
+	if (!err)
+		err = ms_cli_blocks(c, &bl);
+	if (!err)
+		err = ms_cli_iomem(c, &io);
+	if (!err)
+		err = ms_facts_build(c->sparse, bl, io, out);
+	return err;
+}
+
+struct ms_error *ms_cli_facts_any_iomem(struct ms_cli *c, struct ms_facts *out)
+{
+	const struct ms_iomem *io;
+	struct ms_error *err = ms_cli_kernel(c), *ierr = NULL;
+
+	if (!err)
+		ierr = ms_cli_iomem(c, &io);
+	if (!err)
+		err = ms_cli_facts(c, out);
+	/*
+	 * The failure stays for the next caller that needs iomem (metrics:
+	 * without CAP_SYS_ADMIN the device names are missing, exit 64), which
+	 * tries again and gets it.
+	 */
+	if (ierr) {
+		ms_error_free(ierr);
+		c->iomem_tried = false;
+	}
 	return err;
 }
 

@@ -26,7 +26,7 @@ const char *ms_diff_object_name(enum ms_diff_object o)
 	return object_names[o];
 }
 
-static struct ms_fact *add(struct ms_facts *f, enum ms_diff_object obj,
+static struct ms_fact *add(struct ms_diff_facts *f, enum ms_diff_object obj,
 			   uint64_t id_num, const char *id, const char *field)
 {
 	struct ms_fact *x;
@@ -49,7 +49,7 @@ static struct ms_fact *add(struct ms_facts *f, enum ms_diff_object obj,
 	return x;
 }
 
-static int add_str(struct ms_facts *f, enum ms_diff_object obj, uint64_t id_num,
+static int add_str(struct ms_diff_facts *f, enum ms_diff_object obj, uint64_t id_num,
 		   const char *id, const char *field, const char *value)
 {
 	struct ms_fact *x = add(f, obj, id_num, id, field);
@@ -60,7 +60,7 @@ static int add_str(struct ms_facts *f, enum ms_diff_object obj, uint64_t id_num,
 	return 0;
 }
 
-static int add_num(struct ms_facts *f, enum ms_diff_object obj, uint64_t id_num,
+static int add_num(struct ms_diff_facts *f, enum ms_diff_object obj, uint64_t id_num,
 		   const char *id, const char *field, uint64_t v)
 {
 	struct ms_fact *x = add(f, obj, id_num, id, field);
@@ -75,25 +75,31 @@ static int add_num(struct ms_facts *f, enum ms_diff_object obj, uint64_t id_num,
 
 #define NOMEM ms_error_new(MS_ERR_NOMEM, "diff facts")
 
-static struct ms_error *sections(struct ms_cli *c, struct ms_facts *f)
+/* The class as the sections command's CLASS and the TUI's map decide it. */
+static struct ms_error *sections(struct ms_cli *c, struct ms_diff_facts *f)
 {
 	const struct ms_sparse *sp = c->sparse;
+	struct ms_facts facts;
+	struct ms_error *err = ms_cli_facts_any_iomem(c, &facts);
 	int bad = 0;
 
+	if (err)
+		return err;
 	for (size_t i = 0; i < sp->nr_sections; i++) {
 		const struct ms_section *s = &sp->sections[i];
 		char flags[128];
 
 		ms_section_flags_format(sp, s, flags, sizeof(flags));
 		bad |= add_str(f, MS_DIFF_SECTION, s->nr, NULL, "class",
-			       ms_section_class_info(ms_section_classify(sp, s))->label);
+			       ms_section_class_name(facts.sections[i].cls));
 		bad |= add_str(f, MS_DIFF_SECTION, s->nr, NULL, "flags", flags);
 		bad |= add_num(f, MS_DIFF_SECTION, s->nr, NULL, "active", s->active);
 	}
+	ms_facts_release(&facts);
 	return bad ? NOMEM : NULL;
 }
 
-static struct ms_error *blocks(struct ms_cli *c, struct ms_facts *f)
+static struct ms_error *blocks(struct ms_cli *c, struct ms_diff_facts *f)
 {
 	const struct ms_blocks *bl;
 	struct ms_error *err = ms_cli_blocks(c, &bl);
@@ -109,7 +115,7 @@ static struct ms_error *blocks(struct ms_cli *c, struct ms_facts *f)
 	return err ? err : bad ? NOMEM : NULL;
 }
 
-static int vm_owner(struct ms_facts *f, const char *owner,
+static int vm_owner(struct ms_diff_facts *f, const char *owner,
 		    const struct ms_vm_count *n)
 {
 	return add_num(f, MS_DIFF_VMEMMAP, 0, owner, "pages", n->pages) |
@@ -118,7 +124,7 @@ static int vm_owner(struct ms_facts *f, const char *owner,
 }
 
 /* pgmaps by device name; vmemmap by the owners the CLI totals. */
-static struct ms_error *vmemmap(struct ms_cli *c, struct ms_facts *f)
+static struct ms_error *vmemmap(struct ms_cli *c, struct ms_diff_facts *f)
 {
 	struct ms_vm_model m;
 	struct ms_error *err = ms_vm_model_load(c, true, &m);
@@ -128,18 +134,20 @@ static struct ms_error *vmemmap(struct ms_cli *c, struct ms_facts *f)
 	for (size_t i = 0; !err && i < m.pgmaps->nr; i++) {
 		const struct ms_pgmap *g = &m.pgmaps->v[i];
 
-		ms_vm_pgmap_device(&m, g, name, sizeof(name));
-		ms_vm_pgmap_names(&m, g, ns, sizeof(ns), dax, sizeof(dax));
+		ms_pgmap_device_name(m.iomem, g, name, sizeof(name));
+		ms_pgmap_names(m.iomem, g, ns, sizeof(ns), dax, sizeof(dax));
 		bad |= add_str(f, MS_DIFF_PGMAP, 0, name, "type",
 			       ms_vm_pgmap_type(g, dax));
 		bad |= add_num(f, MS_DIFF_PGMAP, 0, name, "size", ms_vm_pgmap_size(g));
 	}
 	for (size_t i = 0; !err && i < m.vm->nr_hstates; i++) {
-		ms_vm_owner_name(&m, MS_VM_HUGETLB, (int)i, name, sizeof(name));
+		ms_vmemmap_owner_name(m.vm, m.pgmaps, m.iomem,
+				      MS_VM_HUGETLB, (int)i, name, sizeof(name));
 		bad |= vm_owner(f, name, &m.vm->by_hstate[i]);
 	}
 	for (size_t i = 0; !err && i < m.vm->nr_pgmaps; i++) {
-		ms_vm_owner_name(&m, MS_VM_DEVICE, (int)i, name, sizeof(name));
+		ms_vmemmap_owner_name(m.vm, m.pgmaps, m.iomem,
+				      MS_VM_DEVICE, (int)i, name, sizeof(name));
 		bad |= vm_owner(f, name, &m.vm->by_pgmap[i]);
 	}
 	for (int k = 0; !err && k < MS_VM_NR_KINDS; k++)
@@ -149,7 +157,7 @@ static struct ms_error *vmemmap(struct ms_cli *c, struct ms_facts *f)
 }
 
 /* The census by kind, order and zone, as the metrics count it. */
-static struct ms_error *compound(struct ms_cli *c, struct ms_facts *f)
+static struct ms_error *compound(struct ms_cli *c, struct ms_diff_facts *f)
 {
 	struct ms_page_layout pl;
 	struct ms_pfn_range r;
@@ -185,7 +193,7 @@ static struct ms_error *compound(struct ms_cli *c, struct ms_facts *f)
 	return err ? err : bad ? NOMEM : NULL;
 }
 
-static struct ms_error *deferred(struct ms_cli *c, struct ms_facts *f)
+static struct ms_error *deferred(struct ms_cli *c, struct ms_diff_facts *f)
 {
 	struct ms_deferred *d;
 	struct ms_error *err = ms_cli_deferred_load(c, &d);
@@ -225,10 +233,10 @@ static int qcmp(const void *a, const void *b)
 	return ms_fact_cmp(a, b, true);
 }
 
-struct ms_error *ms_facts_gather(struct ms_cli *c, struct ms_facts *f)
+struct ms_error *ms_diff_facts_gather(struct ms_cli *c, struct ms_diff_facts *f)
 {
 	static struct ms_error *(*const collect[MS_DIFF_NR])(struct ms_cli *,
-							     struct ms_facts *) = {
+							     struct ms_diff_facts *) = {
 		[MS_DIFF_SECTION] = sections, [MS_DIFF_BLOCK] = blocks,
 		[MS_DIFF_PGMAP] = vmemmap, [MS_DIFF_COMPOUND] = compound,
 		[MS_DIFF_DEFERRED] = deferred,
@@ -259,7 +267,7 @@ struct ms_error *ms_facts_gather(struct ms_cli *c, struct ms_facts *f)
 	return NULL;
 }
 
-void ms_facts_free(struct ms_facts *f)
+void ms_diff_facts_free(struct ms_diff_facts *f)
 {
 	free(f->v);
 	memset(f, 0, sizeof(*f));

@@ -24,7 +24,7 @@ struct ms_fact {
 	int64_t num;
 };
 
-struct ms_facts {
+struct ms_diff_facts {
 	struct ms_fact *v;		/* sorted by ms_fact_cmp after gather */
 	size_t n, cap;
 	/* collectors that failed: their objects are left out, with why */
@@ -33,8 +33,8 @@ struct ms_facts {
 
 const char *ms_diff_object_name(enum ms_diff_object o);
 /* Gathers every fact of the source c names; NULL or why not. */
-struct ms_error *ms_facts_gather(struct ms_cli *c, struct ms_facts *f);
+struct ms_error *ms_diff_facts_gather(struct ms_cli *c, struct ms_diff_facts *f);
 int ms_fact_cmp(const struct ms_fact *a, const struct ms_fact *b, bool field);
-void ms_facts_free(struct ms_facts *f);
+void ms_diff_facts_free(struct ms_diff_facts *f);
 
 #endif

@@ -113,7 +113,7 @@ static struct ms_error *collect_devices(struct ms_cli *c, struct ms_map *m,
 		const struct ms_pgmap *g = &vm.pgmaps->v[i];
 		char name[64];
 
-		ms_vm_pgmap_device(&vm, g, name, sizeof(name));
+		ms_pgmap_device_name(vm.iomem, g, name, sizeof(name));
 		add_device(m, name, g->ranges[0].start, g->ranges[g->nr_range - 1].end);
 	}
 	for (size_t i = 0; !vm.pgmaps->nr && vm.iomem && i < vm.iomem->nr; i++) {
@@ -146,9 +146,9 @@ static void classify(struct ms_map *m, const uint32_t *counts)
 	}
 }
 
-struct ms_error *ms_map_cells(const struct ms_sparse *sp,
-			      const struct ms_blocks *bl, struct ms_map *m)
+struct ms_error *ms_map_cells(const struct ms_facts *f, struct ms_map *m)
 {
+	const struct ms_sparse *sp = f->sp;
 	uint64_t n = sp->nr_sections ? sp->sections[sp->nr_sections - 1].nr + 1 : 0;
 	uint32_t *counts;
 
@@ -172,8 +172,9 @@ struct ms_error *ms_map_cells(const struct ms_sparse *sp,
 	for (size_t i = 0; i < sp->nr_sections; i++) {
 		const struct ms_section *s = &sp->sections[i];
 		struct ms_map_cell *cell = &m->cells[s->nr / m->group];
-		enum ms_section_class k = ms_section_classify(sp, s);
-		const struct ms_block *b = ms_section_block(sp, s, bl);
+		const struct ms_section_facts *sf = &f->sections[i];
+		enum ms_section_class k = sf->cls;
+		const struct ms_block *b = sf->block;
 
 		counts[(s->nr / m->group) * MS_CLASS_NR + k]++;
 		m->counts[k]++;
@@ -195,17 +196,17 @@ struct ms_error *ms_map_cells(const struct ms_sparse *sp,
 struct ms_error *ms_map_build(struct ms_cli *c, unsigned int overlays,
 			      struct ms_map *out)
 {
-	const struct ms_blocks *bl;
+	struct ms_facts facts;
 	struct ms_error *err;
 
 	memset(out, 0, sizeof(*out));
-	err = ms_cli_kernel(c);
-	if (!err)
-		err = ms_cli_blocks(c, &bl);
+	/* the sections command's CLASS and BLOCK, and the TUI map's */
+	err = ms_cli_facts_any_iomem(c, &facts);
 	if (err)
 		return err;
 	out->overlays = overlays;
-	err = ms_map_cells(c->sparse, bl, out);
+	err = ms_map_cells(&facts, out);
+	ms_facts_release(&facts);
 	if (!err)
 		err = collect_devices(c, out, overlays & MS_MAP_OV_VMEMMAP);
 	if (!err && overlays & (MS_MAP_OV_COMPOUND | MS_MAP_OV_PINS))

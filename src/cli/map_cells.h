@@ -54,9 +54,8 @@ struct ms_map {
 int ms_map_overlays_parse(const char *list, unsigned int *out);
 struct ms_error *ms_map_build(struct ms_cli *c, unsigned int overlays,
 			      struct ms_map *out);
-/* The cells alone, from the sparse model and the blocks (bl may be NULL). */
-struct ms_error *ms_map_cells(const struct ms_sparse *sp,
-			      const struct ms_blocks *bl, struct ms_map *m);
+/* The cells alone, from the facts of the sections (facts.h). */
+struct ms_error *ms_map_cells(const struct ms_facts *f, struct ms_map *m);
 void ms_map_free(struct ms_map *m);
 /* The map as one SVG document (cmd_map_svg.c). */
 void ms_map_svg_write(FILE *out, const struct ms_map *m, const char *release,

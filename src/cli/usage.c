@@ -126,27 +126,3 @@ int ms_cli_list_columns(const struct ms_cli *c, const struct ms_command *cmd)
 	}
 	return ms_table_print(t);
 }
-
-static const char *refusal(const struct ms_cli *c)
-{
-	if (c->demo)
-		return "--demo reads a snapshot";
-	if (c->readonly)
-		return "--readonly";
-	if (c->core_path)
-		return "-c reads a core or snapshot, not the live system";
-	if (c->sysroot)
-		return "--sysroot is not the live system";
-	return NULL;
-}
-
-int ms_cli_refuse_action(const struct ms_cli *c, const char *name)
-{
-	const char *why = refusal(c);
-
-	if (!why)
-		return 0;
-	fprintf(stderr, "memscope: %s changes the system: refused (%s)\n",
-		name, why);
-	return MS_EXIT_FAILURE;
-}

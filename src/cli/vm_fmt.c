@@ -47,44 +47,6 @@ void ms_vm_model_release(struct ms_vm_model *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static bool overlaps(const struct ms_iomem_range *r, const struct ms_pgmap *g)
-{
-	for (unsigned int i = 0; i < g->nr_range; i++)
-		if (r->start <= g->ranges[i].end && r->end >= g->ranges[i].start)
-			return true;
-	return false;
-}
-
-void ms_vm_pgmap_names(const struct ms_vm_model *m, const struct ms_pgmap *g,
-		       char *ns, size_t nslen, char *dax, size_t daxlen)
-{
-	ns[0] = dax[0] = '\0';
-	for (size_t i = 0; m->iomem && i < m->iomem->nr; i++) {
-		const struct ms_iomem_range *r = &m->iomem->ranges[i];
-
-		if (!overlaps(r, g))
-			continue;
-		if (!ns[0] && !strncmp(r->name, "namespace", 9))
-			snprintf(ns, nslen, "%s", r->name);
-		if (!dax[0] && !strncmp(r->name, "dax", 3))
-			snprintf(dax, daxlen, "%s", r->name);
-	}
-}
-
-void ms_vm_pgmap_device(const struct ms_vm_model *m, const struct ms_pgmap *g,
-			char *buf, size_t len)
-{
-	char ns[64], dax[64];
-
-	ms_vm_pgmap_names(m, g, ns, sizeof(ns), dax, sizeof(dax));
-	if (dax[0])
-		snprintf(buf, len, "%s", dax);
-	else if (ns[0])
-		snprintf(buf, len, "%s", ns);
-	else
-		snprintf(buf, len, "pgmap@0x%" PRIx64, g->addr);
-}
-
 void ms_vm_size(uint64_t bytes, char *buf, size_t len)
 {
 	static const char units[] = "KMGTP";
@@ -98,25 +60,6 @@ void ms_vm_size(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, bytes);
 	else
 		snprintf(buf, len, "%" PRIu64 "%c", bytes, units[u]);
-}
-
-void ms_vm_owner_name(const struct ms_vm_model *m, enum ms_vm_kind kind,
-		      int owner, char *buf, size_t len)
-{
-	const char *n;
-	char dev[64];
-
-	if (kind == MS_VM_HUGETLB && owner >= 0) {
-		n = m->vm->hstates[owner].name;
-		if (!strncmp(n, "hugepages-", 10))
-			n += 10;
-		snprintf(buf, len, "hugetlb:%s", n);
-	} else if (kind == MS_VM_DEVICE && owner >= 0) {
-		ms_vm_pgmap_device(m, &m->pgmaps->v[owner], dev, sizeof(dev));
-		snprintf(buf, len, "device:%s", dev);
-	} else {
-		snprintf(buf, len, "%s", ms_vm_kind_name(kind));
-	}
 }
 
 uint64_t ms_vm_pgmap_size(const struct ms_pgmap *g)

@@ -18,19 +18,7 @@ struct ms_error *ms_vm_model_load(struct ms_cli *c, bool with_vmemmap,
 				  struct ms_vm_model *m);
 void ms_vm_model_release(struct ms_vm_model *m);
 
-/*
- * Names of a pgmap from /proc/iomem: the namespace (namespaceX.Y) and
- * the dax device (daxX.Y) inside its range, "" when there is none.
- */
-void ms_vm_pgmap_names(const struct ms_vm_model *m, const struct ms_pgmap *g,
-		       char *ns, size_t nslen, char *dax, size_t daxlen);
-/* "dax0.0", else "namespace0.0", else "pgmap@0x..." */
-void ms_vm_pgmap_device(const struct ms_vm_model *m, const struct ms_pgmap *g,
-			char *buf, size_t len);
-/* A vmemmap owner: boot, hotplug, hugetlb:2M, device:dax0.0 (owner: the
- * hstate or pgmap index, -1 for none). */
-void ms_vm_owner_name(const struct ms_vm_model *m, enum ms_vm_kind kind,
-		      int owner, char *buf, size_t len);
+/* Names of pgmaps and vmemmap owners: facts.h (the TUI's too). */
 /* Bytes in the pgmap's ranges. */
 uint64_t ms_vm_pgmap_size(const struct ms_pgmap *g);
 /* devdax for a generic pgmap with a dax device (dax is its name or ""). */

@@ -50,21 +50,6 @@ void ms_type_name_split(const char *type, enum ms_type_kind *kind,
 	*name = type;
 }
 
-const char *ms_type_kind_prefix(enum ms_type_kind kind)
-{
-	switch (kind) {
-	case MS_TYPE_STRUCT:
-		return "struct ";
-	case MS_TYPE_UNION:
-		return "union ";
-	case MS_TYPE_ENUM:
-		return "enum ";
-	case MS_TYPE_TYPEDEF:
-		break;
-	}
-	return "";
-}
-
 struct ms_error *ms_type_missing(enum ms_type_kind kind, const char *name,
 				 const char *member)
 {

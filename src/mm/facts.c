@@ -16,7 +16,9 @@
  *   hot-added RAM inside ZONE_DEVICE's span is taken for kmem, the only
  *   way RAM gets there.
  */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "memscope/facts.h"
@@ -162,19 +164,112 @@ void ms_section_subsection_map(const struct ms_sparse *sp,
 	buf[i] = '\0';
 }
 
-void ms_section_census(const struct ms_sparse *sp,
-		       const struct ms_blocks *blocks,
-		       const struct ms_iomem *iomem,
-		       struct ms_section_census *out)
+const char *ms_section_owner(const struct ms_sparse *sp,
+			     const struct ms_section *s,
+			     const struct ms_iomem *iomem)
+{
+	uint64_t start = s->start_pfn << sp->layout->page_shift;
+
+	if (!iomem)
+		return NULL;
+	return ms_iomem_owner(iomem, start,
+			      start + (s->nr_pages << sp->layout->page_shift) - 1);
+}
+
+struct ms_error *ms_facts_build(const struct ms_sparse *sp,
+				const struct ms_blocks *blocks,
+				const struct ms_iomem *iomem,
+				struct ms_facts *out)
 {
 	memset(out, 0, sizeof(*out));
+	out->sections = calloc(sp->nr_sections ? sp->nr_sections : 1,
+			       sizeof(*out->sections));
+	if (!out->sections)
+		return ms_error_new(MS_ERR_NOMEM, "facts of %zu sections",
+				    sp->nr_sections);
+	out->sp = sp;
+	out->blocks = blocks;
+	out->iomem = iomem;
 	for (size_t i = 0; i < sp->nr_sections; i++) {
 		const struct ms_section *s = &sp->sections[i];
+		struct ms_section_facts *f = &out->sections[i];
 
-		out->present++;
-		out->by_class[ms_section_class(sp, s, blocks, iomem)]++;
-		out->active += s->active;
-		out->subsections += sp->layout->subsections_per_section;
+		f->cls = ms_section_class(sp, s, blocks, iomem);
+		f->block = block_at(sp, s, blocks);
+		f->nid = ms_section_node(sp, s, blocks);
+		f->owner = ms_section_owner(sp, s, iomem);
+		out->census.present++;
+		out->census.by_class[f->cls]++;
+		out->census.active += s->active;
+		out->census.subsections += sp->layout->subsections_per_section;
+	}
+	return NULL;
+}
+
+void ms_facts_release(struct ms_facts *f)
+{
+	free(f->sections);
+	memset(f, 0, sizeof(*f));
+}
+
+static bool overlaps(const struct ms_iomem_range *r, const struct ms_pgmap *g)
+{
+	for (unsigned int i = 0; i < g->nr_range; i++)
+		if (r->start <= g->ranges[i].end && r->end >= g->ranges[i].start)
+			return true;
+	return false;
+}
+
+void ms_pgmap_names(const struct ms_iomem *io, const struct ms_pgmap *g,
+		    char *ns, size_t nslen, char *dax, size_t daxlen)
+{
+	ns[0] = dax[0] = '\0';
+	for (size_t i = 0; io && i < io->nr; i++) {
+		const struct ms_iomem_range *r = &io->ranges[i];
+
+		if (!overlaps(r, g))
+			continue;
+		if (!ns[0] && !strncmp(r->name, "namespace", 9))
+			snprintf(ns, nslen, "%s", r->name);
+		if (!dax[0] && !strncmp(r->name, "dax", 3))
+			snprintf(dax, daxlen, "%s", r->name);
+	}
+}
+
+void ms_pgmap_device_name(const struct ms_iomem *io, const struct ms_pgmap *g,
+			  char *buf, size_t len)
+{
+	char ns[64], dax[64];
+
+	ms_pgmap_names(io, g, ns, sizeof(ns), dax, sizeof(dax));
+	if (dax[0])
+		snprintf(buf, len, "%s", dax);
+	else if (ns[0])
+		snprintf(buf, len, "%s", ns);
+	else
+		snprintf(buf, len, "pgmap@0x%" PRIx64, g->addr);
+}
+
+void ms_vmemmap_owner_name(const struct ms_vmemmap *vm,
+			   const struct ms_pgmaps *pm,
+			   const struct ms_iomem *io, enum ms_vm_kind kind,
+			   int owner, char *buf, size_t len)
+{
+	const char *n;
+	char dev[64];
+
+	if (kind == MS_VM_HUGETLB && owner >= 0 && vm &&
+	    (size_t)owner < vm->nr_hstates) {
+		n = vm->hstates[owner].name;
+		if (!strncmp(n, "hugepages-", 10))
+			n += 10;
+		snprintf(buf, len, "hugetlb:%s", n);
+	} else if (kind == MS_VM_DEVICE && owner >= 0 && pm &&
+		   (size_t)owner < pm->nr) {
+		ms_pgmap_device_name(io, &pm->v[owner], dev, sizeof(dev));
+		snprintf(buf, len, "device:%s", dev);
+	} else {
+		snprintf(buf, len, "%s", ms_vm_kind_name(kind));
 	}
 }
 

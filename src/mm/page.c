@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "memscope/page.h"
+#include "page_decode.h"
 
 static inline uint64_t rd64(const uint8_t *p, uint64_t off)
 {

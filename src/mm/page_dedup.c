@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "memscope/page.h"
+#include "page_decode.h"
 
 #define VM_PAGE 4096ULL
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "memscope/page.h"
+#include "page_decode.h"
 
 struct reader {
 	struct ms_target *t;
@@ -444,8 +445,9 @@ static struct ms_error *walk(struct reader *rp, uint64_t start_pfn,
 	return err;
 }
 
-bool ms_section_has_pages(const struct ms_sparse *sp,
-			  const struct ms_section *s)
+/* Struct pages are initialised for online and ZONE_DEVICE sections. */
+static bool section_has_pages(const struct ms_sparse *sp,
+			      const struct ms_section *s)
 {
 	return ms_section_has(sp, s, MS_SECTION_ONLINE) ||
 	       ms_section_is_device(sp, s);
@@ -466,13 +468,13 @@ struct ms_error *ms_pages_walk(struct ms_target *t, const struct ms_sparse *sp,
 		uint64_t lo, hi;
 		size_t j = i;
 
-		if (!ms_section_has_pages(sp, s) ||
+		if (!section_has_pages(sp, s) ||
 		    s->start_pfn + s->nr_pages <= start_pfn || s->start_pfn >= end) {
 			i++;
 			continue;
 		}
 		while (j + 1 < sp->nr_sections &&
-		       ms_section_has_pages(sp, &sp->sections[j + 1]) &&
+		       section_has_pages(sp, &sp->sections[j + 1]) &&
 		       sp->sections[j + 1].start_pfn ==
 		       sp->sections[j].start_pfn + sp->sections[j].nr_pages)
 			j++;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The section classes of the map (see section_class.h). */
-#include "memscope/facts.h"
 #include "memscope/section_class.h"
 
 /*
@@ -16,13 +15,6 @@ static const struct ms_section_class_info classes[MS_CLASS_NR] = {
 	[MS_CLASS_DEVICE] = { "ZONE_DEVICE", "device", 'D', MS_COLOUR_MAGENTA, 0xcd00cd },
 	[MS_CLASS_ABSENT] = { "absent", "absent", '.', MS_COLOUR_DEFAULT, 0xe5e5e5 },
 };
-
-/* One decision for every face: facts.c, here without sysfs. */
-enum ms_section_class ms_section_classify(const struct ms_sparse *sp,
-					  const struct ms_section *s)
-{
-	return s ? ms_section_class(sp, s, NULL, NULL) : MS_CLASS_ABSENT;
-}
 
 const struct ms_section_class_info *ms_section_class_info(enum ms_section_class c)
 {

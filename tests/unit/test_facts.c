@@ -90,6 +90,7 @@ static enum ms_section_class cls(const struct env *e, int i, bool sysfs)
 static void test_class_with_sysfs(void **state)
 {
 	struct env e;
+	struct ms_facts f;
 	struct ms_section_census n;
 
 	build(&e);
@@ -99,7 +100,22 @@ static void test_class_with_sysfs(void **state)
 	assert_int_equal(cls(&e, S_OFFLINE, true), MS_CLASS_OFFLINE);
 	assert_int_equal(cls(&e, S_DEVICE, true), MS_CLASS_DEVICE);
 	assert_int_equal(cls(&e, S_TAINTED, true), MS_CLASS_DEVICE);
-	ms_section_census(&e.sp, &e.blocks, &e.iomem, &n);
+	assert_null(ms_facts_build(&e.sp, &e.blocks, &e.iomem, &f));
+	n = f.census;
+	/* the facts table holds the same decisions, once per section */
+	for (int i = 0; i < NR; i++) {
+		const struct ms_section_facts *sf = ms_facts_section(&f, &e.sec[i]);
+
+		assert_int_equal(sf->cls, cls(&e, i, true));
+		assert_ptr_equal(sf->block, ms_section_block(&e.sp, &e.sec[i], &e.blocks));
+		assert_int_equal(sf->nid, ms_section_node(&e.sp, &e.sec[i], &e.blocks));
+	}
+	assert_int_equal(f.sections[S_OFFLINE].nid, 1);
+	assert_ptr_equal(f.sections[S_DEVICE].block, NULL);
+	assert_string_equal(f.sections[S_KMEM].owner, "System RAM (kmem)");
+	assert_string_equal(f.sections[S_DIMM].owner, "System RAM");
+	assert_null(f.sections[S_BOOT].owner);
+	ms_facts_release(&f);
 	assert_int_equal(n.present, NR);
 	assert_int_equal(n.by_class[MS_CLASS_DEVICE], 2);
 	assert_int_equal(n.by_class[MS_CLASS_KMEM], 1);

@@ -89,12 +89,15 @@ static void test_16tib(void **state)
 {
 	struct ms_sparse *sp = machine(ms_kinfo_layout(ki), 131072);
 	struct ms_map m = { 0 };
+	struct ms_facts f;
 	uint64_t active = 0;
 	char *doc = NULL;
 	size_t len = 0;
 	FILE *out;
 
-	assert_null(ms_map_cells(sp, NULL, &m));
+	assert_null(ms_facts_build(sp, NULL, NULL, &f));
+	assert_null(ms_map_cells(&f, &m));
+	ms_facts_release(&f);
 	assert_true(m.nr_cells <= MS_MAP_MAX_CELLS);
 	assert_int_equal(m.group, 64);
 	assert_int_equal(m.nr_cells, 2048);
@@ -126,8 +129,11 @@ static void test_small(void **state)
 {
 	struct ms_sparse *sp = machine(ms_kinfo_layout(ki), 40);
 	struct ms_map m = { 0 };
+	struct ms_facts f;
 
-	assert_null(ms_map_cells(sp, NULL, &m));
+	assert_null(ms_facts_build(sp, NULL, NULL, &f));
+	assert_null(ms_map_cells(&f, &m));
+	ms_facts_release(&f);
 	assert_int_equal(m.group, 1);
 	assert_int_equal(m.nr_cells, 40);
 	assert_int_equal(m.cells[7].cls, MS_CLASS_OFFLINE);

@@ -133,6 +133,8 @@ static int setup(void **state)
 	e->tui.data.cells = &e->cell;
 	e->tui.data.nr_cells = 1;
 	e->tui.data.per_section = 64;
+	if (ms_facts_build(&e->sp, NULL, NULL, &e->tui.data.facts))
+		return -1;
 	*state = e;
 	return 0;
 }

@@ -146,6 +146,10 @@ lab_memscope() {
     # issue 11: against drgn's pgdat first_deferred_pfn and pgmaps (asserts_oracle.py)
     LAB_OUT=$m lab_run deferred-json $MEMSCOPE deferred -J -b --output-all
     LAB_OUT=$m lab_run devices-json $MEMSCOPE devices -J -b --output-all
+    # issue 12: the TUI's Section view of every present section, against
+    # these columns (labkit/tui_cli.py SECTION_COLUMNS): a SAME check
+    LAB_OUT=$m lab_run sections-facts-json $MEMSCOPE sections -J -o +CLASS,OWNER
+    LAB_OUT=$m lab_run tui-sections $MEMSCOPE tui --dump section
     # bad input: not root -> one line on stderr, exit 1
     LAB_OUT=$m lab_run nonroot $SETPRIV --reuid=65534 --regid=65534 --clear-groups \
         $MEMSCOPE summary

@@ -465,6 +465,10 @@ def check_boot(rep, d):
     if meta.get("boot") == "main":  # issue 5: the TUI through tmux
         from . import asserts_tui
         asserts_tui.check(rep, tag, d)
+    if "tui-cli" in scenarios.BOOTS.get(meta.get("boot"), {}).get("same", ()):  # issue 12
+        from . import asserts_tui
+        for phase in meta.get("phases", []):
+            asserts_tui.check_tui_cli(rep, "%s/%s" % (tag, phase), os.path.join(d, phase))
     if meta.get("boot") == "main":  # issue 15: metrics against sysfs and vmstat
         from . import asserts_metrics
         asserts_metrics.check(rep, tag, d)

@@ -13,6 +13,7 @@ import os
 import re
 
 from . import truth as T
+from . import tui_cli
 
 ZOOM_SECTION = 35
 NAMES = {"early boot": "E", "hot-added": "H", "kmem": "K", "online": "O", "offline": "X",
@@ -224,3 +225,22 @@ def check_devices(rep, tag, pre_dir, attrs_path):
                        (name, hit[0], order, a["resource"], a["size"]))
     rep.check("%s tui-devices-pgmaps" % tag, dax and len(rows) == len(dax) and not bad,
               "%d pgmap rows for %d dax devices; %s" % (len(rows), len(dax), "; ".join(bad)))
+
+
+def check_tui_cli(rep, tag, phase_dir):
+    """Issue 12: every present section's Section view (`tui --dump section`)
+    shows the figures `sections -J` and `subsections -J` print: class, block,
+    node, zone, iomem owner, flags, memmap, active sub-sections and the
+    sub-section map. memscope against memscope: SAME."""
+    m = os.path.join(phase_dir, "memscope")
+    dump = T.read(os.path.join(m, "tui-sections.out"))
+    secs = _json(os.path.join(m, "sections-facts-json.out"), "sections")
+    subs = _json(os.path.join(m, "subsections-json.out"), "subsections")
+    rc = T.read(os.path.join(m, "tui-sections.rc")).strip()
+    if rc != "0" or not secs or not subs:
+        rep.same("%s tui-cli-sections" % tag, False, "tui --dump exit %s: %s; sections %s" % (
+            rc, T.read(os.path.join(m, "tui-sections.err"))[:200], bool(secs)))
+        return
+    bad, n = tui_cli.compare(dump, secs, subs)
+    rep.same("%s tui-cli-sections" % tag, not bad and n == len(secs),
+             "%d of %d sections compared; %s" % (n, len(secs), "; ".join(bad[:6])))

@@ -23,10 +23,13 @@ exit 1
 
 # "oracles": the number of oracle checks (PASS/FAIL/KNOWN) the boot's assertions
 # run, per kernel or for all ("*"); fewer is a failure (labkit/report.py)
+# "same": the consistency checks (SAME) the boot runs in each phase, by name:
+#   "tui-cli"  the TUI's Section view of every present section against the
+#              sections and subsections tables (asserts_tui.check_tui_cli)
 BOOTS = {
     "main": dict(script="scenario-main.sh", cmdline="", nvdimm="1G", hotplug="1G",
                  phases=["pre", "post"], dumps=True, host_dump="post", drgn_args=["--vmemmap"],
-                 oracles=41),
+                 oracles=41, same=["tui-cli"]),
     "plain": dict(script="scenario-plain.sh", cmdline="no5lvl nokaslr", nvdimm=None,
                   hotplug=None, phases=["boot"], dumps=True, oracles=15),
     # issue 7: HVO on/off, a 1 GiB HugeTLB page, devdax 1G/2M/4K (-M mem) and -M dev,

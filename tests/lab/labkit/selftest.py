@@ -76,6 +76,12 @@ MUTATIONS = [
      lambda d: d["nodes"][0].update(present=d["nodes"][0]["present"] + 1), "drgn-nodes"),
     ("node zones lose one", "pre", "summary-json",
      lambda d: d["nodes"][0]["zones"].pop(), "nodes-vs-zoneinfo"),
+    # issue 12: the TUI's Section view against the tables (SAME)
+    ("a hot-added section's class unlike the TUI's", "post", "sections-facts-json",
+     lambda d: _sec(d, lambda s: s["section"] == 40).update({"class": "early"}),
+     "tui-cli-sections"),
+    ("a section's block unlike the TUI's", "pre", "sections-facts-json",
+     lambda d: _sec(d, lambda s: s["section"] == 5).update(block=6), "tui-cli-sections"),
 ]
 
 
