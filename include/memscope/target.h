@@ -112,7 +112,10 @@ struct ms_xlate {
 	bool writable;
 };
 
-/* Walks the page tables for one address; MS_ERR_FAULT names the level. */
+/*
+ * Walks the page tables for one address (a range of one, through the
+ * target's per-level table cache); MS_ERR_FAULT names the missing level.
+ */
 struct ms_error *ms_target_translate(struct ms_target *t, uint64_t vaddr,
 				     struct ms_xlate *out);
 

@@ -11,20 +11,6 @@
 
 #include "memscope/target.h"
 
-/* x86_64 page-table entries, shared by pagewalk.c and ptwalk_range.c. */
-#define PT_ENTRIES	512
-#define PT_PAGE_SIZE	4096ULL
-#define PTE_PRESENT	(1ULL << 0)
-#define PTE_RW		(1ULL << 1)
-#define PTE_PS		(1ULL << 7)
-/*
- * Bits 12..51 hold the frame: bit 63 is NX, 52..62 are software and
- * protection-key bits. With AMD SME/SEV the encryption bit (sme_me_mask,
- * bit 47 or so) sits inside this mask; kcore-based targets would need it
- * masked off too, which wants the mask from kinfo and is not done yet.
- */
-#define PTE_ADDR_MASK	0x000ffffffffff000ULL
-
 /*
  * An address-ordered, non-overlapping lookup table of file-backed ranges:
  * one for virtual addresses, one for physical. last is inclusive so a range
@@ -49,7 +35,7 @@ struct target_note {
 	size_t len;
 };
 
-/* One cached page-table page per level: walking a range reads each once. */
+/* One cached page-table page per level, for translations and mapped reads. */
 struct pt_cache {
 	uint64_t paddr;
 	bool valid;

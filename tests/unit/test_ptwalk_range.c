@@ -79,6 +79,20 @@ static uint64_t *entry(struct fx_mem *m, uint64_t vaddr, int depth)
 	}
 }
 
+/* The fixture's memory as a direct-map segment, the top table as "text". */
+static void setup_core(struct fx *f)
+{
+	struct fx_core *c = fx_core_new();
+
+	fx_core_add_segment(c, f->page_offset, 0, f->m.bytes, f->m.size);
+	fx_core_add_segment(c, TEXT, f->m.pgd, fx_mem_ptr(&f->m, f->m.pgd), FX_PAGE_SIZE);
+	assert_int_equal(fx_core_write(c, core_path), 0);
+	fx_core_free(c);
+	assert_ok(ms_target_open(core_path, &f->t));
+	assert_ok(ms_target_set_paging(f->t, TEXT, f->levels));
+	f->nr = 0;
+}
+
 /*
  * vmemmap + 0       2M leaf -> 2M (RW)
  * vmemmap + 2M      8 x 4K: 0..1 -> 4M, 4M+4K; 2..7 -> 4M+4K (RO, shared)
@@ -91,7 +105,6 @@ static int setup(void **state)
 {
 	struct fx *f = *state;
 	uint64_t v = f->vmemmap, *e;
-	struct fx_core *c;
 
 	fx_mem_init(&f->m, 0, 16 * MIB, 12 * MIB, f->levels);
 	fx_mem_map(&f->m, v, SZ_2M, SZ_2M, SZ_2M, true);
@@ -105,14 +118,7 @@ static int setup(void **state)
 	fx_mem_map(&f->m, v + 8 * MIB, 7 * MIB, FX_PAGE_SIZE, FX_PAGE_SIZE, true);
 	e = entry(&f->m, v + 8 * MIB, f->levels - 2);
 	*e = (*e & ~0x000ffffffffff000ULL) | (512 * MIB);	/* outside the core */
-	c = fx_core_new();
-	fx_core_add_segment(c, f->page_offset, 0, f->m.bytes, f->m.size);
-	fx_core_add_segment(c, TEXT, f->m.pgd, fx_mem_ptr(&f->m, f->m.pgd), FX_PAGE_SIZE);
-	assert_int_equal(fx_core_write(c, core_path), 0);
-	fx_core_free(c);
-	assert_ok(ms_target_open(core_path, &f->t));
-	assert_ok(ms_target_set_paging(f->t, TEXT, f->levels));
-	f->nr = 0;
+	setup_core(f);
 	return 0;
 }
 
@@ -270,6 +276,83 @@ static void test_errors(void **state)
 	ms_error_free(err);
 }
 
+/*
+ * A 5-level tree built here, on its own: under the vmemmap (P4D index
+ * non-zero) a 1 GiB PUD leaf, a 2 MiB PMD leaf and a 4 KiB PTE; at the
+ * very top of the address space (PGD, P4D, PUD and PMD index 511) a 2 MiB
+ * leaf. The oracle is the list of mappings the fixture wrote. The range
+ * walk and single-address translation (a range of one) must both give
+ * them, and a mapped read their bytes.
+ */
+#define TOP_2M	0xffffffffffe00000ULL
+
+static void test_5level_large_leaves(void **state)
+{
+	struct fx *f = &fx5;
+	uint64_t v = f->vmemmap, v2 = v + SZ_1G, v4 = v + SZ_1G + SZ_2M;
+	struct ms_xlate x;
+	struct ms_error *err;
+	uint8_t buf[16], want[16];
+	size_t reads;
+
+	fx_mem_init(&f->m, 0, 16 * MIB, 12 * MIB, 5);
+	for (uint64_t p = SZ_2M; p < 8 * MIB; p++)
+		f->m.bytes[p] = (uint8_t)(p * 7 + (p >> 12));
+	/* 1G of frames outside the core: walked and translated, never read */
+	fx_mem_map(&f->m, v, SZ_1G, SZ_1G, SZ_1G, false);
+	fx_mem_map(&f->m, v2, SZ_2M, SZ_2M, SZ_2M, true);
+	fx_mem_map(&f->m, v4, 4 * MIB + 4096, 4096, 4096, true);
+	fx_mem_map(&f->m, TOP_2M, 6 * MIB, SZ_2M, SZ_2M, true);
+	setup_core(f);
+
+	reads = ms_target_nr_reads(f->t);
+	assert_ok(ms_target_walk_range(f->t, v, v4 + 2 * 4096, collect, f));
+	assert_int_equal(f->nr, 4);
+	expect(&f->got[0], MS_PT_MAPPED, v, SZ_1G, SZ_1G, MS_PT_PUD, false);
+	expect(&f->got[1], MS_PT_MAPPED, v2, SZ_2M, SZ_2M, MS_PT_PMD, true);
+	expect(&f->got[2], MS_PT_MAPPED, v4, 4 * MIB + 4096, 4096, MS_PT_PTE, true);
+	expect(&f->got[3], MS_PT_HOLE, v4 + 4096, 0, 4096, MS_PT_PTE, false);
+	/* PGD, P4D, PUD, PMD, PTE: one pread each */
+	assert_int_equal(ms_target_nr_reads(f->t) - reads, 5);
+
+	assert_ok(ms_target_translate(f->t, v + 0x12345678, &x));
+	assert_int_equal(x.paddr, SZ_1G + 0x12345678);
+	assert_int_equal(x.leaf_size, SZ_1G);
+	assert_int_equal(x.level, MS_PT_PUD);
+	assert_false(x.writable);
+	assert_ok(ms_target_translate(f->t, v2 + 0x1234, &x));
+	assert_int_equal(x.paddr, SZ_2M + 0x1234);
+	assert_int_equal(x.leaf_size, SZ_2M);
+	assert_int_equal(x.level, MS_PT_PMD);
+	assert_true(x.writable);
+	assert_ok(ms_target_translate(f->t, v4 + 0xff8, &x));
+	assert_int_equal(x.paddr, 4 * MIB + 4096 + 0xff8);
+	assert_int_equal(x.level, MS_PT_PTE);
+	err = ms_target_translate(f->t, v4 + 4096, &x);
+	assert_non_null(err);
+	assert_int_equal(err->code, MS_ERR_FAULT);
+	assert_non_null(strstr(err->msg, "(PTE not present)"));
+	ms_error_free(err);
+	/* the last byte of the address space: a range of one ending at 2^64 - 1 */
+	assert_ok(ms_target_translate(f->t, UINT64_MAX, &x));
+	assert_int_equal(x.paddr, 8 * MIB - 1);
+	assert_int_equal(x.level, MS_PT_PMD);
+
+	f->nr = 0;
+	assert_ok(ms_target_walk_range(f->t, TOP_2M + 4096, UINT64_MAX, collect, f));
+	assert_int_equal(f->nr, 1);
+	expect(&f->got[0], MS_PT_MAPPED, TOP_2M, 6 * MIB, SZ_2M, MS_PT_PMD, true);
+
+	/* over the end of the 2M leaf into the 4K page: two runs */
+	memcpy(want, fx_mem_ptr(&f->m, 4 * MIB - 8), 8);
+	memcpy(want + 8, fx_mem_ptr(&f->m, 4 * MIB + 4096), 8);
+	assert_ok(ms_target_read(f->t, v4 - 8, buf, sizeof(buf)));
+	assert_memory_equal(buf, want, sizeof(buf));
+	assert_ok(ms_target_read(f->t, UINT64_MAX - 15, buf, sizeof(buf)));
+	assert_memory_equal(buf, fx_mem_ptr(&f->m, 8 * MIB - 16), sizeof(buf));
+	teardown((void **)&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +361,7 @@ int main(void)
 		T(test_leaves), T(test_partial), T(test_ro_hole_unreadable),
 		T(test_whole), T(test_errors),
 #undef T
+		cmocka_unit_test(test_5level_large_leaves),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
