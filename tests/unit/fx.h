@@ -63,6 +63,8 @@ void *fx_mem_ptr(struct fx_mem *m, uint64_t paddr);
 /* Maps [vaddr, vaddr + size) to paddr with leaves of leaf_size (4K, 2M, 1G). */
 void fx_mem_map(struct fx_mem *m, uint64_t vaddr, uint64_t paddr,
 		uint64_t size, uint64_t leaf_size, bool writable);
+/* The entry for vaddr at depth (0 = top) in the tables, for tests to alter. */
+uint64_t *fx_mem_entry(struct fx_mem *m, uint64_t vaddr, int depth);
 
 /* ---- fx_btf.c: type information for a kernel variant ---- */
 enum fx_variant {

@@ -111,3 +111,19 @@ void fx_mem_map(struct fx_mem *m, uint64_t vaddr, uint64_t paddr,
 	for (off = 0; off < size; off += leaf_size)
 		map_one(m, vaddr + off, paddr + off, leaf_size, writable);
 }
+
+uint64_t *fx_mem_entry(struct fx_mem *m, uint64_t vaddr, int depth)
+{
+	uint64_t table = m->pgd;
+
+	for (int d = 0;; d++) {
+		uint64_t *e = (uint64_t *)fx_mem_ptr(m, table) +
+			      ((vaddr >> shift_of(m, d)) & 511);
+
+		if (d == depth)
+			return e;
+		if (!(*e & E_PRESENT) || (*e & E_PS))
+			fx_die("no table at that depth");
+		table = *e & E_ADDR;
+	}
+}

@@ -64,21 +64,6 @@ static void assert_ok(struct ms_error *err)
 		fail_msg("unexpected error: %s", err->msg);
 }
 
-/* The entry for vaddr at depth (0 = top) in the fixture's own tables. */
-static uint64_t *entry(struct fx_mem *m, uint64_t vaddr, int depth)
-{
-	uint64_t table = m->pgd;
-
-	for (int d = 0;; d++) {
-		unsigned int shift = 12 + 9 * (m->levels - 1 - d);
-		uint64_t *e = (uint64_t *)fx_mem_ptr(m, table) + ((vaddr >> shift) & 511);
-
-		if (d == depth)
-			return e;
-		table = *e & 0x000ffffffffff000ULL;
-	}
-}
-
 /* The fixture's memory as a direct-map segment, the top table as "text". */
 static void setup_core(struct fx *f)
 {
@@ -114,9 +99,9 @@ static int setup(void **state)
 		fx_mem_map(&f->m, v + SZ_2M + i * 4096ULL, 4 * MIB + 4096,
 			   FX_PAGE_SIZE, FX_PAGE_SIZE, false);
 	fx_mem_map(&f->m, v + 4 * MIB, 6 * MIB, FX_PAGE_SIZE, FX_PAGE_SIZE, true);
-	*entry(&f->m, v + 4 * MIB, f->levels - 2) &= ~2ULL;
+	*fx_mem_entry(&f->m, v + 4 * MIB, f->levels - 2) &= ~2ULL;
 	fx_mem_map(&f->m, v + 8 * MIB, 7 * MIB, FX_PAGE_SIZE, FX_PAGE_SIZE, true);
-	e = entry(&f->m, v + 8 * MIB, f->levels - 2);
+	e = fx_mem_entry(&f->m, v + 8 * MIB, f->levels - 2);
 	*e = (*e & ~0x000ffffffffff000ULL) | (512 * MIB);	/* outside the core */
 	setup_core(f);
 	return 0;

@@ -253,22 +253,6 @@ static struct pt_fx fx5 = {
 	.vmemmap = 0xffd4000000000000ULL,
 };
 
-/* The entry for vaddr at depth (0 = top) in the fixture's own tables. */
-static uint64_t *fx_entry(struct fx_mem *m, uint64_t vaddr, int depth)
-{
-	uint64_t table = m->pgd;
-	int d;
-
-	for (d = 0;; d++) {
-		unsigned int shift = 12 + 9 * (m->levels - 1 - d);
-		uint64_t *e = (uint64_t *)fx_mem_ptr(m, table) + ((vaddr >> shift) & 511);
-
-		if (d == depth)
-			return e;
-		table = *e & 0x000ffffffffff000ULL;
-	}
-}
-
 /* Physical memory with the pattern, as a direct-map segment; the top table in a "text" segment. */
 static void pt_fx_open(struct pt_fx *f)
 {
@@ -312,7 +296,7 @@ static int pt_setup(void **state)
 			   FX_PAGE_SIZE, true);
 	fx_mem_map(&f->m, v + 4 * MIB, 8 * MIB, SZ_2M, SZ_2M, false);
 	fx_mem_map(&f->m, v + 6 * MIB, 10 * MIB, FX_PAGE_SIZE, FX_PAGE_SIZE, true);
-	*fx_entry(&f->m, v + 6 * MIB, f->levels - 2) &= ~2ULL;
+	*fx_mem_entry(&f->m, v + 6 * MIB, f->levels - 2) &= ~2ULL;
 	fx_mem_map(&f->m, v + SZ_1G, SZ_1G, SZ_1G, SZ_1G, false);
 	pt_fx_open(f);
 	return 0;
@@ -354,7 +338,7 @@ static void test_writable(void **state)
 
 	expect_xlate(f->t, v + 4 * MIB + 8, 8 * MIB + 8, SZ_2M, MS_PT_PMD, false);
 	/* The leaf is RW but its PMD entry is not. */
-	assert_int_equal(*fx_entry(&f->m, v + 6 * MIB, f->levels - 1) & 2, 2);
+	assert_int_equal(*fx_mem_entry(&f->m, v + 6 * MIB, f->levels - 1) & 2, 2);
 	expect_xlate(f->t, v + 6 * MIB, 10 * MIB, FX_PAGE_SIZE, MS_PT_PTE, false);
 }
 
