@@ -25,7 +25,7 @@
 #define SZ_2M	(2ULL << 20)
 #define SZ_1G	(1ULL << 30)
 #define MIB	(1ULL << 20)
-#define MAXMAP	64
+#define MAXMAP	1200
 
 static char tmpdir[] = "/tmp/test_ptwalk.XXXXXX";
 static char core_path[80];
@@ -262,6 +262,43 @@ static void test_errors(void **state)
 }
 
 /*
+ * Translation is the range walk over one address: for every page of the
+ * fixture's first 10 MiB, ms_target_translate() names the leaf the range
+ * walk reported for it, or faults where the walk saw a hole or an
+ * unreadable table (a consistency check of the two entry points).
+ */
+static void test_translate_agrees(void **state)
+{
+	struct fx *f = *state;
+	uint64_t v = f->vmemmap, end = v + 10 * MIB;
+	size_t k = 0, mapped = 0;
+
+	assert_ok(ms_target_walk_range(f->t, v, end, collect, f));
+	for (uint64_t va = v; va < end; va += 4096) {
+		const struct ms_pt_map *m;
+		struct ms_xlate x;
+		struct ms_error *err;
+
+		while (f->got[k].vaddr + f->got[k].size <= va)
+			k++;
+		m = &f->got[k];
+		err = ms_target_translate(f->t, va + 8, &x);
+		if (m->kind != MS_PT_MAPPED) {
+			assert_non_null(err);
+			ms_error_free(err);
+			continue;
+		}
+		assert_ok(err);
+		assert_int_equal(x.paddr, m->paddr + (va - m->vaddr) + 8);
+		assert_int_equal(x.leaf_size, m->size);
+		assert_int_equal(x.level, m->level);
+		assert_int_equal(x.writable, m->writable);
+		mapped++;
+	}
+	assert_int_equal(mapped, SZ_2M / 4096 + 8 + 1);
+}
+
+/*
  * A 5-level tree built here, on its own: under the vmemmap (P4D index
  * non-zero) a 1 GiB PUD leaf, a 2 MiB PMD leaf and a 4 KiB PTE; at the
  * very top of the address space (PGD, P4D, PUD and PMD index 511) a 2 MiB
@@ -344,7 +381,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fx4), \
 	      cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &fx5)
 		T(test_leaves), T(test_partial), T(test_ro_hole_unreadable),
-		T(test_whole), T(test_errors),
+		T(test_whole), T(test_errors), T(test_translate_agrees),
 #undef T
 		cmocka_unit_test(test_5level_large_leaves),
 	};
