@@ -114,7 +114,7 @@ struct ms_tui_memmap {
 	bool active;		/* it has an active sub-section to translate */
 	uint64_t nr;
 	unsigned long refresh;
-	struct ms_xlate first, last;	/* its first and last struct page */
+	struct ms_pt_xlate first, last;	/* its first and last struct page */
 	char err[MS_TUI_MSG];	/* why not, or "" */
 };
 

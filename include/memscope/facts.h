@@ -120,7 +120,7 @@ void ms_pgmap_device_name(const struct ms_iomem *io, const struct ms_pgmap *g,
  */
 void ms_vmemmap_owner_name(const struct ms_vmemmap *vm,
 			   const struct ms_pgmaps *pm,
-			   const struct ms_iomem *io, enum ms_vm_kind kind,
+			   const struct ms_iomem *io, enum ms_vmemmap_kind kind,
 			   int owner, char *buf, size_t len);
 
 /*

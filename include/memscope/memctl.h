@@ -60,7 +60,7 @@ struct ms_daxdev {
  * Loads kmem, device_dax and dax_pmem through libkmod when they are not
  * loaded; *loaded gets the names loaded ("kmem device_dax", "" if none).
  */
-struct ms_error *ms_dax_modules(char *loaded, size_t len);
+struct ms_error *ms_dax_modules_read(char *loaded, size_t len);
 struct ms_error *ms_daxdev_find(const char *name, struct ms_daxdev *out);
 /* MS_ERR_USAGE (errnum EBUSY) when a process has /dev/NAME open or mapped:
  * unbinding device_dax under a long-term pin would wait for the pin. */

@@ -105,7 +105,7 @@ static inline struct ms_error *ms_target_read_u64(struct ms_target *t,
 /* One step of a page-table walk, for the vmemmap model and for tests. */
 enum ms_pt_level { MS_PT_PTE = 1, MS_PT_PMD, MS_PT_PUD, MS_PT_P4D, MS_PT_PGD };
 
-struct ms_xlate {
+struct ms_pt_xlate {
 	uint64_t paddr;		/* physical address of vaddr */
 	uint64_t leaf_size;	/* 4K, 2M or 1G */
 	enum ms_pt_level level;	/* level of the leaf entry */
@@ -117,7 +117,7 @@ struct ms_xlate {
  * target's per-level table cache); MS_ERR_FAULT names the missing level.
  */
 struct ms_error *ms_target_translate(struct ms_target *t, uint64_t vaddr,
-				     struct ms_xlate *out);
+				     struct ms_pt_xlate *out);
 
 /*
  * Bulk walk of a virtual range [start, end): every table page under the

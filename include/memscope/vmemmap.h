@@ -20,12 +20,12 @@
 #include "sparse.h"
 #include "target.h"
 
-enum ms_vm_kind {
-	MS_VM_BOOT,		/* early sections */
-	MS_VM_HOTPLUG,		/* hot-added RAM sections */
-	MS_VM_HUGETLB,		/* struct pages of a HugeTLB folio */
-	MS_VM_DEVICE,		/* a ZONE_DEVICE pgmap's pfns */
-	MS_VM_NR_KINDS,
+enum ms_vmemmap_kind {
+	MS_VMEMMAP_BOOT,		/* early sections */
+	MS_VMEMMAP_HOTPLUG,		/* hot-added RAM sections */
+	MS_VMEMMAP_HUGETLB,		/* struct pages of a HugeTLB folio */
+	MS_VMEMMAP_DEVICE,		/* a ZONE_DEVICE pgmap's pfns */
+	MS_VMEMMAP_NR_KINDS,
 };
 
 struct ms_hstate {
@@ -36,7 +36,7 @@ struct ms_hstate {
 };
 
 /* Counts over a set of vmemmap pages (4 KiB of struct pages each). */
-struct ms_vm_count {
+struct ms_vmemmap_count {
 	uint64_t pages;		/* mapped vmemmap pages */
 	uint64_t frames;	/* distinct frames behind them */
 	uint64_t shared;	/* of those, frames mapped more than once anywhere */
@@ -45,18 +45,18 @@ struct ms_vm_count {
 	uint64_t self;		/* pages whose frame lies in the memory they describe */
 };
 
-struct ms_vm_row {
+struct ms_vmemmap_row {
 	uint64_t start, end;	/* vmemmap virtual range, end exclusive */
 	uint64_t first_pfn, last_pfn; /* pfns whose struct pages it holds */
-	enum ms_vm_kind kind;
+	enum ms_vmemmap_kind kind;
 	int owner;		/* hstate index (HUGETLB), pgmap index (DEVICE), else -1 */
 	enum ms_pt_level level;	/* leaf level of every page in the row */
 	bool self;		/* frames inside the memory described
 				 * (memmap_on_memory, altmap) */
-	struct ms_vm_count c;
+	struct ms_vmemmap_count c;
 };
 
-struct ms_vm_bad {
+struct ms_vmemmap_bad {
 	uint64_t vaddr;		/* start of the unreadable span */
 	uint64_t size;
 	uint64_t table;		/* physical address of the table that failed */
@@ -64,18 +64,18 @@ struct ms_vm_bad {
 };
 
 struct ms_vmemmap {
-	struct ms_vm_row *rows;
+	struct ms_vmemmap_row *rows;
 	size_t nr_rows;
-	struct ms_vm_count kind[MS_VM_NR_KINDS];
-	struct ms_vm_count total;
+	struct ms_vmemmap_count kind[MS_VMEMMAP_NR_KINDS];
+	struct ms_vmemmap_count total;
 	uint64_t unmapped;	/* vmemmap pages not present (inactive sub-sections) */
 	uint64_t unreadable;	/* vmemmap pages under unreadable tables */
-	struct ms_vm_bad *bad;	/* the unreadable spans */
+	struct ms_vmemmap_bad *bad;	/* the unreadable spans */
 	size_t nr_bad;
 	struct ms_hstate *hstates;
 	size_t nr_hstates;
-	struct ms_vm_count *by_hstate;	/* [nr_hstates] */
-	struct ms_vm_count *by_pgmap;	/* [nr of the pgmaps given to load] */
+	struct ms_vmemmap_count *by_hstate;	/* [nr_hstates] */
+	struct ms_vmemmap_count *by_pgmap;	/* [nr of the pgmaps given to load] */
 	size_t nr_pgmaps;
 	uint64_t page_table_reads; /* preads of the walk, for the record */
 };
@@ -87,7 +87,7 @@ struct ms_hugetlb_folio {
 };
 
 /* One 4 KiB vmemmap page as the page tables map it. */
-struct ms_vm_record {
+struct ms_vmemmap_record {
 	uint64_t vaddr;
 	uint64_t paddr;
 	enum ms_pt_level level;
@@ -106,8 +106,8 @@ struct ms_error *ms_vmemmap_load(struct ms_target *t, const struct ms_kinfo *ki,
  * and hstates (copied), and the unreadable spans; load uses it, and unit
  * tests feed it known mappings.
  */
-struct ms_vm_input {
-	const struct ms_vm_record *rec;
+struct ms_vmemmap_input {
+	const struct ms_vmemmap_record *rec;
 	size_t nr_rec;
 	const struct ms_hugetlb_folio *folios;
 	size_t nr_folios;
@@ -119,27 +119,27 @@ struct ms_vm_input {
 struct ms_error *ms_vmemmap_build(const struct ms_layout *lay,
 				  const struct ms_sparse *sp,
 				  const struct ms_pgmaps *pm,
-				  const struct ms_vm_input *in,
+				  const struct ms_vmemmap_input *in,
 				  struct ms_vmemmap **out);
 void ms_vmemmap_free(struct ms_vmemmap *vm);
 
-const char *ms_vm_kind_name(enum ms_vm_kind kind);
+const char *ms_vmemmap_kind_name(enum ms_vmemmap_kind kind);
 
 /*
  * Saved vmemmap pages of a set: pages - frames. Frames counted once even
  * when a set maps them many times, so a shared frame saves every extra
  * mapping.
  */
-static inline uint64_t ms_vm_saved(const struct ms_vm_count *c)
+static inline uint64_t ms_vmemmap_saved(const struct ms_vmemmap_count *c)
 {
 	return c->pages - c->frames;
 }
 
 
-struct ms_error *ms_hugetlb_folios(struct ms_target *t,
-				   const struct ms_kinfo *ki,
-				   struct ms_hstate **hstates, size_t *nr_hstates,
-				   struct ms_hugetlb_folio **folios,
-				   size_t *nr_folios);
+struct ms_error *ms_hugetlb_folios_read(struct ms_target *t,
+					const struct ms_kinfo *ki,
+					struct ms_hstate **hstates, size_t *nr_hstates,
+					struct ms_hugetlb_folio **folios,
+					size_t *nr_folios);
 
 #endif

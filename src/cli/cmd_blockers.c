@@ -122,7 +122,7 @@ static void blockers_cell(const struct ms_cli *c, int id, const void *row,
 	case COL_PINCOUNT: snprintf(buf, len, "%" PRId64, ms_page_pins(&r->p)); break;
 	case COL_KIND: snprintf(buf, len, "%s", ms_page_kind_name(r->p.kind)); break;
 	case COL_ORDER: snprintf(buf, len, "%u", r->p.order); break;
-	case COL_ZONE: ms_fmt_zone(c->sparse, r->p.node, r->p.zone, buf, len); break;
+	case COL_ZONE: ms_zone_format(c->sparse, r->p.node, r->p.zone, buf, len); break;
 	case COL_FLAGS:
 		ms_page_flags_format(r->pl, r->p.flags, buf, len);
 		ms_page_type_format(r->pl, &r->p, type, sizeof(type));

@@ -74,7 +74,7 @@ static void memmap_on_memory(struct ms_cli *c, const struct ms_block *b,
 			     char *buf, size_t len)
 {
 	const struct ms_section *s;
-	struct ms_xlate x;
+	struct ms_pt_xlate x;
 	unsigned int present;
 	struct ms_error *err;
 
@@ -116,7 +116,7 @@ static void block_cell(const struct ms_cli *cc, int id, const void *row,
 		snprintf(buf, len, "%" PRIu64, b->size);
 		break;
 	case COL_STATE:
-		snprintf(buf, len, "%s", ms_fmt_block_state(b));
+		snprintf(buf, len, "%s", ms_block_state_format(b));
 		break;
 	case COL_REMOVABLE:
 		/* as lsmem: only an online block can be removable ("-", false) */

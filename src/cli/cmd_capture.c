@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "vm_fmt.h"
+#include "vmemmap_fmt.h"
 #include "page_fmt.h"
 #include "page_range.h"
 #include "progress.h"
@@ -94,7 +94,7 @@ static struct ms_error *load_memmap_tables(struct ms_cli *c)
 
 	for (size_t i = 0; !err && i < c->sparse->nr_sections; i++) {
 		const struct ms_section *s = &c->sparse->sections[i];
-		struct ms_xlate x;
+		struct ms_pt_xlate x;
 
 		if (!s->memmap)
 			continue;
@@ -129,10 +129,10 @@ static struct ms_error *load_pages(struct ms_cli *c)
 /* The vmemmap page tables and the pgmaps behind vmemmap and devices. */
 static struct ms_error *load_vmemmap(struct ms_cli *c)
 {
-	struct ms_vm_model m;
-	struct ms_error *err = ms_vm_model_load(c, true, &m);
+	struct ms_vmemmap_model m;
+	struct ms_error *err = ms_vmemmap_model_load(c, true, &m);
 
-	ms_vm_model_release(&m);
+	ms_vmemmap_model_release(&m);
 	return err;
 }
 

@@ -47,7 +47,7 @@ static void compound_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "%d", b->node);
 		break;
 	case COL_ZONE:
-		ms_fmt_zone(c->sparse, b->node, b->zone, buf, len);
+		ms_zone_format(c->sparse, b->node, b->zone, buf, len);
 		break;
 	case COL_DEVICE:
 		snprintf(buf, len, "%s", b->device);

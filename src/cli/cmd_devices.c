@@ -15,7 +15,7 @@
 
 #include "columns.h"
 #include "commands.h"
-#include "vm_fmt.h"
+#include "vmemmap_fmt.h"
 
 enum {
 	COL_DEVICE, COL_RANGE, COL_TYPE, COL_ALIGN, COL_GEOMETRY, COL_MEMMAP,
@@ -44,9 +44,9 @@ const size_t ms_devices_nr_columns =
 	sizeof(ms_devices_columns) / sizeof(*ms_devices_columns);
 
 struct dev_row {
-	const struct ms_vm_model *m;
+	const struct ms_vmemmap_model *m;
 	const struct ms_pgmap *g;
-	const struct ms_vm_count *n;
+	const struct ms_vmemmap_count *n;
 	char ns[64], dax[64];
 	uint64_t align;		/* 0: unknown */
 };
@@ -67,7 +67,7 @@ static void devices_cell(const struct ms_cli *c, int id, const void *row,
 			 g->ranges[0].end);
 		break;
 	case COL_TYPE:
-		snprintf(buf, len, "%s", ms_vm_pgmap_type(g, d->dax));
+		snprintf(buf, len, "%s", ms_vmemmap_pgmap_type(g, d->dax));
 		break;
 	case COL_ALIGN:
 		if (d->align)
@@ -77,8 +77,8 @@ static void devices_cell(const struct ms_cli *c, int id, const void *row,
 		snprintf(buf, len, "%" PRIu64, geo);
 		break;
 	case COL_MEMMAP:
-		if (ms_vm_pgmap_memmap(d->n))
-			snprintf(buf, len, "%s", ms_vm_pgmap_memmap(d->n));
+		if (ms_vmemmap_pgmap_memmap(d->n))
+			snprintf(buf, len, "%s", ms_vmemmap_pgmap_memmap(d->n));
 		break;
 	case COL_VMEMMAP_BYTES:
 		if (d->n)
@@ -86,13 +86,13 @@ static void devices_cell(const struct ms_cli *c, int id, const void *row,
 		break;
 	case COL_SAVED:
 		if (d->n)
-			snprintf(buf, len, "%" PRIu64, ms_vm_saved(d->n) * 4096);
+			snprintf(buf, len, "%" PRIu64, ms_vmemmap_saved(d->n) * 4096);
 		break;
 	case COL_NAMESPACE:
 		snprintf(buf, len, "%s", d->ns);
 		break;
 	case COL_SIZE:
-		snprintf(buf, len, "%" PRIu64, ms_vm_pgmap_size(g));
+		snprintf(buf, len, "%" PRIu64, ms_vmemmap_pgmap_size(g));
 		break;
 	case COL_ALIGNED:
 		snprintf(buf, len, "%s", g->ranges[0].start % geo ||
@@ -150,22 +150,22 @@ static uint64_t dax_align(struct ms_cli *c, const char *dax,
 
 int ms_cmd_devices(struct ms_cli *c, int argc, char **argv)
 {
-	struct ms_vm_model m;
+	struct ms_vmemmap_model m;
 	struct ms_error *err;
 	struct ms_table *t;
 	int rc;
 
 	if (argc > 1)
 		return ms_cli_usage_error("devices takes no arguments");
-	err = ms_vm_model_load(c, true, &m);
+	err = ms_vmemmap_model_load(c, true, &m);
 	if (err) {
-		ms_vm_model_release(&m);
+		ms_vmemmap_model_release(&m);
 		return ms_cli_fail(ms_error_wrap(err, "devices"));
 	}
 	t = ms_table_new(c, "devices", ms_devices_columns,
 			 ms_devices_nr_columns, devices_cell);
 	if (!t) {
-		ms_vm_model_release(&m);
+		ms_vmemmap_model_release(&m);
 		return MS_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < m.pgmaps->nr; i++) {
@@ -178,6 +178,6 @@ int ms_cmd_devices(struct ms_cli *c, int argc, char **argv)
 		ms_table_add_row(t, &d);
 	}
 	rc = ms_table_print(t);
-	ms_vm_model_release(&m);
+	ms_vmemmap_model_release(&m);
 	return rc;
 }

@@ -53,7 +53,7 @@ static struct ms_error *start_job(struct ms_cli *c, const char *name,
 	char loaded[128] = "";
 
 	if (!err && !c->opt[ACT_OPT_DRY_RUN]) {
-		err = ms_dax_modules(loaded, sizeof(loaded));
+		err = ms_dax_modules_read(loaded, sizeof(loaded));
 		if (!err && loaded[0])
 			ms_act_say(c, "loaded modules: %s", loaded);
 	}

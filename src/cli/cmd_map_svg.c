@@ -23,7 +23,7 @@
 #include "commands.h"
 #include "map_cells.h"
 #include "memscope/section_marks.h"
-#include "vm_fmt.h"
+#include "vmemmap_fmt.h"
 
 enum { OPT_SVG, OPT_OVERLAY };
 
@@ -121,11 +121,11 @@ static void title_text(struct svg *s)
 	fputs("  ", s->out);
 	xml(s->out, s->source);
 	fprintf(s->out, "  <tspan id=\"time\">%s</tspan></text>\n", t);
-	ms_vm_size(s->m->section_bytes, sz, sizeof(sz));
+	ms_size_format(s->m->section_bytes, sz, sizeof(sz));
 	fprintf(s->out, "<text x=\"8\" y=\"36\">sections 0-%" PRIu64 ", %s each",
 		s->m->nr_sections ? s->m->nr_sections - 1 : 0, sz);
 	if (s->m->group > 1) {
-		ms_vm_size(s->m->section_bytes * s->m->group, sz, sizeof(sz));
+		ms_size_format(s->m->section_bytes * s->m->group, sz, sizeof(sz));
 		fprintf(s->out, "; a cell is %u sections (%s), coloured by the most common class",
 			s->m->group, sz);
 	}

@@ -25,7 +25,7 @@
 #include "prom.h"
 #include "section_fmt.h"
 #include "textfile.h"
-#include "vm_fmt.h"
+#include "vmemmap_fmt.h"
 
 #define TEXTFILE_NAME "memscope.prom"
 
@@ -106,30 +106,30 @@ static struct ms_error *collect_blocks(struct ms_cli *c, struct metrics *m)
 
 		node_label(b->nid, node, sizeof(node));
 		ms_prom_add(&m->f[F_BLOCKS], 1, "node", node, "zone", b->zones,
-			    "state", ms_fmt_block_state(b), NULL);
+			    "state", ms_block_state_format(b), NULL);
 	}
 	return err;
 }
 
-static void collect_pgmaps(const struct ms_vm_model *vm, struct metrics *m)
+static void collect_pgmaps(const struct ms_vmemmap_model *vm, struct metrics *m)
 {
 	for (size_t i = 0; i < vm->pgmaps->nr; i++) {
 		const struct ms_pgmap *g = &vm->pgmaps->v[i];
-		const struct ms_vm_count *n = i < vm->vm->nr_pgmaps ?
+		const struct ms_vmemmap_count *n = i < vm->vm->nr_pgmaps ?
 					      &vm->vm->by_pgmap[i] : NULL;
-		const char *where = ms_vm_pgmap_memmap(n);
+		const char *where = ms_vmemmap_pgmap_memmap(n);
 		char dev[64], ns[64], dax[64], owner[80];
 
 		ms_pgmap_device_name(vm->iomem, g, dev, sizeof(dev));
 		ms_pgmap_names(vm->iomem, g, ns, sizeof(ns), dax, sizeof(dax));
-		ms_prom_add(&m->f[F_PGMAP], (double)ms_vm_pgmap_size(g), "device", dev,
-			    "type", ms_vm_pgmap_type(g, dax), "memmap",
+		ms_prom_add(&m->f[F_PGMAP], (double)ms_vmemmap_pgmap_size(g), "device", dev,
+			    "type", ms_vmemmap_pgmap_type(g, dax), "memmap",
 			    where ? where : "", NULL);
 		if (!n)
 			continue;
 		ms_vmemmap_owner_name(vm->vm, vm->pgmaps, vm->iomem,
-				      MS_VM_DEVICE, (int)i, owner, sizeof(owner));
-		ms_prom_add(&m->f[F_SAVED], (double)(ms_vm_saved(n) * 4096), "owner",
+				      MS_VMEMMAP_DEVICE, (int)i, owner, sizeof(owner));
+		ms_prom_add(&m->f[F_SAVED], (double)(ms_vmemmap_saved(n) * 4096), "owner",
 			    owner, NULL);
 	}
 }
@@ -141,34 +141,34 @@ static void collect_pgmaps(const struct ms_vm_model *vm, struct metrics *m)
  * a frame two owners share counts once in the kind. So the series add up
  * to the CLI's per-kind totals and never overlap.
  */
-static void saved_unattributed(const struct ms_vm_model *vm, struct metrics *m)
+static void saved_unattributed(const struct ms_vmemmap_model *vm, struct metrics *m)
 {
-	uint64_t owned[MS_VM_NR_KINDS] = { 0 };
+	uint64_t owned[MS_VMEMMAP_NR_KINDS] = { 0 };
 
 	for (size_t i = 0; i < vm->vm->nr_hstates; i++)
-		owned[MS_VM_HUGETLB] += ms_vm_saved(&vm->vm->by_hstate[i]);
+		owned[MS_VMEMMAP_HUGETLB] += ms_vmemmap_saved(&vm->vm->by_hstate[i]);
 	for (size_t i = 0; i < vm->vm->nr_pgmaps; i++)
-		owned[MS_VM_DEVICE] += ms_vm_saved(&vm->vm->by_pgmap[i]);
-	for (int k = 0; k < MS_VM_NR_KINDS; k++) {
-		uint64_t saved = ms_vm_saved(&vm->vm->kind[k]);
+		owned[MS_VMEMMAP_DEVICE] += ms_vmemmap_saved(&vm->vm->by_pgmap[i]);
+	for (int k = 0; k < MS_VMEMMAP_NR_KINDS; k++) {
+		uint64_t saved = ms_vmemmap_saved(&vm->vm->kind[k]);
 
 		if (saved > owned[k])
 			ms_prom_add(&m->f[F_SAVED], (double)((saved - owned[k]) * 4096),
-				    "owner", ms_vm_kind_name(k), NULL);
+				    "owner", ms_vmemmap_kind_name(k), NULL);
 	}
 }
 
 static struct ms_error *collect_vmemmap(struct ms_cli *c, struct metrics *m)
 {
-	struct ms_vm_model vm;
-	struct ms_error *err = ms_vm_model_load(c, true, &vm);
+	struct ms_vmemmap_model vm;
+	struct ms_error *err = ms_vmemmap_model_load(c, true, &vm);
 
 	if (err) {
-		ms_vm_model_release(&vm);
+		ms_vmemmap_model_release(&vm);
 		return err;
 	}
 	for (size_t i = 0; i < vm.vm->nr_rows; i++) {
-		const struct ms_vm_row *r = &vm.vm->rows[i];
+		const struct ms_vmemmap_row *r = &vm.vm->rows[i];
 		char owner[80];
 
 		ms_vmemmap_owner_name(vm.vm, vm.pgmaps, vm.iomem,
@@ -180,13 +180,13 @@ static struct ms_error *collect_vmemmap(struct ms_cli *c, struct metrics *m)
 		char owner[80];
 
 		ms_vmemmap_owner_name(vm.vm, vm.pgmaps, vm.iomem,
-				      MS_VM_HUGETLB, (int)i, owner, sizeof(owner));
-		ms_prom_add(&m->f[F_SAVED], (double)(ms_vm_saved(&vm.vm->by_hstate[i]) * 4096),
+				      MS_VMEMMAP_HUGETLB, (int)i, owner, sizeof(owner));
+		ms_prom_add(&m->f[F_SAVED], (double)(ms_vmemmap_saved(&vm.vm->by_hstate[i]) * 4096),
 			    "owner", owner, NULL);
 	}
 	collect_pgmaps(&vm, m);
 	saved_unattributed(&vm, m);
-	ms_vm_model_release(&vm);
+	ms_vmemmap_model_release(&vm);
 	return NULL;
 }
 
@@ -208,7 +208,7 @@ static struct ms_error *collect_compound(struct ms_cli *c, struct metrics *m)
 		char order[16], zone[32];
 
 		snprintf(order, sizeof(order), "%u", b->order);
-		ms_fmt_zone(c->sparse, b->node, b->zone, zone, sizeof(zone));
+		ms_zone_format(c->sparse, b->node, b->zone, zone, sizeof(zone));
 		ms_prom_add(&m->f[F_COMPOUND], (double)b->count, "kind",
 			    ms_compound_kind_name(b->kind), "order", order,
 			    "zone", zone, NULL);

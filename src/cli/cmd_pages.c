@@ -92,7 +92,7 @@ static void pages_cell(const struct ms_cli *c, int id, const void *row,
 		ms_cell_u64(buf, len, p->head_pfn);
 		break;
 	case COL_ZONE:
-		ms_fmt_zone(c->sparse, p->node, p->zone, buf, len);
+		ms_zone_format(c->sparse, p->node, p->zone, buf, len);
 		break;
 	case COL_NODE:
 		ms_cell_s64(buf, len, p->node);

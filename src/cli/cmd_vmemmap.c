@@ -13,7 +13,7 @@
 
 #include "columns.h"
 #include "commands.h"
-#include "vm_fmt.h"
+#include "vmemmap_fmt.h"
 
 enum {
 	COL_RANGE, COL_OWNER, COL_MAPPING, COL_PAGES, COL_FRAMES, COL_SHARED,
@@ -43,11 +43,11 @@ const size_t ms_vmemmap_nr_columns =
 enum row_type { ROW_RANGE, ROW_TOTAL, ROW_BAD };
 
 struct vm_row {
-	const struct ms_vm_model *m;
+	const struct ms_vmemmap_model *m;
 	enum row_type type;
-	const struct ms_vm_row *r;	/* ROW_RANGE */
-	const struct ms_vm_count *c;	/* ROW_RANGE, ROW_TOTAL */
-	const struct ms_vm_bad *bad;	/* ROW_BAD */
+	const struct ms_vmemmap_row *r;	/* ROW_RANGE */
+	const struct ms_vmemmap_count *c;	/* ROW_RANGE, ROW_TOTAL */
+	const struct ms_vmemmap_bad *bad;	/* ROW_BAD */
 	char owner[80];
 	bool all;			/* the grand total */
 };
@@ -58,7 +58,7 @@ static const char *const level_names[] = {
 };
 
 static void count_cell(const struct ms_cli *c, int id,
-		       const struct ms_vm_count *n, char *buf, size_t len)
+		       const struct ms_vmemmap_count *n, char *buf, size_t len)
 {
 	switch (id) {
 	case COL_PAGES:
@@ -71,10 +71,10 @@ static void count_cell(const struct ms_cli *c, int id,
 		snprintf(buf, len, "%" PRIu64, n->shared);
 		break;
 	case COL_SAVED:
-		snprintf(buf, len, "%" PRIu64, ms_vm_saved(n));
+		snprintf(buf, len, "%" PRIu64, ms_vmemmap_saved(n));
 		break;
 	case COL_SAVED_BYTES:
-		snprintf(buf, len, "%" PRIu64, ms_vm_saved(n) * 4096);
+		snprintf(buf, len, "%" PRIu64, ms_vmemmap_saved(n) * 4096);
 		break;
 	case COL_RO:
 		snprintf(buf, len, "%" PRIu64, n->ro);
@@ -135,7 +135,7 @@ static void vmemmap_cell(const struct ms_cli *c, int id, const void *row,
 }
 
 static void add_total(struct ms_table *t, struct vm_row *v,
-		      const struct ms_vm_count *n, const char *owner)
+		      const struct ms_vmemmap_count *n, const char *owner)
 {
 	if (!n->pages && !v->all)
 		return;
@@ -145,7 +145,7 @@ static void add_total(struct ms_table *t, struct vm_row *v,
 	ms_table_add_row(t, v);
 }
 
-static void add_totals(struct ms_table *t, const struct ms_vm_model *m)
+static void add_totals(struct ms_table *t, const struct ms_vmemmap_model *m)
 {
 	const struct ms_vmemmap *vm = m->vm;
 	struct vm_row v = { .m = m };
@@ -153,38 +153,38 @@ static void add_totals(struct ms_table *t, const struct ms_vm_model *m)
 
 	for (size_t i = 0; i < vm->nr_hstates; i++) {
 		ms_vmemmap_owner_name(m->vm, m->pgmaps, m->iomem,
-				      MS_VM_HUGETLB, (int)i, name, sizeof(name));
+				      MS_VMEMMAP_HUGETLB, (int)i, name, sizeof(name));
 		add_total(t, &v, &vm->by_hstate[i], name);
 	}
 	for (size_t i = 0; i < vm->nr_pgmaps; i++) {
 		ms_vmemmap_owner_name(m->vm, m->pgmaps, m->iomem,
-				      MS_VM_DEVICE, (int)i, name, sizeof(name));
+				      MS_VMEMMAP_DEVICE, (int)i, name, sizeof(name));
 		add_total(t, &v, &vm->by_pgmap[i], name);
 	}
-	for (int k = 0; k < MS_VM_NR_KINDS; k++)
-		add_total(t, &v, &vm->kind[k], ms_vm_kind_name(k));
+	for (int k = 0; k < MS_VMEMMAP_NR_KINDS; k++)
+		add_total(t, &v, &vm->kind[k], ms_vmemmap_kind_name(k));
 	v.all = true;
 	add_total(t, &v, &vm->total, "all");
 }
 
 int ms_cmd_vmemmap(struct ms_cli *c, int argc, char **argv)
 {
-	struct ms_vm_model m;
+	struct ms_vmemmap_model m;
 	struct ms_error *err;
 	struct ms_table *t;
 	int rc;
 
 	if (argc > 1)
 		return ms_cli_usage_error("vmemmap takes no arguments");
-	err = ms_vm_model_load(c, true, &m);
+	err = ms_vmemmap_model_load(c, true, &m);
 	if (err) {
-		ms_vm_model_release(&m);
+		ms_vmemmap_model_release(&m);
 		return ms_cli_fail(ms_error_wrap(err, "vmemmap"));
 	}
 	t = ms_table_new(c, "vmemmap", ms_vmemmap_columns,
 			 ms_vmemmap_nr_columns, vmemmap_cell);
 	if (!t) {
-		ms_vm_model_release(&m);
+		ms_vmemmap_model_release(&m);
 		return MS_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < m.vm->nr_rows; i++) {
@@ -209,6 +209,6 @@ int ms_cmd_vmemmap(struct ms_cli *c, int argc, char **argv)
 			level_names[m.vm->bad[0].level], m.vm->bad[0].table);
 		rc = MS_EXIT_PARTIAL;
 	}
-	ms_vm_model_release(&m);
+	ms_vmemmap_model_release(&m);
 	return rc;
 }

@@ -13,7 +13,7 @@
 #include "page_fmt.h"
 #include "page_range.h"
 #include "section_fmt.h"
-#include "vm_fmt.h"
+#include "vmemmap_fmt.h"
 
 static const char *const object_names[MS_DIFF_NR] = {
 	[MS_DIFF_SECTION] = "section", [MS_DIFF_BLOCK] = "block",
@@ -109,25 +109,25 @@ static struct ms_error *blocks(struct ms_cli *c, struct ms_diff_facts *f)
 		const struct ms_block *b = &bl->blocks[i];
 
 		bad |= add_str(f, MS_DIFF_BLOCK, b->nr, NULL, "state",
-			       ms_fmt_block_state(b));
+			       ms_block_state_format(b));
 		bad |= add_str(f, MS_DIFF_BLOCK, b->nr, NULL, "zones", b->zones);
 	}
 	return err ? err : bad ? NOMEM : NULL;
 }
 
 static int vm_owner(struct ms_diff_facts *f, const char *owner,
-		    const struct ms_vm_count *n)
+		    const struct ms_vmemmap_count *n)
 {
 	return add_num(f, MS_DIFF_VMEMMAP, 0, owner, "pages", n->pages) |
 	       add_num(f, MS_DIFF_VMEMMAP, 0, owner, "frames", n->frames) |
-	       add_num(f, MS_DIFF_VMEMMAP, 0, owner, "saved", ms_vm_saved(n));
+	       add_num(f, MS_DIFF_VMEMMAP, 0, owner, "saved", ms_vmemmap_saved(n));
 }
 
 /* pgmaps by device name; vmemmap by the owners the CLI totals. */
 static struct ms_error *vmemmap(struct ms_cli *c, struct ms_diff_facts *f)
 {
-	struct ms_vm_model m;
-	struct ms_error *err = ms_vm_model_load(c, true, &m);
+	struct ms_vmemmap_model m;
+	struct ms_error *err = ms_vmemmap_model_load(c, true, &m);
 	char name[80], ns[64], dax[64];
 	int bad = 0;
 
@@ -137,22 +137,22 @@ static struct ms_error *vmemmap(struct ms_cli *c, struct ms_diff_facts *f)
 		ms_pgmap_device_name(m.iomem, g, name, sizeof(name));
 		ms_pgmap_names(m.iomem, g, ns, sizeof(ns), dax, sizeof(dax));
 		bad |= add_str(f, MS_DIFF_PGMAP, 0, name, "type",
-			       ms_vm_pgmap_type(g, dax));
-		bad |= add_num(f, MS_DIFF_PGMAP, 0, name, "size", ms_vm_pgmap_size(g));
+			       ms_vmemmap_pgmap_type(g, dax));
+		bad |= add_num(f, MS_DIFF_PGMAP, 0, name, "size", ms_vmemmap_pgmap_size(g));
 	}
 	for (size_t i = 0; !err && i < m.vm->nr_hstates; i++) {
 		ms_vmemmap_owner_name(m.vm, m.pgmaps, m.iomem,
-				      MS_VM_HUGETLB, (int)i, name, sizeof(name));
+				      MS_VMEMMAP_HUGETLB, (int)i, name, sizeof(name));
 		bad |= vm_owner(f, name, &m.vm->by_hstate[i]);
 	}
 	for (size_t i = 0; !err && i < m.vm->nr_pgmaps; i++) {
 		ms_vmemmap_owner_name(m.vm, m.pgmaps, m.iomem,
-				      MS_VM_DEVICE, (int)i, name, sizeof(name));
+				      MS_VMEMMAP_DEVICE, (int)i, name, sizeof(name));
 		bad |= vm_owner(f, name, &m.vm->by_pgmap[i]);
 	}
-	for (int k = 0; !err && k < MS_VM_NR_KINDS; k++)
-		bad |= vm_owner(f, ms_vm_kind_name(k), &m.vm->kind[k]);
-	ms_vm_model_release(&m);
+	for (int k = 0; !err && k < MS_VMEMMAP_NR_KINDS; k++)
+		bad |= vm_owner(f, ms_vmemmap_kind_name(k), &m.vm->kind[k]);
+	ms_vmemmap_model_release(&m);
 	return err ? err : bad ? NOMEM : NULL;
 }
 
@@ -175,7 +175,7 @@ static struct ms_error *compound(struct ms_cli *c, struct ms_diff_facts *f)
 		char id[64], zone[32];
 		size_t j;
 
-		ms_fmt_zone(c->sparse, b->node, b->zone, zone, sizeof(zone));
+		ms_zone_format(c->sparse, b->node, b->zone, zone, sizeof(zone));
 		snprintf(id, sizeof(id), "%s/%u/%s", ms_compound_kind_name(b->kind),
 			 b->order, zone);
 		for (j = first; j < f->n && strcmp(f->v[j].id, id); j++)

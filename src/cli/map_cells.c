@@ -9,7 +9,7 @@
 #include "page_fmt.h"
 #include "page_range.h"
 #include "section_fmt.h"
-#include "vm_fmt.h"
+#include "vmemmap_fmt.h"
 
 static const struct {
 	const char *name;
@@ -102,11 +102,11 @@ static void add_device(struct ms_map *m, const char *name, uint64_t start,
 static struct ms_error *collect_devices(struct ms_cli *c, struct ms_map *m,
 					bool want_vmemmap)
 {
-	struct ms_vm_model vm;
-	struct ms_error *err = ms_vm_model_load(c, want_vmemmap, &vm);
+	struct ms_vmemmap_model vm;
+	struct ms_error *err = ms_vmemmap_model_load(c, want_vmemmap, &vm);
 
 	if (err) {
-		ms_vm_model_release(&vm);
+		ms_vmemmap_model_release(&vm);
 		return err;
 	}
 	for (size_t i = 0; i < vm.pgmaps->nr; i++) {
@@ -128,7 +128,7 @@ static struct ms_error *collect_devices(struct ms_cli *c, struct ms_map *m,
 		if (ms_section_vmemmap_shared(vm.vm, s))
 			m->cells[s->nr / m->group].shared = true;
 	}
-	ms_vm_model_release(&vm);
+	ms_vmemmap_model_release(&vm);
 	return NULL;
 }
 

@@ -21,8 +21,8 @@ struct ms_error *ms_cli_page_layout(struct ms_cli *c, struct ms_page_layout *pl)
 	return err;
 }
 
-void ms_fmt_zone(const struct ms_sparse *sp, int node, int zone, char *buf,
-		 size_t len)
+void ms_zone_format(const struct ms_sparse *sp, int node, int zone, char *buf,
+		    size_t len)
 {
 	for (size_t i = 0; i < sp->nr_zones; i++) {
 		if (sp->zones[i].nid == node && sp->zones[i].idx == zone) {

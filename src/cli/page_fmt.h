@@ -9,8 +9,8 @@
 /* Loads the kernel and resolves the page layout into *pl. */
 struct ms_error *ms_cli_page_layout(struct ms_cli *c, struct ms_page_layout *pl);
 /* Zone name of (node, zone index), or the index when no zone spans it. */
-void ms_fmt_zone(const struct ms_sparse *sp, int node, int zone, char *buf,
-		 size_t len);
+void ms_zone_format(const struct ms_sparse *sp, int node, int zone, char *buf,
+		    size_t len);
 
 /*
  * Walks [start, start + nr) over the sections whose memmap is initialised:

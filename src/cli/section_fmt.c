@@ -10,7 +10,7 @@ uint64_t ms_section_bytes(const struct ms_sparse *sp)
 	return 1ULL << sp->layout->section_size_bits;
 }
 
-const char *ms_fmt_block_state(const struct ms_block *b)
+const char *ms_block_state_format(const struct ms_block *b)
 {
 	return !strcmp(b->state, "going-offline") ? "on->off" : b->state;
 }

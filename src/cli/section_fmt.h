@@ -11,6 +11,6 @@
 
 uint64_t ms_section_bytes(const struct ms_sparse *sp);
 /* A block's state as lsmem prints it: online, offline, on->off. */
-const char *ms_fmt_block_state(const struct ms_block *b);
+const char *ms_block_state_format(const struct ms_block *b);
 
 #endif

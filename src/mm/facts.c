@@ -252,24 +252,24 @@ void ms_pgmap_device_name(const struct ms_iomem *io, const struct ms_pgmap *g,
 
 void ms_vmemmap_owner_name(const struct ms_vmemmap *vm,
 			   const struct ms_pgmaps *pm,
-			   const struct ms_iomem *io, enum ms_vm_kind kind,
+			   const struct ms_iomem *io, enum ms_vmemmap_kind kind,
 			   int owner, char *buf, size_t len)
 {
 	const char *n;
 	char dev[64];
 
-	if (kind == MS_VM_HUGETLB && owner >= 0 && vm &&
+	if (kind == MS_VMEMMAP_HUGETLB && owner >= 0 && vm &&
 	    (size_t)owner < vm->nr_hstates) {
 		n = vm->hstates[owner].name;
 		if (!strncmp(n, "hugepages-", 10))
 			n += 10;
 		snprintf(buf, len, "hugetlb:%s", n);
-	} else if (kind == MS_VM_DEVICE && owner >= 0 && pm &&
+	} else if (kind == MS_VMEMMAP_DEVICE && owner >= 0 && pm &&
 		   (size_t)owner < pm->nr) {
 		ms_pgmap_device_name(io, &pm->v[owner], dev, sizeof(dev));
 		snprintf(buf, len, "device:%s", dev);
 	} else {
-		snprintf(buf, len, "%s", ms_vm_kind_name(kind));
+		snprintf(buf, len, "%s", ms_vmemmap_kind_name(kind));
 	}
 }
 

@@ -20,7 +20,7 @@ bool ms_section_vmemmap_shared(const struct ms_vmemmap *vm,
 			       const struct ms_section *s)
 {
 	for (size_t i = 0; vm && i < vm->nr_rows; i++) {
-		const struct ms_vm_row *r = &vm->rows[i];
+		const struct ms_vmemmap_row *r = &vm->rows[i];
 
 		if (r->c.shared && r->first_pfn < s->start_pfn + s->nr_pages &&
 		    r->last_pfn >= s->start_pfn)

@@ -86,14 +86,14 @@ static const struct ms_section *find_section(struct builder *b, int which,
 
 static struct ms_error *flush(struct builder *b);
 
-static const char *const kind_names[MS_VM_NR_KINDS] = {
-	[MS_VM_BOOT] = "boot", [MS_VM_HOTPLUG] = "hotplug",
-	[MS_VM_HUGETLB] = "hugetlb", [MS_VM_DEVICE] = "device",
+static const char *const kind_names[MS_VMEMMAP_NR_KINDS] = {
+	[MS_VMEMMAP_BOOT] = "boot", [MS_VMEMMAP_HOTPLUG] = "hotplug",
+	[MS_VMEMMAP_HUGETLB] = "hugetlb", [MS_VMEMMAP_DEVICE] = "device",
 };
 
-const char *ms_vm_kind_name(enum ms_vm_kind kind)
+const char *ms_vmemmap_kind_name(enum ms_vmemmap_kind kind)
 {
-	return kind < MS_VM_NR_KINDS ? kind_names[kind] : "?";
+	return kind < MS_VMEMMAP_NR_KINDS ? kind_names[kind] : "?";
 }
 
 static void *grow(void *p, size_t *cap, size_t size)
@@ -111,13 +111,13 @@ static struct ms_error *add_bad(struct builder *b, const struct ms_pt_map *m)
 	struct ms_vmemmap *vm = b->vm;
 
 	if (vm->nr_bad == b->bad_cap) {
-		struct ms_vm_bad *v = grow(vm->bad, &b->bad_cap, sizeof(*v));
+		struct ms_vmemmap_bad *v = grow(vm->bad, &b->bad_cap, sizeof(*v));
 
 		if (!v)
 			return ms_error_new(MS_ERR_NOMEM, "out of memory");
 		vm->bad = v;
 	}
-	vm->bad[vm->nr_bad++] = (struct ms_vm_bad){
+	vm->bad[vm->nr_bad++] = (struct ms_vmemmap_bad){
 		m->vaddr, m->size, m->paddr, m->level };
 	vm->unreadable += m->size / VM_PAGE;
 	return NULL;
@@ -202,7 +202,7 @@ static void classify(struct builder *b, struct vm_ent *e)
 	const struct ms_pgmap *g = ms_pgmap_find(b->pm, pfn << lay->page_shift);
 
 	if (g) {
-		e->kind = MS_VM_DEVICE;
+		e->kind = MS_VMEMMAP_DEVICE;
 		e->owner = (int32_t)(g - b->pm->v);
 		/* -M dev: the memmap is allocated from the device (altmap). */
 		if (ms_pgmap_find(b->pm, e->paddr) == g)
@@ -211,16 +211,16 @@ static void classify(struct builder *b, struct vm_ent *e)
 	}
 	if (s && ms_section_is_device(sp, s)) {
 		/* No pgmap known: device frames still say altmap. */
-		e->kind = MS_VM_DEVICE;
+		e->kind = MS_VMEMMAP_DEVICE;
 		if (fs && ms_section_is_device(sp, fs))
 			e->flags |= F_SELF;
 		return;
 	}
 	e->kind = s && !ms_section_has(sp, s, MS_SECTION_EARLY) ?
-		  MS_VM_HOTPLUG : MS_VM_BOOT;
+		  MS_VMEMMAP_HOTPLUG : MS_VMEMMAP_BOOT;
 	/* memmap_on_memory (5.15+, "mm,memory_hotplug: allocate memmap from
 	 * the added memory range"): frames at the start of the block itself. */
-	if (s && fs && e->kind == MS_VM_HOTPLUG &&
+	if (s && fs && e->kind == MS_VMEMMAP_HOTPLUG &&
 	    same_hotplug_run(sp, (size_t)(s - sp->sections), (size_t)(fs - sp->sections)))
 		e->flags |= F_SELF;
 }
@@ -302,7 +302,7 @@ static void mark_hugetlb(struct builder *b)
 
 		for (size_t j = lower_bound(b->e, b->nr, fl);
 		     j < b->nr && b->e[j].vaddr < fh; j++) {
-			b->e[j].kind = MS_VM_HUGETLB;
+			b->e[j].kind = MS_VMEMMAP_HUGETLB;
 			b->e[j].owner = f->hstate;
 		}
 	}
@@ -369,17 +369,17 @@ static struct ms_error *make_rows(struct builder *b)
 	for (size_t i = 0; i < b->nr_runs; i++) {
 		struct vm_run *u = &b->runs[i];
 		uint64_t end = u->vaddr + u->n * VM_PAGE;
-		struct ms_vm_row *r;
+		struct ms_vmemmap_row *r;
 
 		if (!i || !same_row(u - 1, u)) {
 			if (vm->nr_rows == cap) {
-				struct ms_vm_row *v = grow(vm->rows, &cap, sizeof(*v));
+				struct ms_vmemmap_row *v = grow(vm->rows, &cap, sizeof(*v));
 
 				if (!v)
 					return ms_error_new(MS_ERR_NOMEM, "out of memory");
 				vm->rows = v;
 			}
-			vm->rows[vm->nr_rows++] = (struct ms_vm_row){
+			vm->rows[vm->nr_rows++] = (struct ms_vmemmap_row){
 				.start = u->vaddr, .first_pfn = (u->vaddr - base) / ps,
 				.kind = u->kind, .owner = u->owner,
 				.level = u->level, .self = u->flags & F_SELF,
@@ -394,20 +394,20 @@ static struct ms_error *make_rows(struct builder *b)
 }
 
 /* The per-owner count of a run, or NULL. */
-static struct ms_vm_count *owner_count(struct ms_vmemmap *vm,
-				       const struct vm_run *u)
+static struct ms_vmemmap_count *owner_count(struct ms_vmemmap *vm,
+					    const struct vm_run *u)
 {
 	if (u->owner < 0)
 		return NULL;
-	if (u->kind == MS_VM_HUGETLB && (size_t)u->owner < vm->nr_hstates)
+	if (u->kind == MS_VMEMMAP_HUGETLB && (size_t)u->owner < vm->nr_hstates)
 		return &vm->by_hstate[u->owner];
-	if (u->kind == MS_VM_DEVICE && (size_t)u->owner < vm->nr_pgmaps)
+	if (u->kind == MS_VMEMMAP_DEVICE && (size_t)u->owner < vm->nr_pgmaps)
 		return &vm->by_pgmap[u->owner];
 	return NULL;
 }
 
 /* Adds a run's per-page counts to c. */
-static void count_pages(struct ms_vm_count *c, const struct vm_run *u)
+static void count_pages(struct ms_vmemmap_count *c, const struct vm_run *u)
 {
 	c->pages += u->n;
 	c->ro += u->flags & F_WRITABLE ? 0 : u->n;
@@ -468,7 +468,7 @@ static void count_segment(struct sweep *w, uint64_t x, uint64_t y)
 	shared = mult > 1;
 	for (size_t k = 0; k < w->nr_active; k++) {
 		const struct vm_run *u = &w->b->runs[w->active[k]];
-		struct ms_vm_count *oc = owner_count(vm, u);
+		struct ms_vmemmap_count *oc = owner_count(vm, u);
 
 		if (w->row_stamp[u->row] != w->seg) {
 			w->row_stamp[u->row] = w->seg;
@@ -478,7 +478,7 @@ static void count_segment(struct sweep *w, uint64_t x, uint64_t y)
 		if (oc) {
 			size_t o = (size_t)(oc - vm->by_hstate);
 
-			if (u->kind == MS_VM_DEVICE)
+			if (u->kind == MS_VMEMMAP_DEVICE)
 				o = vm->nr_hstates + (size_t)(oc - vm->by_pgmap);
 			if (w->owner_stamp[o] != w->seg) {
 				w->owner_stamp[o] = w->seg;
@@ -488,7 +488,7 @@ static void count_segment(struct sweep *w, uint64_t x, uint64_t y)
 		}
 		kinds |= 1u << u->kind;
 	}
-	for (int k = 0; k < MS_VM_NR_KINDS; k++) {
+	for (int k = 0; k < MS_VMEMMAP_NR_KINDS; k++) {
 		if (kinds & (1u << k)) {
 			vm->kind[k].frames += len;
 			vm->kind[k].shared += shared ? len : 0;
@@ -535,7 +535,7 @@ static struct ms_error *count_frames(struct builder *b)
 		goto out;
 	}
 	for (size_t k = 0; k < b->nr_runs; k++) {
-		struct ms_vm_count *oc = owner_count(vm, &b->runs[k]);
+		struct ms_vmemmap_count *oc = owner_count(vm, &b->runs[k]);
 
 		if (oc)
 			count_pages(oc, &b->runs[k]);
@@ -624,8 +624,8 @@ struct ms_error *ms_vmemmap_load(struct ms_target *t, const struct ms_kinfo *ki,
 	if (!b.vm)
 		return ms_error_new(MS_ERR_NOMEM, "out of memory");
 	/* the folios first: each batch of the walk is classified as it fills */
-	err = ms_hugetlb_folios(t, ki, &b.vm->hstates, &b.vm->nr_hstates,
-				&folios, &nr_folios);
+	err = ms_hugetlb_folios_read(t, ki, &b.vm->hstates, &b.vm->nr_hstates,
+				     &folios, &nr_folios);
 	if (!err)
 		err = builder_start(&b, folios, nr_folios);
 	reads = ms_target_nr_reads(t);
@@ -647,7 +647,7 @@ struct ms_error *ms_vmemmap_load(struct ms_target *t, const struct ms_kinfo *ki,
 struct ms_error *ms_vmemmap_build(const struct ms_layout *lay,
 				  const struct ms_sparse *sp,
 				  const struct ms_pgmaps *pm,
-				  const struct ms_vm_input *in,
+				  const struct ms_vmemmap_input *in,
 				  struct ms_vmemmap **out)
 {
 	struct builder b = { .lay = lay, .sp = sp, .pm = pm };
@@ -667,7 +667,7 @@ struct ms_error *ms_vmemmap_build(const struct ms_layout *lay,
 	b.vm->unmapped = in->unmapped;
 	err = builder_start(&b, in->folios, in->nr_folios);
 	for (size_t i = 0; !err && i < in->nr_rec; i++) {
-		const struct ms_vm_record *r = &in->rec[i];
+		const struct ms_vmemmap_record *r = &in->rec[i];
 
 		if (i && r->vaddr <= in->rec[i - 1].vaddr) {
 			err = ms_error_new(MS_ERR_USAGE, "vmemmap records out of order at 0x%" PRIx64, r->vaddr);

@@ -99,11 +99,11 @@ static struct ms_error *walk_hstate(struct ms_target *t,
 	return err;
 }
 
-struct ms_error *ms_hugetlb_folios(struct ms_target *t,
-				   const struct ms_kinfo *ki,
-				   struct ms_hstate **hstates, size_t *nr_hstates,
-				   struct ms_hugetlb_folio **folios,
-				   size_t *nr_folios)
+struct ms_error *ms_hugetlb_folios_read(struct ms_target *t,
+					const struct ms_kinfo *ki,
+					struct ms_hstate **hstates, size_t *nr_hstates,
+					struct ms_hugetlb_folio **folios,
+					size_t *nr_folios)
 {
 	struct ms_hstate *hs = calloc(MAX_HSTATES, sizeof(*hs));
 	struct folio_vec fv = { 0 };

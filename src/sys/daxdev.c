@@ -29,7 +29,7 @@
 
 static const char *const dax_modules[] = { "dax_pmem", "device_dax", "kmem" };
 
-struct ms_error *ms_dax_modules(char *loaded, size_t len)
+struct ms_error *ms_dax_modules_read(char *loaded, size_t len)
 {
 	struct ms_error *err = NULL;
 	struct kmod_ctx *ctx;

@@ -212,7 +212,7 @@ struct ms_error *ms_target_walk_range(struct ms_target *t, uint64_t start,
 /* ---- one address ---- */
 
 struct one {
-	struct ms_xlate *out;
+	struct ms_pt_xlate *out;
 	uint64_t vaddr;
 	enum ms_pt_level missing;
 };
@@ -233,7 +233,7 @@ static struct ms_error *one_leaf(void *arg, const struct ms_pt_map *m)
 }
 
 struct ms_error *ms_target_translate(struct ms_target *t, uint64_t vaddr,
-				     struct ms_xlate *out)
+				     struct ms_pt_xlate *out)
 {
 	struct one o = { .out = out, .vaddr = vaddr };
 	struct walk w = { .t = t, .fn = one_leaf, .arg = &o, .cached = true };

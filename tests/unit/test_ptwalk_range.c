@@ -276,7 +276,7 @@ static void test_translate_agrees(void **state)
 	assert_ok(ms_target_walk_range(f->t, v, end, collect, f));
 	for (uint64_t va = v; va < end; va += 4096) {
 		const struct ms_pt_map *m;
-		struct ms_xlate x;
+		struct ms_pt_xlate x;
 		struct ms_error *err;
 
 		while (f->got[k].vaddr + f->got[k].size <= va)
@@ -312,7 +312,7 @@ static void test_5level_large_leaves(void **state)
 {
 	struct fx *f = &fx5;
 	uint64_t v = f->vmemmap, v2 = v + SZ_1G, v4 = v + SZ_1G + SZ_2M;
-	struct ms_xlate x;
+	struct ms_pt_xlate x;
 	struct ms_error *err;
 	uint8_t buf[16], want[16];
 	size_t reads;

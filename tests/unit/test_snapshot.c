@@ -214,7 +214,7 @@ static void test_paging_phys(void **s)
 		.sections = fx_machine_sections, .nr_sections = fx_machine_nr_sections,
 		.zones = fx_machine_zones, .nr_zones = fx_machine_nr_zones,
 	};
-	struct ms_xlate a, b;
+	struct ms_pt_xlate a, b;
 	struct model m;
 	struct fx_kernel k;
 	uint64_t pgd;

@@ -311,7 +311,7 @@ static int pt_teardown(void **state)
 static void expect_xlate(struct ms_target *t, uint64_t vaddr, uint64_t paddr,
 			 uint64_t size, enum ms_pt_level level, bool writable)
 {
-	struct ms_xlate x;
+	struct ms_pt_xlate x;
 
 	assert_ok(ms_target_translate(t, vaddr, &x));
 	assert_int_equal(x.paddr, paddr);
@@ -346,7 +346,7 @@ static void test_unmapped(void **state)
 {
 	struct pt_fx *f = *state;
 	uint64_t v = f->vmemmap;
-	struct ms_xlate x;
+	struct ms_pt_xlate x;
 	uint8_t buf[16];
 	char want[96];
 

@@ -436,7 +436,7 @@ static void test_vmemmap_view(void **state)
 	struct loaded *l = *state;
 	struct ms_tui *t = &l->tui;
 	const struct ms_section *s;
-	struct ms_xlate x;
+	struct ms_pt_xlate x;
 	struct ms_canvas c;
 	char row[256], want[256];
 	uint64_t start;

@@ -30,7 +30,7 @@ static struct ms_section secs[4];
 static struct ms_sparse sp;
 static struct ms_pgmap pgmap;
 static struct ms_pgmaps pgmaps = { .v = &pgmap, .nr = 1 };
-static struct ms_vm_record rec[NREC];
+static struct ms_vmemmap_record rec[NREC];
 static size_t nrec;
 
 static void section(struct ms_section *s, uint64_t nr, bool early, bool dev)
@@ -45,7 +45,7 @@ static void section(struct ms_section *s, uint64_t nr, bool early, bool dev)
 
 static void add(uint64_t k, uint64_t pa, enum ms_pt_level l, bool w)
 {
-	rec[nrec++] = (struct ms_vm_record){ V + k * 4096, pa, l, w };
+	rec[nrec++] = (struct ms_vmemmap_record){ V + k * 4096, pa, l, w };
 }
 
 static int setup(void **state)
@@ -97,7 +97,7 @@ static const struct ms_hugetlb_folio folios[] = {
 	{ V + 512 * 64, 0 }, { V + 1024 * 64, 0 }, { V + 1536 * 64, 0 },
 };
 
-static void expect_count(const struct ms_vm_count *c, uint64_t pages,
+static void expect_count(const struct ms_vmemmap_count *c, uint64_t pages,
 			 uint64_t frames, uint64_t shared, uint64_t ro,
 			 uint64_t pmd, uint64_t self)
 {
@@ -107,12 +107,12 @@ static void expect_count(const struct ms_vm_count *c, uint64_t pages,
 	assert_int_equal(c->ro, ro);
 	assert_int_equal(c->pmd, pmd);
 	assert_int_equal(c->self, self);
-	assert_int_equal(ms_vm_saved(c), pages - frames);
+	assert_int_equal(ms_vmemmap_saved(c), pages - frames);
 }
 
 static void build(struct ms_vmemmap **vm, const struct ms_pgmaps *pm)
 {
-	struct ms_vm_input in = {
+	struct ms_vmemmap_input in = {
 		.rec = rec, .nr_rec = nrec, .folios = folios, .nr_folios = 3,
 		.hstates = hs, .nr_hstates = 1, .unmapped = 7,
 	};
@@ -125,35 +125,35 @@ static void build(struct ms_vmemmap **vm, const struct ms_pgmaps *pm)
 static void test_rows(void **state)
 {
 	struct ms_vmemmap *vm;
-	const struct ms_vm_row *r;
+	const struct ms_vmemmap_row *r;
 
 	build(&vm, &pgmaps);
 	assert_int_equal(vm->nr_rows, 6);
 	r = vm->rows;
-	assert_int_equal(r[0].kind, MS_VM_BOOT);
+	assert_int_equal(r[0].kind, MS_VMEMMAP_BOOT);
 	assert_int_equal(r[0].start, V);
 	assert_int_equal(r[0].end, V + 8 * 4096);
 	assert_int_equal(r[0].last_pfn, 8 * 64 - 1);
 	expect_count(&r[0].c, 8, 8, 0, 0, 0, 0);
 	/* 24 vmemmap pages of 3 folios: frames head(6.1), 2 copies, 1 tail */
-	assert_int_equal(r[1].kind, MS_VM_HUGETLB);
+	assert_int_equal(r[1].kind, MS_VMEMMAP_HUGETLB);
 	assert_int_equal(r[1].owner, 0);
 	assert_int_equal(r[1].first_pfn, 512);
 	assert_int_equal(r[1].last_pfn, 2047);
 	expect_count(&r[1].c, 24, 4, 2, 21, 0, 0);
 	expect_count(&r[2].c, VPS - 32, VPS - 32, 0, 0, 0, 0);
-	assert_int_equal(r[3].kind, MS_VM_BOOT);
+	assert_int_equal(r[3].kind, MS_VMEMMAP_BOOT);
 	assert_int_equal(r[3].level, MS_PT_PMD);	/* split on the level */
 	expect_count(&r[3].c, VPS, VPS, 0, 0, VPS, 0);
-	assert_int_equal(r[4].kind, MS_VM_HOTPLUG);
+	assert_int_equal(r[4].kind, MS_VMEMMAP_HOTPLUG);
 	assert_true(r[4].self);
 	expect_count(&r[4].c, VPS, VPS, 0, 0, VPS, VPS);
 	/* seed 003: 2 MiB compound devmap, 6 of 8 vmemmap pages saved */
-	assert_int_equal(r[5].kind, MS_VM_DEVICE);
+	assert_int_equal(r[5].kind, MS_VMEMMAP_DEVICE);
 	assert_int_equal(r[5].owner, 0);
 	assert_false(r[5].self);
 	expect_count(&r[5].c, VPS, 128, 64, 0, 0, 0);
-	assert_int_equal(ms_vm_saved(&r[5].c), 6 * 64);
+	assert_int_equal(ms_vmemmap_saved(&r[5].c), 6 * 64);
 	ms_vmemmap_free(vm);
 }
 
@@ -162,10 +162,10 @@ static void test_totals(void **state)
 	struct ms_vmemmap *vm;
 
 	build(&vm, &pgmaps);
-	expect_count(&vm->kind[MS_VM_BOOT], 2 * VPS - 24, 2 * VPS - 24, 0, 0, VPS, 0);
-	expect_count(&vm->kind[MS_VM_HUGETLB], 24, 4, 2, 21, 0, 0);
-	expect_count(&vm->kind[MS_VM_HOTPLUG], VPS, VPS, 0, 0, VPS, VPS);
-	expect_count(&vm->kind[MS_VM_DEVICE], VPS, 128, 64, 0, 0, 0);
+	expect_count(&vm->kind[MS_VMEMMAP_BOOT], 2 * VPS - 24, 2 * VPS - 24, 0, 0, VPS, 0);
+	expect_count(&vm->kind[MS_VMEMMAP_HUGETLB], 24, 4, 2, 21, 0, 0);
+	expect_count(&vm->kind[MS_VMEMMAP_HOTPLUG], VPS, VPS, 0, 0, VPS, VPS);
+	expect_count(&vm->kind[MS_VMEMMAP_DEVICE], VPS, 128, 64, 0, 0, 0);
 	expect_count(&vm->by_hstate[0], 24, 4, 2, 21, 0, 0);
 	expect_count(&vm->by_pgmap[0], VPS, 128, 64, 0, 0, 0);
 	expect_count(&vm->total, 4 * VPS, 2 * VPS - 24 + 4 + VPS + 128, 66, 21,
@@ -193,7 +193,7 @@ static void test_altmap(void **state)
 	expect_count(&vm->by_pgmap[0], VPS, VPS, 0, 0, VPS, VPS);
 	ms_vmemmap_free(vm);
 	build(&vm, &none);
-	assert_int_equal(vm->rows[5].kind, MS_VM_DEVICE);
+	assert_int_equal(vm->rows[5].kind, MS_VMEMMAP_DEVICE);
 	assert_int_equal(vm->rows[5].owner, -1);
 	assert_true(vm->rows[5].self);
 	assert_int_equal(vm->nr_pgmaps, 0);
@@ -208,16 +208,16 @@ static void test_cross_owner_frame(void **state)
 	rec[0].paddr = rec[4 * VPS - 1].paddr;	/* boot page 0 -> a device frame */
 	build(&vm, &pgmaps);
 	assert_int_equal(vm->total.frames, 2 * VPS - 24 + 4 + VPS + 128 - 1);
-	assert_int_equal(vm->kind[MS_VM_BOOT].frames, 2 * VPS - 24);
-	assert_int_equal(vm->kind[MS_VM_BOOT].shared, 1);
-	assert_int_equal(vm->kind[MS_VM_DEVICE].frames, 128);
+	assert_int_equal(vm->kind[MS_VMEMMAP_BOOT].frames, 2 * VPS - 24);
+	assert_int_equal(vm->kind[MS_VMEMMAP_BOOT].shared, 1);
+	assert_int_equal(vm->kind[MS_VMEMMAP_DEVICE].frames, 128);
 	assert_int_equal(vm->rows[0].c.shared, 1);
 	ms_vmemmap_free(vm);
 }
 
 static void test_out_of_order(void **state)
 {
-	struct ms_vm_input in = { .rec = rec, .nr_rec = 2 };
+	struct ms_vmemmap_input in = { .rec = rec, .nr_rec = 2 };
 	struct ms_vmemmap *vm = NULL;
 	struct ms_error *err;
 

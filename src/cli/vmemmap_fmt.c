@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "memscope/facts.h"
-#include "vm_fmt.h"
+#include "vmemmap_fmt.h"
 
-struct ms_error *ms_vm_model_load(struct ms_cli *c, bool with_vmemmap,
-				  struct ms_vm_model *m)
+struct ms_error *ms_vmemmap_model_load(struct ms_cli *c, bool with_vmemmap,
+				       struct ms_vmemmap_model *m)
 {
 	const struct ms_blocks *bl = NULL;
 	struct ms_error *err;
@@ -40,14 +40,14 @@ struct ms_error *ms_vm_model_load(struct ms_cli *c, bool with_vmemmap,
 	return err;
 }
 
-void ms_vm_model_release(struct ms_vm_model *m)
+void ms_vmemmap_model_release(struct ms_vmemmap_model *m)
 {
 	ms_vmemmap_free(m->vm);
 	ms_pgmaps_free(m->pgmaps);
 	memset(m, 0, sizeof(*m));
 }
 
-void ms_vm_size(uint64_t bytes, char *buf, size_t len)
+void ms_size_format(uint64_t bytes, char *buf, size_t len)
 {
 	static const char units[] = "KMGTP";
 	int u = -1;
@@ -62,7 +62,7 @@ void ms_vm_size(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 "%c", bytes, units[u]);
 }
 
-uint64_t ms_vm_pgmap_size(const struct ms_pgmap *g)
+uint64_t ms_vmemmap_pgmap_size(const struct ms_pgmap *g)
 {
 	uint64_t sz = 0;
 
@@ -71,14 +71,14 @@ uint64_t ms_vm_pgmap_size(const struct ms_pgmap *g)
 	return sz;
 }
 
-const char *ms_vm_pgmap_type(const struct ms_pgmap *g, const char *dax)
+const char *ms_vmemmap_pgmap_type(const struct ms_pgmap *g, const char *dax)
 {
 	if (g->type == MS_PGMAP_GENERIC && dax[0])
 		return "devdax";
 	return ms_pgmap_type_name(g->type);
 }
 
-const char *ms_vm_pgmap_memmap(const struct ms_vm_count *n)
+const char *ms_vmemmap_pgmap_memmap(const struct ms_vmemmap_count *n)
 {
 	if (!n || !n->pages)
 		return NULL;
