@@ -45,12 +45,12 @@ int ms_fit_row_of(const struct ms_fit *f, uint64_t cell);
 /* The cell at screen (sx, sy) with rows scrolled to top; -1 if none. */
 int64_t ms_fit_hit(const struct ms_fit *f, int top, int sx, int sy);
 /* The Map's fitted zoom (map_fit_draw.c), as struct ms_view's hooks. */
-void ms_fit_render(struct ms_tui *t, struct ms_canvas *c);
-int ms_fit_move(struct ms_tui *t, int dx, int dy);
-int ms_fit_zoom(struct ms_tui *t, int dir);
-int ms_fit_click(struct ms_tui *t, int x, int y);
+void ms_fit_render(struct ms_tui *t, int body_y, struct ms_canvas *c);
+int ms_fit_move(struct ms_tui *t, int body_y, int dx, int dy);
+int ms_fit_zoom(struct ms_tui *t, int body_y, int dir);
+int ms_fit_click(struct ms_tui *t, int body_y, int x, int y);
 /* The sections on screen: [*lo, *hi). */
-void ms_fit_screen(const struct ms_tui *t, uint64_t *lo, uint64_t *hi);
+void ms_fit_screen(const struct ms_tui *t, int body_y, uint64_t *lo, uint64_t *hi);
 /* Bytes as "2 MiB", "8 GiB". */
 void ms_fit_size(uint64_t bytes, char *buf, size_t len);
 

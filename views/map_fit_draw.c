@@ -10,10 +10,9 @@
 
 #include "map_fit.h"
 
-static int fit_open(const struct ms_tui *t, struct ms_fit *f)
+/* y: the body's first row, below the legend (view_map.c knows it) */
+static int fit_open(const struct ms_tui *t, int y, struct ms_fit *f)
 {
-	int y = ms_map_body_y(t);
-
 	return ms_fit_layout(t, y, t->h - 1 - y, f);
 }
 
@@ -192,15 +191,15 @@ static int scale_line(const struct ms_tui *t, struct ms_canvas *c,
 			      d->nr_cells ? d->nr_cells - 1 : 0, d->nr_changed);
 }
 
-void ms_fit_render(struct ms_tui *t, struct ms_canvas *c)
+void ms_fit_render(struct ms_tui *t, int body_y, struct ms_canvas *c)
 {
 	struct ms_fit f;
 	struct ms_grid g = { 0 };
 	uint64_t cur;
 	int x;
 
-	if (fit_open(t, &f)) {
-		ms_canvas_text(c, 0, ms_map_body_y(t), MS_ROLE_ERROR, 0,
+	if (fit_open(t, body_y, &f)) {
+		ms_canvas_text(c, 0, body_y, MS_ROLE_ERROR, 0,
 			       "out of memory for the map's rows");
 		return;
 	}
@@ -239,13 +238,13 @@ static uint64_t move_rows(const struct ms_fit *f, uint64_t cell, int dy)
 	return to->first + col < to->end ? to->first + col : to->end - 1;
 }
 
-int ms_fit_move(struct ms_tui *t, int dx, int dy)
+int ms_fit_move(struct ms_tui *t, int body_y, int dx, int dy)
 {
 	struct ms_fit f;
 	uint64_t cell;
 	int64_t nc;
 
-	if (fit_open(t, &f))
+	if (fit_open(t, body_y, &f))
 		return MS_REDRAW_NONE;
 	if (!f.nr_cells) {
 		ms_fit_free(&f);
@@ -281,7 +280,7 @@ int ms_fit_move(struct ms_tui *t, int dx, int dy)
  * aggregate opens the map at one cell per section, on its first present
  * section.
  */
-int ms_fit_zoom(struct ms_tui *t, int dir)
+int ms_fit_zoom(struct ms_tui *t, int body_y, int dir)
 {
 	struct ms_fit f;
 	bool aggregate;
@@ -290,7 +289,7 @@ int ms_fit_zoom(struct ms_tui *t, int dir)
 		t->zoom = MS_ZOOM_NODE;
 		return MS_REDRAW_VIEW;
 	}
-	if (fit_open(t, &f))
+	if (fit_open(t, body_y, &f))
 		return MS_REDRAW_NONE;
 	aggregate = !f.sub && f.group > 1;
 	ms_fit_free(&f);
@@ -304,13 +303,13 @@ int ms_fit_zoom(struct ms_tui *t, int dir)
 	return MS_REDRAW_VIEW;
 }
 
-int ms_fit_click(struct ms_tui *t, int x, int y)
+int ms_fit_click(struct ms_tui *t, int body_y, int x, int y)
 {
 	struct ms_fit f;
 	int64_t cell;
 	uint64_t cur;
 
-	if (fit_open(t, &f))
+	if (fit_open(t, body_y, &f))
 		return MS_REDRAW_NONE;
 	cell = ms_fit_hit(&f, t->top, x, y);
 	cur = cursor_cell(t, &f);
@@ -319,17 +318,17 @@ int ms_fit_click(struct ms_tui *t, int x, int y)
 	ms_fit_free(&f);
 	if (cell < 0)
 		return MS_REDRAW_NONE;
-	return (uint64_t)cell == cur ? ms_fit_zoom(t, 1) : MS_REDRAW_VIEW;
+	return (uint64_t)cell == cur ? ms_fit_zoom(t, body_y, 1) : MS_REDRAW_VIEW;
 }
 
-void ms_fit_screen(const struct ms_tui *t, uint64_t *lo, uint64_t *hi)
+void ms_fit_screen(const struct ms_tui *t, int body_y, uint64_t *lo, uint64_t *hi)
 {
 	struct ms_fit f;
 	uint64_t end;
 	int last;
 
 	*lo = *hi = 0;
-	if (fit_open(t, &f))
+	if (fit_open(t, body_y, &f))
 		return;
 	last = t->top + f.visible < f.nr_rows ? t->top + f.visible : f.nr_rows;
 	if (t->top < last) {

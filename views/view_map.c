@@ -199,7 +199,7 @@ static void map_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
 	if (t->zoom == MS_ZOOM_NODE)
 		render_nodes(t, c, y + rows);
 	else if (t->zoom == MS_ZOOM_FIT)
-		ms_fit_render(t, c);
+		ms_fit_render(t, ms_map_body_y(t), c);
 	else
 		render_sections(t, c);
 }
@@ -233,7 +233,7 @@ static int map_move(struct ms_tui *t, int dx, int dy)
 		return MS_REDRAW_VIEW;
 	}
 	if (t->zoom == MS_ZOOM_FIT)
-		return ms_fit_move(t, dx, dy);
+		return ms_fit_move(t, ms_map_body_y(t), dx, dy);
 	ms_map_grid(t, &g);
 	nr = (int64_t)t->cursor + dx + (int64_t)dy * g.per_row;
 	if (nr < 0)
@@ -249,7 +249,7 @@ static int map_zoom(struct ms_tui *t, int dir)
 	if (!t->data.sp)
 		return MS_REDRAW_NONE;
 	if (t->zoom == MS_ZOOM_FIT)
-		return ms_fit_zoom(t, dir);
+		return ms_fit_zoom(t, ms_map_body_y(t), dir);
 	if (dir < 0) {
 		if (t->zoom == MS_ZOOM_SECTION)
 			t->zoom = MS_ZOOM_FIT;
@@ -289,7 +289,7 @@ static int map_click(struct ms_tui *t, int x, int y)
 		return MS_REDRAW_NONE;
 	}
 	if (t->zoom == MS_ZOOM_FIT)
-		return ms_fit_click(t, x, y);
+		return ms_fit_click(t, ms_map_body_y(t), x, y);
 	ms_map_grid(t, &g);
 	nr = ms_grid_hit(&g, t->top, x, y);
 	if (nr < 0)
@@ -306,7 +306,7 @@ void ms_map_screen(const struct ms_tui *t, uint64_t *lo, uint64_t *hi)
 	struct ms_grid g;
 
 	if (t->zoom == MS_ZOOM_FIT) {
-		ms_fit_screen(t, lo, hi);
+		ms_fit_screen(t, ms_map_body_y(t), lo, hi);
 		return;
 	}
 	ms_map_grid(t, &g);
