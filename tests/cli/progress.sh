@@ -28,8 +28,11 @@ pr_run() {
 }
 
 if command -v tmux >/dev/null; then
-	out=$(pr_run on --demo pages 0-0x80000 0-0x80000 0-0x80000 0-0x80000 -o PFN)
-	if echo "$out" | sed '/^LAST:/q' | grep -qE 'memscope: struct pages +[0-9]+% [0-9.]+[KMG]?/8\.0G, [0-9.]+[KMG]?/s, ETA [0-9]+:[0-9]{2}' &&
+	# 64 times all of the demo's memory: seconds (4 s idle), so a pane polled
+	# ten times a second under load still sees the line (4 times took
+	# 0.85 s once pages streamed, and a loaded machine missed it)
+	out=$(pr_run on --demo pages $(printf '0-0x80000 %.0s' $(seq 64)) -o PFN)
+	if echo "$out" | sed '/^LAST:/q' | grep -qE 'memscope: struct pages +[0-9]+% [0-9.]+[KMG]?/128\.0G, [0-9.]+[KMG]?/s, ETA [0-9]+:[0-9]{2}' &&
 	   echo "$out" | sed -n '/^LAST:/,$p' | grep -q 'PROGRESS-EXIT 0' &&
 	   ! echo "$out" | sed -n '/^LAST:/,$p' | grep -q '%'; then
 		tui_result progress-terminal 0
