@@ -251,6 +251,12 @@ struct fx_loaded {
 /* NULL on success; l is to be closed either way. */
 struct ms_error *fx_loaded_open(const struct fx_kernel_opts *o,
 				struct fx_loaded *l);
+/* The fixture machine's sections and zones (fx_machine_*) on variant v. */
+struct fx_kernel_opts fx_machine_opts(enum fx_variant v, int levels);
+/* k's core and kernel info opened as memscope opens them: NULL on success;
+ * *t and *ki are set (or NULL) and to be closed either way. */
+struct ms_error *fx_kernel_open(const struct fx_kernel *k, struct ms_target **t,
+				struct ms_kinfo **ki);
 void fx_loaded_close(struct fx_loaded *l);
 
 /* fx_sysmem.c (issue 11): struct memory_block and struct resource in b. */

@@ -5,10 +5,33 @@
 
 #include "fx.h"
 
+struct fx_kernel_opts fx_machine_opts(enum fx_variant v, int levels)
+{
+	return (struct fx_kernel_opts){
+		.variant = v, .levels = levels,
+		.sections = fx_machine_sections,
+		.nr_sections = fx_machine_nr_sections,
+		.zones = fx_machine_zones, .nr_zones = fx_machine_nr_zones,
+	};
+}
+
+struct ms_error *fx_kernel_open(const struct fx_kernel *k, struct ms_target **t,
+				struct ms_kinfo **ki)
+{
+	struct ms_kinfo_opts ko = { .sysroot = k->sysroot, .btf_path = k->btf };
+	struct ms_error *err;
+
+	*t = NULL;
+	*ki = NULL;
+	err = ms_target_open(k->core, t);
+	if (!err)
+		err = ms_kinfo_open(*t, &ko, ki);
+	return err;
+}
+
 struct ms_error *fx_loaded_open(const struct fx_kernel_opts *o,
 				struct fx_loaded *l)
 {
-	struct ms_kinfo_opts ko;
 	struct ms_error *err;
 	int ret;
 
@@ -16,10 +39,7 @@ struct ms_error *fx_loaded_open(const struct fx_kernel_opts *o,
 	ret = fx_kernel_build(o, &l->k);
 	if (ret)
 		return ms_error_errno(-ret, "building the fixture kernel");
-	ko = (struct ms_kinfo_opts){ .sysroot = l->k.sysroot, .btf_path = l->k.btf };
-	err = ms_target_open(l->k.core, &l->t);
-	if (!err)
-		err = ms_kinfo_open(l->t, &ko, &l->ki);
+	err = fx_kernel_open(&l->k, &l->t, &l->ki);
 	if (!err)
 		err = ms_sparse_load(l->t, l->ki, &l->sp);
 	return err;

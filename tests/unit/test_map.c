@@ -23,19 +23,17 @@ static struct ms_kinfo *ki;
 
 static int setup(void **state)
 {
-	struct fx_kernel_opts fo = {
-		.variant = FX_KERNEL_6_12, .levels = 4,
-		.sections = fx_machine_sections,
-		.nr_sections = fx_machine_nr_sections,
-		.zones = fx_machine_zones, .nr_zones = fx_machine_nr_zones,
-	};
-	struct ms_kinfo_opts ko;
+	struct fx_kernel_opts fo = fx_machine_opts(FX_KERNEL_6_12, 4);
+	struct ms_error *err;
 
 	if (fx_kernel_build(&fo, &k))
 		return -1;
-	ko = (struct ms_kinfo_opts){ .sysroot = k.sysroot, .btf_path = k.btf };
-	if (ms_target_open(k.core, &t) || ms_kinfo_open(t, &ko, &ki))
+	err = fx_kernel_open(&k, &t, &ki);
+	if (err) {
+		fprintf(stderr, "setup: %s\n", err->msg);
+		ms_error_free(err);
 		return -1;
+	}
 	return 0;
 }
 

@@ -42,13 +42,7 @@ struct env {
 
 static void resolve(struct env *e, enum fx_variant v)
 {
-	struct fx_kernel_opts o = {
-		.variant = v, .levels = 4,
-		.sections = fx_machine_sections,
-		.nr_sections = fx_machine_nr_sections,
-		.zones = fx_machine_zones, .nr_zones = fx_machine_nr_zones,
-	};
-	struct ms_kinfo_opts ko;
+	struct fx_kernel_opts o = fx_machine_opts(v, 4);
 	struct ms_target *t;
 	struct ms_kinfo *ki;
 	struct ms_error *err;
@@ -56,10 +50,7 @@ static void resolve(struct env *e, enum fx_variant v)
 	memset(e, 0, sizeof(*e));
 	e->v = v;
 	assert_int_equal(fx_kernel_build(&o, &e->k), 0);
-	ko = (struct ms_kinfo_opts){ .sysroot = e->k.sysroot, .btf_path = e->k.btf };
-	err = ms_target_open(e->k.core, &t);
-	if (!err)
-		err = ms_kinfo_open(t, &ko, &ki);
+	err = fx_kernel_open(&e->k, &t, &ki);
 	if (!err) {
 		err = fx_page_layout_copy(ki, &e->pl);
 		e->lay = *ms_kinfo_layout(ki);

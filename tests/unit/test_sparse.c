@@ -20,34 +20,19 @@
 #define F(bit) (1U << MS_SECTION_##bit)
 #define PAGES_PER_SECTION FX_PAGES_PER_SECTION
 
-struct loaded {
-	struct fx_kernel k;
-	struct ms_target *t;
-	struct ms_kinfo *ki;
-	struct ms_sparse *sp;
-};
-
-static struct ms_error *load_opts(struct loaded *l, struct fx_kernel_opts *o)
+/* the fixture machine's sections and zones on o's kernel */
+static struct ms_error *load_opts(struct fx_loaded *l, struct fx_kernel_opts *o)
 {
-	struct ms_kinfo_opts ko;
-	struct ms_error *err;
+	struct fx_kernel_opts m = fx_machine_opts(o->variant, o->levels);
 
-	memset(l, 0, sizeof(*l));
-	o->sections = fx_machine_sections;
-	o->nr_sections = fx_machine_nr_sections;
-	o->zones = fx_machine_zones;
-	o->nr_zones = fx_machine_nr_zones;
-	assert_int_equal(fx_kernel_build(o, &l->k), 0);
-	ko = (struct ms_kinfo_opts){ .sysroot = l->k.sysroot, .btf_path = l->k.btf };
-	err = ms_target_open(l->k.core, &l->t);
-	if (!err)
-		err = ms_kinfo_open(l->t, &ko, &l->ki);
-	if (!err)
-		err = ms_sparse_load(l->t, l->ki, &l->sp);
-	return err;
+	o->sections = m.sections;
+	o->nr_sections = m.nr_sections;
+	o->zones = m.zones;
+	o->nr_zones = m.nr_zones;
+	return fx_loaded_open(o, l);
 }
 
-static struct ms_error *load(struct loaded *l, enum fx_variant v, int levels,
+static struct ms_error *load(struct fx_loaded *l, enum fx_variant v, int levels,
 			     bool corrupt)
 {
 	struct fx_kernel_opts o = {
@@ -57,17 +42,9 @@ static struct ms_error *load(struct loaded *l, enum fx_variant v, int levels,
 	return load_opts(l, &o);
 }
 
-static void unload(struct loaded *l)
-{
-	ms_sparse_free(l->sp);
-	ms_kinfo_close(l->ki);
-	ms_target_close(l->t);
-	fx_kernel_remove(&l->k);
-}
-
 static void check_sections(enum fx_variant v, int levels)
 {
-	struct loaded l;
+	struct fx_loaded l;
 	struct ms_error *err = load(&l, v, levels, false);
 	const struct ms_sparse *sp;
 	char zone[64];
@@ -118,7 +95,7 @@ static void check_sections(enum fx_variant v, int levels)
 	assert_null(ms_sparse_find(sp, 20 * PAGES_PER_SECTION));
 	assert_int_equal(sp->nr_nodes, 1);
 	assert_int_equal(sp->nodes[0].start_pfn, 1);
-	unload(&l);
+	fx_loaded_close(&l);
 }
 
 static void sections_6_1_l4(void **state) { check_sections(FX_KERNEL_6_1, 4); }
@@ -130,7 +107,7 @@ static void sections_7_3_l5(void **state) { check_sections(FX_KERNEL_7_3, 5); }
 
 static void wrong_memmap_is_an_error(void **state)
 {
-	struct loaded l;
+	struct fx_loaded l;
 	struct ms_error *err = load(&l, FX_KERNEL_6_12, 4, true);
 
 	assert_non_null(err);
@@ -138,14 +115,14 @@ static void wrong_memmap_is_an_error(void **state)
 	assert_non_null(strstr(err->msg, "section 41"));
 	assert_non_null(strstr(err->msg, "layout does not match"));
 	ms_error_free(err);
-	unload(&l);
+	fx_loaded_close(&l);
 }
 
 /* ---- hostile kernel data (issue 10): one clear error, never a figure ---- */
 
 static void expect_load_error(struct fx_kernel_opts *o, const char *want)
 {
-	struct loaded l;
+	struct fx_loaded l;
 	struct ms_error *err = load_opts(&l, o);
 
 	if (!err)
@@ -156,7 +133,7 @@ static void expect_load_error(struct fx_kernel_opts *o, const char *want)
 			 err->msg, want);
 	assert_null(l.sp);
 	ms_error_free(err);
-	unload(&l);
+	fx_loaded_close(&l);
 }
 
 static void usage_wraps(void **state)
@@ -198,14 +175,14 @@ static void max_pfn_bound(void **state)
 {
 	struct fx_kernel_opts o = { .variant = FX_KERNEL_6_12, .levels = 4,
 				    .max_pfn = 4 * PAGES_PER_SECTION - 3 };
-	struct loaded l;
+	struct fx_loaded l;
 	struct ms_error *err = load_opts(&l, &o);
 
 	if (err)
 		fail_msg("%s", err->msg);
 	assert_int_equal(l.sp->layout->max_pfn, 4 * PAGES_PER_SECTION - 3);
 	assert_int_equal(l.sp->nr_sections, fx_machine_nr_sections);
-	unload(&l);
+	fx_loaded_close(&l);
 	o.max_pfn = 2 * PAGES_PER_SECTION - 7;
 	expect_load_error(&o, "4 boot (early) sections, but max_pfn 0xfff9 allows at most 2");
 }
@@ -224,7 +201,7 @@ static void vmcoreinfo_bounds(void **state)
 }
 
 /* Loads the 7.3 machine with damage, then its pgmaps. */
-static struct ms_error *load_pgmaps(struct loaded *l, unsigned int hostile,
+static struct ms_error *load_pgmaps(struct fx_loaded *l, unsigned int hostile,
 				    struct ms_pgmaps **pm)
 {
 	/* (7.x: folio.pgmap; the older fixtures have no pgmap member) */
@@ -247,7 +224,7 @@ static void device_garbage_7_3(void **state)
 {
 	struct ms_pgmaps *pm;
 	struct ms_error *err;
-	struct loaded l;
+	struct fx_loaded l;
 
 	err = load_pgmaps(&l, FX_HOSTILE_DEVICE_GARBAGE, &pm);
 	if (err)
@@ -256,7 +233,7 @@ static void device_garbage_7_3(void **state)
 	/* sections 40 (64 active sub-sections) and 41 (40) */
 	assert_int_equal(pm->nr_undecoded, 104);
 	ms_pgmaps_free(pm);
-	unload(&l);
+	fx_loaded_close(&l);
 }
 
 /* pgmap_array's xarray node whose slots all point back to it: one error
@@ -265,7 +242,7 @@ static void pgmap_xarray_cycle(void **state)
 {
 	struct ms_pgmaps *pm;
 	struct ms_error *err;
-	struct loaded l;
+	struct fx_loaded l;
 
 	err = load_pgmaps(&l, FX_HOSTILE_XA_CYCLE, &pm);
 	assert_non_null(err);
@@ -273,7 +250,7 @@ static void pgmap_xarray_cycle(void **state)
 	assert_non_null(strstr(err->msg, "pgmap_array: xarray node 0x"));
 	assert_non_null(strstr(err->msg, "is reached twice"));
 	ms_error_free(err);
-	unload(&l);
+	fx_loaded_close(&l);
 }
 
 /* Moves member of struct type to byte offset off in the BTF file path. */
@@ -318,7 +295,7 @@ static void member_outside(const char *type, const char *member,
 				    .nr_zones = fx_machine_nr_zones };
 	struct ms_kinfo_opts ko;
 	struct ms_error *err;
-	struct loaded l;
+	struct fx_loaded l;
 
 	memset(&l, 0, sizeof(l));
 	assert_int_equal(fx_kernel_build(&o, &l.k), 0);
@@ -331,7 +308,7 @@ static void member_outside(const char *type, const char *member,
 	if (err->code != MS_ERR_FORMAT || !strstr(err->msg, want))
 		fail_msg("got \"%s\", want \"%s\"", err->msg, want);
 	ms_error_free(err);
-	unload(&l);
+	fx_loaded_close(&l);
 }
 
 static void members_outside(void **state)

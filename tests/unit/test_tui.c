@@ -31,22 +31,13 @@ struct loaded {
 
 static int setup(void **state)
 {
-	struct fx_kernel_opts fo = {
-		.variant = FX_KERNEL_6_12, .levels = 4,
-		.sections = fx_machine_sections,
-		.nr_sections = fx_machine_nr_sections,
-		.zones = fx_machine_zones, .nr_zones = fx_machine_nr_zones,
-	};
+	struct fx_kernel_opts fo = fx_machine_opts(FX_KERNEL_6_12, 4);
 	struct loaded *l = calloc(1, sizeof(*l));
-	struct ms_kinfo_opts ko;
 	struct ms_error *err;
 
 	if (!l || fx_kernel_build(&fo, &l->k))
 		return -1;
-	ko = (struct ms_kinfo_opts){ .sysroot = l->k.sysroot, .btf_path = l->k.btf };
-	err = ms_target_open(l->k.core, &l->t);
-	if (!err)
-		err = ms_kinfo_open(l->t, &ko, &l->ki);
+	err = fx_kernel_open(&l->k, &l->t, &l->ki);
 	if (err) {
 		fprintf(stderr, "setup: %s\n", err->msg);
 		return -1;

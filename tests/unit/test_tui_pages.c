@@ -94,21 +94,20 @@ static void write_core(struct env *e)
 
 static int setup(void **state)
 {
-	struct fx_kernel_opts fo = {
-		.variant = FX_KERNEL_6_12, .levels = 4,
-		.sections = fx_machine_sections,
-		.nr_sections = fx_machine_nr_sections,
-		.zones = fx_machine_zones, .nr_zones = fx_machine_nr_zones,
-	};
+	struct fx_kernel_opts fo = fx_machine_opts(FX_KERNEL_6_12, 4);
 	struct env *e = calloc(1, sizeof(*e));
-	struct ms_kinfo_opts ko;
+	struct ms_error *err;
 
 	if (!e || fx_kernel_build(&fo, &e->k))
 		return -1;
-	ko = (struct ms_kinfo_opts){ .sysroot = e->k.sysroot, .btf_path = e->k.btf };
-	if (ms_target_open(e->k.core, &e->kt) || ms_kinfo_open(e->kt, &ko, &e->ki) ||
-	    fx_page_layout_copy(e->ki, &e->pl))
+	err = fx_kernel_open(&e->k, &e->kt, &e->ki);
+	if (!err)
+		err = fx_page_layout_copy(e->ki, &e->pl);
+	if (err) {
+		fprintf(stderr, "setup: %s\n", err->msg);
+		ms_error_free(err);
 		return -1;
+	}
 	e->mm = calloc(NR, e->pl.size);
 	if (!e->mm)
 		return -1;
