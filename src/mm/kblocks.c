@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/array.h"
 #include "memscope/ksysfs.h"
 #include "xarray.h"
 
@@ -125,13 +126,11 @@ static struct ms_error *push(struct kblocks *k, const struct ms_block *b)
 	if (bl->nr == k->max)
 		return ms_error_new(MS_ERR_FORMAT, "memory_blocks holds more than %zu blocks", k->max);
 	if (bl->nr == k->cap) {
-		size_t n = k->cap ? k->cap * 2 : 64;
-		struct ms_block *v = realloc(bl->blocks, n * sizeof(*v));
+		struct ms_block *v = ms_array_grow(bl->blocks, &k->cap, sizeof(*v), 64);
 
 		if (!v)
 			return ms_error_new(MS_ERR_NOMEM, "out of memory listing memory blocks");
 		bl->blocks = v;
-		k->cap = n;
 	}
 	bl->blocks[bl->nr++] = *b;
 	return NULL;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/array.h"
 #include "memscope/ksysfs.h"
 
 #define IOMEM_MAX_DEPTH		16
@@ -100,13 +101,10 @@ static struct ms_error *emit(struct walk *w, const struct res *r, int depth)
 		return ms_error_new(MS_ERR_FORMAT, "iomem_resource holds more than %d resources",
 				    IOMEM_MAX_RESOURCES);
 	if (io->nr == w->cap) {
-		size_t n = w->cap ? w->cap * 2 : 128;
-
-		v = realloc(io->ranges, n * sizeof(*v));
+		v = ms_array_grow(io->ranges, &w->cap, sizeof(*v), 128);
 		if (!v)
 			return ms_error_new(MS_ERR_NOMEM, "out of memory listing iomem");
 		io->ranges = v;
-		w->cap = n;
 	}
 	v = &io->ranges[io->nr++];
 	memset(v, 0, sizeof(*v));	/* realloc'd: no heap bytes past the name */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/array.h"
 #include "memscope/pgmap.h"
 #include "xarray.h"
 
@@ -113,13 +114,11 @@ static struct ms_error *push(struct ms_pgmaps *pm, size_t *cap,
 			     const struct ms_pgmap *g)
 {
 	if (pm->nr == *cap) {
-		size_t n = *cap ? *cap * 2 : 8;
-		struct ms_pgmap *v = realloc(pm->v, n * sizeof(*v));
+		struct ms_pgmap *v = ms_array_grow(pm->v, cap, sizeof(*v), 8);
 
 		if (!v)
 			return ms_error_new(MS_ERR_NOMEM, "out of memory listing pgmaps");
 		pm->v = v;
-		*cap = n;
 	}
 	pm->v[pm->nr++] = *g;
 	return NULL;

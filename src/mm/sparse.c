@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/array.h"
 #include "memscope/sparse.h"
 #include "sparse_nodes.h"
 
@@ -28,13 +29,11 @@ static struct ms_error *push_section(struct ms_sparse *sp, size_t *cap,
 				     const struct ms_section *s)
 {
 	if (sp->nr_sections == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 256;
-		void *p = realloc(sp->sections, ncap * sizeof(*sp->sections));
+		void *p = ms_array_grow(sp->sections, cap, sizeof(*sp->sections), 256);
 
 		if (!p)
 			return ms_error_new(MS_ERR_NOMEM, "out of memory");
 		sp->sections = p;
-		*cap = ncap;
 	}
 	sp->sections[sp->nr_sections++] = *s;
 	return NULL;

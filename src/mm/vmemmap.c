@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/array.h"
 #include "memscope/vmemmap.h"
 
 #define VM_PAGE		4096ULL
@@ -96,22 +97,12 @@ const char *ms_vmemmap_kind_name(enum ms_vmemmap_kind kind)
 	return kind < MS_VMEMMAP_NR_KINDS ? kind_names[kind] : "?";
 }
 
-static void *grow(void *p, size_t *cap, size_t size)
-{
-	size_t n = *cap ? *cap * 2 : 1024;
-	void *q = realloc(p, n * size);
-
-	if (q)
-		*cap = n;
-	return q;
-}
-
 static struct ms_error *add_bad(struct builder *b, const struct ms_pt_map *m)
 {
 	struct ms_vmemmap *vm = b->vm;
 
 	if (vm->nr_bad == b->bad_cap) {
-		struct ms_vmemmap_bad *v = grow(vm->bad, &b->bad_cap, sizeof(*v));
+		struct ms_vmemmap_bad *v = ms_array_grow(vm->bad, &b->bad_cap, sizeof(*v), 1024);
 
 		if (!v)
 			return ms_error_new(MS_ERR_NOMEM, "out of memory");
@@ -337,7 +328,7 @@ static struct ms_error *flush(struct builder *b)
 			continue;
 		}
 		if (b->nr_runs == b->runs_cap) {
-			struct vm_run *v = grow(b->runs, &b->runs_cap, sizeof(*v));
+			struct vm_run *v = ms_array_grow(b->runs, &b->runs_cap, sizeof(*v), 1024);
 
 			if (!v)
 				return ms_error_new(MS_ERR_NOMEM, "out of memory recording the vmemmap");
@@ -373,7 +364,7 @@ static struct ms_error *make_rows(struct builder *b)
 
 		if (!i || !same_row(u - 1, u)) {
 			if (vm->nr_rows == cap) {
-				struct ms_vmemmap_row *v = grow(vm->rows, &cap, sizeof(*v));
+				struct ms_vmemmap_row *v = ms_array_grow(vm->rows, &cap, sizeof(*v), 1024);
 
 				if (!v)
 					return ms_error_new(MS_ERR_NOMEM, "out of memory");

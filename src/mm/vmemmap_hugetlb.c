@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/array.h"
 #include "memscope/vmemmap.h"
 
 /* x86_64 has HUGE_MAX_HSTATE 2 (2M and 1G); a few more cost nothing. */
@@ -23,13 +24,11 @@ struct folio_vec {
 static struct ms_error *push(struct folio_vec *fv, uint64_t head, int h)
 {
 	if (fv->nr == fv->cap) {
-		size_t n = fv->cap ? fv->cap * 2 : 64;
-		struct ms_hugetlb_folio *v = realloc(fv->v, n * sizeof(*v));
+		struct ms_hugetlb_folio *v = ms_array_grow(fv->v, &fv->cap, sizeof(*v), 64);
 
 		if (!v)
 			return ms_error_new(MS_ERR_NOMEM, "out of memory listing HugeTLB folios");
 		fv->v = v;
-		fv->cap = n;
 	}
 	fv->v[fv->nr++] = (struct ms_hugetlb_folio){ head, h };
 	return NULL;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "memscope/array.h"
 #include "memscope/fs.h"
 #include "memscope/sysfs.h"
 
@@ -132,15 +133,13 @@ static int block_entry(void *arg, const char *name, enum ms_fs_kind kind)
 	if (*end)
 		return 0;
 	if (bl->nr == sc->cap) {
-		size_t cap = sc->cap ? sc->cap * 2 : 64;
-		void *p = realloc(bl->blocks, cap * sizeof(*bl->blocks));
+		void *p = ms_array_grow(bl->blocks, &sc->cap, sizeof(*bl->blocks), 64);
 
 		if (!p) {
 			sc->err = ms_error_new(MS_ERR_NOMEM, "out of memory");
 			return 1;
 		}
 		bl->blocks = p;
-		sc->cap = cap;
 	}
 	memset(&bl->blocks[bl->nr], 0, sizeof(*bl->blocks));
 	sc->err = block_read(sc->fs, nr, bl->block_size, &bl->blocks[bl->nr]);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/array.h"
 #include "memscope/sysfs.h"
 
 static int parse_line(const char *line, struct ms_iomem_range *r)
@@ -64,10 +65,8 @@ struct ms_error *ms_iomem_load(const struct ms_fs *fs, struct ms_iomem **out)
 		if (parse_line(line, &r))
 			continue;
 		if (io->nr == cap) {
-			void *p;
+			void *p = ms_array_grow(io->ranges, &cap, sizeof(*io->ranges), 128);
 
-			cap = cap ? cap * 2 : 128;
-			p = realloc(io->ranges, cap * sizeof(*io->ranges));
 			if (!p) {
 				free(text);
 				ms_iomem_free(io);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "memscope/array.h"
 
 struct ms_error *ms_target_record(struct ms_target *t, bool on)
 {
@@ -40,8 +41,7 @@ void target_record(struct ms_target *t, uint64_t vaddr, uint64_t paddr,
 		}
 	}
 	if (t->nr_rec == t->cap_rec) {
-		size_t cap = t->cap_rec ? t->cap_rec * 2 : 256;
-		struct ms_range *p = realloc(t->rec, cap * sizeof(*p));
+		struct ms_range *p = ms_array_grow(t->rec, &t->cap_rec, sizeof(*p), 256);
 
 		if (!p) {
 			t->recording = false;
@@ -49,7 +49,6 @@ void target_record(struct ms_target *t, uint64_t vaddr, uint64_t paddr,
 			return;
 		}
 		t->rec = p;
-		t->cap_rec = cap;
 	}
 	t->rec[t->nr_rec++] = (struct ms_range){ vaddr, paddr, len };
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/array.h"
 #include "memscope/snapshot.h"
 
 struct ms_error *ms_snapshot_files_add(struct ms_snapshot_files *fs,
@@ -18,13 +19,11 @@ struct ms_error *ms_snapshot_files_add(struct ms_snapshot_files *fs,
 	struct ms_snapshot_file *f;
 
 	if (fs->nr == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 64;
-		void *p = realloc(fs->f, cap * sizeof(*fs->f));
+		void *p = ms_array_grow(fs->f, &fs->cap, sizeof(*fs->f), 64);
 
 		if (!p)
 			return ms_error_new(MS_ERR_NOMEM, "out of memory");
 		fs->f = p;
-		fs->cap = cap;
 	}
 	f = &fs->f[fs->nr];
 	while (*path == '/')

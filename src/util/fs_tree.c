@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fs_internal.h"
+#include "memscope/array.h"
 
 /* Paths longer than this are not sysfs paths: refused. */
 #define MAX_TREE_PATH 1024
@@ -100,13 +101,11 @@ struct ms_error *ms_fs_tree_add(struct ms_fs *fs, const char *path,
 		return ms_error_new(MS_ERR_FORMAT, "%s: a file has a bad path or kind",
 				    fs->label);
 	if (fs->nr == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 64;
-		void *p = realloc(fs->e, cap * sizeof(*fs->e));
+		void *p = ms_array_grow(fs->e, &fs->cap, sizeof(*fs->e), 64);
 
 		if (!p)
 			return ms_error_new(MS_ERR_NOMEM, "out of memory");
 		fs->e = p;
-		fs->cap = cap;
 	}
 	e = &fs->e[fs->nr];
 	e->path = strdup(path);
