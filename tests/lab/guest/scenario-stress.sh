@@ -7,6 +7,10 @@
 # Every run keeps NNN-NAME.out/.err/.rc and the block states of sysfs just
 # before and just after it (.before, .after): labkit/asserts_stress.py
 # holds each printed row to one of the two.
+# At the end, the machine quiet (toggling stopped, the DIMMs removed), post/
+# holds plain's ground truth and memscope rows (asserts.check_phase: sysfs,
+# lsmem, iomem, zoneinfo) and the rows of one QEMU dump of that moment, read
+# on the host by memscope (asserts_dump.py) and by drgn (asserts_drgn.py).
 . /lab/lib.sh
 . /lab/tui.sh
 S=$LAB_OUT/stress
@@ -117,3 +121,11 @@ while [ $k -le "$CYCLES" ]; do
     k=$((k + 1))
 done
 echo done >"$S/finished"
+
+# issue 11: the oracles of every boot, on the machine that three hot-add and
+# remove cycles left behind; nothing runs between these rows and the dump
+lab_ground_truth "$LAB_OUT/post/truth"
+lab_memscope "$LAB_OUT/post/memscope"
+. /lab/dump.sh
+lab_dump_rows "$LAB_OUT/post/dump"
+lab_dump post

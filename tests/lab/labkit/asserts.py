@@ -416,10 +416,11 @@ def check_boot(rep, d):
         asserts_contract.check_act(rep, tag, d)
         _end_dump(rep, tag, d, meta, walk=False)
         return
-    if meta.get("boot") == "stress":  # issue 10: its own assertions
-        from . import asserts_stress
+    if meta.get("boot") == "stress":  # issue 10: its own assertions; then (issue
+        # 11) its post/ as plain's boot/, below, and the dump read on the host
+        from . import asserts_dump, asserts_stress
         asserts_stress.check(rep, tag, d, meta)
-        return
+        asserts_dump.check(rep, tag, d, meta)
     if meta.get("boot") == "vmemmap":  # issue 7: its own assertions
         from . import asserts_vmemmap
         asserts_vmemmap.check(rep, tag, d, meta)

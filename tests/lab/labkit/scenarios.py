@@ -52,9 +52,12 @@ BOOTS = {
     "act": dict(script="scenario-act.sh", cmdline="", nvdimm="1G", hotplug="1G",
                 phases=[], dumps=True, crash=False, host_dump="post", oracles=30),
     # issue 10: pc-dimms hot-added and removed through QMP, their blocks
-    # onlined and offlined in a loop while memscope runs; asserts_stress.py
+    # onlined and offlined in a loop while memscope runs; asserts_stress.py;
+    # issue 11: then post/ of the quiet machine, as plain's boot/, and one
+    # dump of it for memscope on the host, drgn and crash
     "stress": dict(script="scenario-stress.sh", cmdline="", nvdimm=None, hotplug=None,
-                   phases=[], markers=lambda: _stress_markers(3, "512M")),
+                   phases=["post"], dumps=True, host_dump="post",
+                   markers=lambda: _stress_markers(3, "512M"), oracles=33),
 }
 BOOT_TIMEOUT = 900   # an idle host needs under 120 s; helpers share 2 cores
 # dumps write all of guest memory twice (pre/, post/): a few GB under TCG load

@@ -110,4 +110,11 @@ def main(result_dir):
     vm = os.path.join(os.path.dirname(os.path.abspath(result_dir)), "vmemmap")
     ok &= asserts_oracle.selftest([result_dir] + (
         [vm] if os.path.exists(os.path.join(vm, "oracle", "post.drgn.json")) else [])) == 0
+    # the stress boot of the same kernel, when collected (its post/ too, issue 11)
+    from . import asserts_stress
+    st = os.path.join(os.path.dirname(os.path.abspath(result_dir)), "stress")
+    if os.path.exists(os.path.join(st, "oracle", "post.drgn.json")):
+        ok &= asserts_stress.selftest(st) == 0
+    else:
+        print("SKIP stress self-test: no stress result with its dump beside %s" % result_dir)
     return 0 if ok else 1
