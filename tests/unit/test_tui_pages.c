@@ -113,7 +113,7 @@ static int setup(void **state)
 		return -1;
 	for (uint64_t pfn = 0; pfn < NR; pfn++)
 		base(e, pfn);
-	put(pg(e, 5), e->pl.page_type, (uint64_t)e->pl.pgty_value[MS_PGTY_BUDDY] << 24, 4);
+	put(pg(e, 5), e->pl.page_type, (uint64_t)e->pl.type_value[MS_PGTY_BUDDY] << 24, 4);
 	thp(e);
 	write_core(e);
 	/* one online section, its first two sub-sections active */
