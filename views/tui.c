@@ -32,6 +32,7 @@ void ms_tui_fini(struct ms_tui *t)
 {
 	ms_tui_data_free(&t->data);
 	ms_tui_vmemmap_free(&t->vmv);
+	ms_tui_pagerows_free(&t->pages);
 }
 
 static void render_title(struct ms_tui *t, struct ms_canvas *c)
