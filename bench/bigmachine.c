@@ -66,9 +66,9 @@ static bool fill_section(struct machine *m, uint64_t nr, uint8_t *buf)
 		for (uint64_t h = 0; h < PPS; h += 512) {
 			uint8_t *head = buf + h * pl->size;
 
-			if (pl->pgty_encoding == MS_PGTY_TOP_BYTE &&
-			    pl->pgty_value[MS_PGTY_HUGETLB] >= 0) {
-				uint32_t t = (uint32_t)pl->pgty_value[MS_PGTY_HUGETLB] << 24;
+			if (pl->type_encoding == MS_PGTY_TOP_BYTE &&
+			    pl->type_value[MS_PGTY_HUGETLB] >= 0) {
+				uint32_t t = (uint32_t)pl->type_value[MS_PGTY_HUGETLB] << 24;
 
 				memcpy(head + pl->page_type, &t, 4);
 			}

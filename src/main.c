@@ -174,7 +174,7 @@ int main(int argc, char **argv)
 	bool help = false, named;
 	int ret;
 
-	ms_timing("start");
+	ms_timings_mark("start");
 	if (parse_options(&cli, argc, argv, NULL, &help, seen))
 		return MS_EXIT_USAGE;
 	named = optind < argc;
@@ -225,7 +225,7 @@ int main(int argc, char **argv)
 		return MS_EXIT_FAILURE;
 	cli.privs = ms_cli_privs(cmd->name, cli.readonly);
 	ret = cmd->run(&cli, argc, argv);
-	ms_timing("(rest of the command)");
+	ms_timings_mark("(rest of the command)");
 	ms_cli_release(&cli);
 	ms_priv_debug_report();
 	if (fflush(stdout) || ferror(stdout)) {

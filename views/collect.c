@@ -4,8 +4,10 @@
  * (ms_tui_collect()), never while rendering: for the Section view, the
  * frames behind the cursor's section's memmap; for the vmemmap view, the
  * leaves of one bulk page-table walk over that memmap and how many leaves
- * of the range map each frame. Walked again when the cursor moves to
- * another section or the model is refreshed; the views only draw them.
+ * of the range map each frame; for the Pages view, the struct pages on
+ * screen. Read again when the cursor moves (to another section, or the
+ * pages window scrolls) or the model is refreshed; the views only draw
+ * them.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/array.h"
 #include "tui_int.h"
 
 struct walk {
@@ -30,13 +33,12 @@ static struct ms_error *add_leaf(void *arg, const struct ms_pt_map *m)
 		return NULL;
 	}
 	if (v->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 64;
-		struct ms_tui_leaf *n = realloc(v->leaves, cap * sizeof(*n));
+		struct ms_tui_leaf *n = ms_array_grow(v->leaves, &w->cap,
+						      sizeof(*n), 64);
 
 		if (!n)
 			return ms_error_new(MS_ERR_NOMEM, "vmemmap view");
 		v->leaves = n;
-		w->cap = cap;
 	}
 	v->leaves[v->n++] = (struct ms_tui_leaf){ m->vaddr, m->paddr, m->size,
 						  m->writable, 0 };
@@ -157,8 +159,61 @@ static void collect_memmap(struct ms_tui *t)
 	}
 }
 
+static int keep_page(void *ctx, const struct ms_page *p)
+{
+	struct ms_tui_pagerows *r = ctx;
+
+	if (p->pfn >= r->top && p->pfn < r->top + (uint64_t)r->n) {
+		r->p[p->pfn - r->top] = *p;
+		r->ok[p->pfn - r->top] = true;
+	}
+	return 0;
+}
+
+void ms_tui_pagerows_free(struct ms_tui_pagerows *r)
+{
+	free(r->p);
+	free(r->ok);
+	memset(r, 0, sizeof(*r));
+}
+
+/* One read per run of contiguous initialised sections within the rows. */
+static void collect_pages(struct ms_tui *t)
+{
+	struct ms_tui_pagerows *r = &t->pages;
+	int n = ms_tui_pages_window(t, t->h - 2);
+	struct ms_error *err;
+
+	if (r->valid && r->top == t->pfn_top && r->n == n &&
+	    r->refresh == t->refreshes)
+		return;
+	ms_tui_pagerows_free(r);
+	r->valid = true;
+	r->top = t->pfn_top;
+	r->n = n;
+	r->refresh = t->refreshes;
+	if (!n || !t->data.sp || !t->opts->target || !ms_tui_page_layout(t))
+		return;
+	r->p = calloc((size_t)n, sizeof(*r->p));
+	r->ok = calloc((size_t)n, sizeof(*r->ok));
+	if (!r->p || !r->ok) {
+		ms_tui_message(t, true, "pages: out of memory");
+		ms_tui_pagerows_free(r);
+		r->valid = true;
+		return;
+	}
+	err = ms_pages_walk(t->opts->target, t->data.sp, &t->pl, r->top,
+			    (uint64_t)n, false, keep_page, NULL, r, NULL);
+	if (err) {
+		ms_tui_message(t, true, "pages: %s", err->msg);
+		ms_error_free(err);
+	}
+}
+
 void ms_tui_collect(struct ms_tui *t)
 {
+	if (t->view == MS_VIEW_PAGES)
+		collect_pages(t);
 	if (t->view == MS_VIEW_SECTION)
 		collect_memmap(t);
 	if (t->view == MS_VIEW_VMEMMAP)

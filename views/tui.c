@@ -32,6 +32,7 @@ void ms_tui_fini(struct ms_tui *t)
 {
 	ms_tui_data_free(&t->data);
 	ms_tui_vmemmap_free(&t->vmv);
+	ms_tui_pagerows_free(&t->pages);
 }
 
 static void render_title(struct ms_tui *t, struct ms_canvas *c)
@@ -172,12 +173,12 @@ static void loop(struct ms_tui *t, struct ms_screen *scr)
 			redraw |= MS_REDRAW_VIEW;
 		}
 		if (redraw) {
-			ms_timing("tui: (input)");
+			ms_timings_mark("tui: (input)");
 			/* between frames: what the view shows beyond the model */
 			ms_tui_collect(t);
 			ms_tui_render(t, &c);
 			ms_screen_draw(scr, &c);
-			ms_timing("tui: frame");
+			ms_timings_mark("tui: frame");
 		}
 		if (redraw & MS_REDRAW_QUIT ||
 		    (t->opts->refreshes > 0 && (long)t->refreshes >= t->opts->refreshes))
@@ -191,9 +192,9 @@ static void loop(struct ms_tui *t, struct ms_screen *scr)
 		if (redraw & MS_REDRAW_ACT)
 			redraw |= run_action(t, scr);
 		if (redraw & MS_REDRAW_RELOAD) {
-			ms_timing("tui: (wait)");
+			ms_timings_mark("tui: (wait)");
 			redraw |= ms_tui_refresh(t);
-			ms_timing("tui: refresh");
+			ms_timings_mark("tui: refresh");
 			next = now() + t->delay;
 		}
 	}

@@ -138,6 +138,17 @@ struct ms_tui_vmemmap {
 	uint64_t holes;		/* bytes of the range not mapped */
 };
 
+/* The Pages view's rows: the struct pages on screen (collect.c). */
+struct ms_tui_pagerows {
+	bool valid;		/* collected for top, n at refresh */
+	uint64_t top;		/* first pfn */
+	int n;
+	unsigned long refresh;
+	struct ms_page *p;	/* n entries */
+	bool *ok;		/* p[i] decoded */
+	char err[MS_TUI_MSG];	/* why the read stopped, or "" */
+};
+
 struct ms_tui {
 	const struct ms_tui_opts *opts;
 	struct ms_tui_data data;
@@ -167,6 +178,7 @@ struct ms_tui {
 	int pl_state;
 	struct ms_tui_vmemmap vmv;	/* the vmemmap view's (ms_tui_collect) */
 	struct ms_tui_memmap memmap;	/* the Section view's (ms_tui_collect) */
+	struct ms_tui_pagerows pages;	/* the Pages view's (ms_tui_collect) */
 	const struct ms_keybind *keys;	/* ms_keys, for the help view */
 	size_t nr_keys;
 	int w, h;			/* screen size */
@@ -244,6 +256,9 @@ extern const struct ms_view ms_view_map, ms_view_section, ms_view_devices,
 int ms_pages_open(struct ms_tui *t, uint64_t pfn);
 /* The page layout, resolved once; false (and a message) when it cannot be. */
 bool ms_tui_page_layout(struct ms_tui *t);
+/* The Pages view's window for a body of h rows: scrolls pfn_top to keep
+ * the cursor pfn shown, returns the number of rows (0: none). */
+int ms_tui_pages_window(struct ms_tui *t, int h);
 /* view_table.c: the view of an id */
 const struct ms_view *ms_tui_view(enum ms_view_id id);
 
@@ -283,6 +298,7 @@ int ms_tui_act_answer(struct ms_tui *t, int key);
  * between frames; the views only render */
 void ms_tui_collect(struct ms_tui *t);
 void ms_tui_vmemmap_free(struct ms_tui_vmemmap *v);
+void ms_tui_pagerows_free(struct ms_tui_pagerows *r);
 
 /* tui.c: the frame around the views */
 void ms_tui_render(struct ms_tui *t, struct ms_canvas *c);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Pages view: one row per pfn with its struct page decoded (kind, order,
- * head, refcount, mapcount, pincount, type, flags). Each render reads only
- * the rows on screen, in one ms_pages_read() per run of initialised
- * sections, so memory and reads follow the screen, never all pages.
+ * head, refcount, mapcount, pincount, type, flags). Only the rows on
+ * screen are read, between frames (collect.c), in one ms_pages_read() per
+ * run of initialised sections, so memory and reads follow the screen,
+ * never all pages; render only draws them.
  * Sections neither online nor ZONE_DEVICE have no initialised memmap:
  * their rows say so instead of decoding garbage.
  */
@@ -15,31 +16,6 @@
 #include "tui_int.h"
 
 #define MAX_ROWS 512
-
-struct rows {
-	uint64_t top;
-	int n;
-	struct ms_page *p;	/* n entries */
-	bool *ok;		/* decoded */
-};
-
-static int keep_page(void *ctx, const struct ms_page *p)
-{
-	struct rows *r = ctx;
-
-	if (p->pfn >= r->top && p->pfn < r->top + (uint64_t)r->n) {
-		r->p[p->pfn - r->top] = *p;
-		r->ok[p->pfn - r->top] = true;
-	}
-	return 0;
-}
-
-/* One read per run of contiguous initialised sections within the rows. */
-static struct ms_error *read_rows(struct ms_tui *t, struct rows *r)
-{
-	return ms_pages_walk(t->opts->target, t->data.sp, &t->pl, r->top,
-			     (uint64_t)r->n, false, keep_page, NULL, r, NULL);
-}
 
 /* The layout is resolved once, on first use; a failure is kept and shown. */
 bool ms_tui_page_layout(struct ms_tui *t)
@@ -89,45 +65,42 @@ static void page_row(struct ms_tui *t, struct ms_canvas *c, int y,
 		       p->kind == MS_PAGE_HEAD ? " " : "", flags);
 }
 
-static void pages_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
+int ms_tui_pages_window(struct ms_tui *t, int h)
 {
-	struct rows r = { 0 };
-	struct ms_error *err;
 	int n = h - 2;
 
-	if (!t->data.sp || n <= 0 || !ms_tui_page_layout(t)) {
-		ms_canvas_text(c, 0, y, MS_ROLE_TEXT, 0, "no struct page layout");
-		return;
-	}
+	if (n <= 0)
+		return 0;
 	if (n > MAX_ROWS)
 		n = MAX_ROWS;
 	if (t->pfn < t->pfn_top)
 		t->pfn_top = t->pfn;
 	if (t->pfn >= t->pfn_top + (uint64_t)n)
 		t->pfn_top = t->pfn - (uint64_t)n + 1;
-	r.top = t->pfn_top;
-	r.n = n;
-	r.p = calloc((size_t)n, sizeof(*r.p));
-	r.ok = calloc((size_t)n, sizeof(*r.ok));
-	if (!r.p || !r.ok) {
-		ms_tui_message(t, true, "pages: out of memory");
-		goto out;
-	}
-	err = read_rows(t, &r);
-	if (err) {
-		ms_tui_message(t, true, "pages: %s", err->msg);
-		ms_error_free(err);
+	return n;
+}
+
+static void pages_render(struct ms_tui *t, struct ms_canvas *c, int y, int h)
+{
+	const struct ms_tui_pagerows *r = &t->pages;
+	int n = ms_tui_pages_window(t, h);
+
+	if (!t->data.sp || !n || !ms_tui_page_layout(t)) {
+		ms_canvas_text(c, 0, y, MS_ROLE_TEXT, 0, "no struct page layout");
+		return;
 	}
 	ms_canvas_text(c, 0, y, MS_ROLE_TITLE, 0,
 		       "Pages from pfn 0x%" PRIx64 "  (Esc: back to the section)",
-		       r.top);
+		       t->pfn_top);
 	ms_canvas_text(c, 0, y + 1, MS_ROLE_DIM, 0,
 		       "pfn          kind  order  head         ref  map  pin  type     flags");
-	for (int i = 0; i < n; i++)
-		page_row(t, c, y + 2 + i, &r.p[i], r.ok[i], r.top + (uint64_t)i);
-out:
-	free(r.p);
-	free(r.ok);
+	for (int i = 0; i < n; i++) {
+		/* rows not collected for this window are not decoded */
+		bool ok = r->valid && r->top == t->pfn_top && i < r->n && r->ok[i];
+
+		page_row(t, c, y + 2 + i, ok ? &r->p[i] : NULL, ok,
+			 t->pfn_top + (uint64_t)i);
+	}
 }
 
 static void pages_status(struct ms_tui *t, char *buf, size_t len)

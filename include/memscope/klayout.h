@@ -27,7 +27,7 @@ struct ms_kinfo;
 #define MS_PAGE_MAX_FLAGS 64
 
 /* page_type names memscope knows to ask the kernel for. */
-enum ms_pgty {
+enum ms_page_type {
 	MS_PGTY_NONE = 0,	/* no type: the word is _mapcount */
 	MS_PGTY_BUDDY,
 	MS_PGTY_OFFLINE,
@@ -43,7 +43,7 @@ enum ms_pgty {
 };
 
 /* Page flags the decoder itself needs; -1 when the kernel lacks one. */
-enum ms_pg {
+enum ms_page_flag {
 	MS_PG_HEAD, MS_PG_SLAB, MS_PG_LRU, MS_PG_RESERVED, MS_PG_HUGETLB,
 	MS_PG_LARGE_RMAPPABLE, MS_PG_ANON_EXCLUSIVE, MS_PG_NR,
 };
@@ -55,7 +55,7 @@ enum ms_order_store {
 };
 
 /* How page_type is encoded. */
-enum ms_pgty_encoding {
+enum ms_page_type_encoding {
 	MS_PGTY_CLEARED_BITS,	/* < 6.12: PAGE_TYPE_BASE, a cleared bit per type */
 	MS_PGTY_TOP_BYTE,	/* 6.12+: enum pagetype in the top byte */
 };
@@ -82,9 +82,9 @@ struct ms_page_layout {
 	unsigned int nr_pageflags;	/* __NR_PAGEFLAGS */
 	const char *flag_name[MS_PAGE_MAX_FLAGS]; /* NULL: print bitN */
 	/* page_type */
-	enum ms_pgty_encoding pgty_encoding;
-	int64_t pgty_value[MS_PGTY_NR];	/* top byte, or the cleared bit; -1 */
-	int pgty_limit;			/* PGTY_mapcount_underflow (6.12+) */
+	enum ms_page_type_encoding type_encoding;
+	int64_t type_value[MS_PGTY_NR];	/* top byte, or the cleared bit; -1 */
+	int type_limit;			/* PGTY_mapcount_underflow (6.12+) */
 	/* node and zone in page->flags (no SECTION bits with VMEMMAP) */
 	unsigned int node_shift, node_bits, zone_shift, zone_bits;
 };

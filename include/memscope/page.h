@@ -65,7 +65,7 @@ struct ms_page {
 	int32_t refcount;
 	int32_t mapcount;		/* _mapcount + 1; 0 when typed */
 	uint32_t page_type_raw;
-	enum ms_pgty type;
+	enum ms_page_type type;
 	int32_t pincount;		/* heads with page[1]; else -1 */
 	int zone, node;
 	uint64_t mapping;

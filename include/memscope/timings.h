@@ -16,6 +16,6 @@ bool ms_timings_on(void);
 /* Ends the phase that started at the previous mark (or at the first call,
  * which only starts the clock) and names it: "memscope: timing: NAME
  * 12.345 ms (total 56.789 ms)". */
-void ms_timing(const char *name);
+void ms_timings_mark(const char *name);
 
 #endif

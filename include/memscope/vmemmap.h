@@ -80,47 +80,13 @@ struct ms_vmemmap {
 	uint64_t page_table_reads; /* preads of the walk, for the record */
 };
 
-/* HugeTLB folios, found on each hstate's lists (vmemmap_hugetlb.c). */
-struct ms_hugetlb_folio {
-	uint64_t head;		/* struct page * of the head */
-	int hstate;
-};
-
-/* One 4 KiB vmemmap page as the page tables map it. */
-struct ms_vmemmap_record {
-	uint64_t vaddr;
-	uint64_t paddr;
-	enum ms_pt_level level;
-	bool writable;
-};
-
 /*
- * Walks the page tables and the hstates, then builds the model (below).
+ * Walks the page tables and the hstates, then builds the model (ms_vmemmap_build(), src/mm/vmemmap_build.h).
  */
 struct ms_error *ms_vmemmap_load(struct ms_target *t, const struct ms_kinfo *ki,
 				 const struct ms_sparse *sp,
 				 const struct ms_pgmaps *pm,
 				 struct ms_vmemmap **out);
-/*
- * The model from records already walked (ascending vaddr), HugeTLB folios
- * and hstates (copied), and the unreadable spans; load uses it, and unit
- * tests feed it known mappings.
- */
-struct ms_vmemmap_input {
-	const struct ms_vmemmap_record *rec;
-	size_t nr_rec;
-	const struct ms_hugetlb_folio *folios;
-	size_t nr_folios;
-	const struct ms_hstate *hstates;
-	size_t nr_hstates;
-	uint64_t unmapped;
-};
-
-struct ms_error *ms_vmemmap_build(const struct ms_layout *lay,
-				  const struct ms_sparse *sp,
-				  const struct ms_pgmaps *pm,
-				  const struct ms_vmemmap_input *in,
-				  struct ms_vmemmap **out);
 void ms_vmemmap_free(struct ms_vmemmap *vm);
 
 const char *ms_vmemmap_kind_name(enum ms_vmemmap_kind kind);
@@ -134,12 +100,5 @@ static inline uint64_t ms_vmemmap_saved(const struct ms_vmemmap_count *c)
 {
 	return c->pages - c->frames;
 }
-
-
-struct ms_error *ms_hugetlb_folios_read(struct ms_target *t,
-					const struct ms_kinfo *ki,
-					struct ms_hstate **hstates, size_t *nr_hstates,
-					struct ms_hugetlb_folio **folios,
-					size_t *nr_folios);
 
 #endif

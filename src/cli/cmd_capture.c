@@ -347,7 +347,7 @@ int ms_cmd_capture(struct ms_cli *c, int argc, char **argv)
 	for (size_t i = 0; !err && i < NR_LOADERS; i++) {
 		err = capture_loaders[i].load(c);
 		snprintf(phase, sizeof(phase), "capture: %s", capture_loaders[i].name);
-		ms_timing(phase);
+		ms_timings_mark(phase);
 		/*
 		 * Past the kernel itself, a model that fails here (types this
 		 * kernel lacks, an unreadable memmap) fails the same way on the
@@ -365,10 +365,10 @@ int ms_cmd_capture(struct ms_cli *c, int argc, char **argv)
 		err = ms_target_record(c->target, false);
 	if (!err)
 		err = collect_files(c, &fs);
-	ms_timing("capture: files");
+	ms_timings_mark("capture: files");
 	if (!err)
 		err = write_snapshot(c, argv[1], &fs, &size);
-	ms_timing("capture: write, compress");
+	ms_timings_mark("capture: write, compress");
 	ms_snapshot_files_free(&fs);
 	if (err)
 		return ms_cli_fail(err);

@@ -200,7 +200,7 @@ struct ms_error *ms_cli_target(struct ms_cli *c)
 		ms_target_close(c->target);
 		c->target = NULL;
 	}
-	ms_timing("open target");
+	ms_timings_mark("open target");
 	return err;
 }
 
@@ -252,7 +252,7 @@ struct ms_error *ms_cli_kernel(struct ms_cli *c)
 			return err;
 	}
 	err = ms_sparse_load(c->target, c->kinfo, &c->sparse);
-	ms_timing("model: sections");
+	ms_timings_mark("model: sections");
 	return err;
 }
 

@@ -8,6 +8,7 @@
 #include "census.h"
 #include "commands.h"
 #include "diff_facts.h"
+#include "memscope/array.h"
 #include "memscope/deferred.h"
 #include "memscope/section_class.h"
 #include "page_fmt.h"
@@ -32,13 +33,11 @@ static struct ms_fact *add(struct ms_diff_facts *f, enum ms_diff_object obj,
 	struct ms_fact *x;
 
 	if (f->n == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 256;
-		struct ms_fact *v = realloc(f->v, cap * sizeof(*v));
+		struct ms_fact *v = ms_array_grow(f->v, &f->cap, sizeof(*v), 256);
 
 		if (!v)
 			return NULL;
 		f->v = v;
-		f->cap = cap;
 	}
 	x = &f->v[f->n++];
 	memset(x, 0, sizeof(*x));

@@ -17,7 +17,7 @@ struct ms_error *ms_cli_page_layout(struct ms_cli *c, struct ms_page_layout *pl)
 		err = ms_kinfo_page_layout(c->kinfo, &kl);
 	if (!err)
 		*pl = *kl;
-	ms_timing("kinfo: page layout");
+	ms_timings_mark("kinfo: page layout");
 	return err;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/array.h"
 #include "prom.h"
 
 #define MS_PROM_LABELS 512
@@ -70,15 +71,14 @@ void ms_prom_add(struct ms_prom_family *f, double v, ...)
 		}
 	}
 	if (f->n == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 16;
-		struct ms_prom_series *s = realloc(f->s, cap * sizeof(*s));
+		struct ms_prom_series *s = ms_array_grow(f->s, &f->cap,
+							 sizeof(*s), 16);
 
 		if (!s) {
 			f->failed = 1;
 			return;
 		}
 		f->s = s;
-		f->cap = cap;
 	}
 	snprintf(f->s[f->n].labels, MS_PROM_LABELS, "%s", labels);
 	f->s[f->n++].v = v;

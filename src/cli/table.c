@@ -550,7 +550,7 @@ int ms_table_print(struct ms_table *t)
 	FILE *mem;
 	int ret = MS_EXIT_OK;
 
-	ms_timing("command");
+	ms_timings_mark("command");
 	if (t->failed && !t->streaming) {
 		ms_table_free(t);
 		return ms_cli_fail(ms_error_new(MS_ERR_NOMEM, "out of memory holding the table"));
@@ -560,7 +560,7 @@ int ms_table_print(struct ms_table *t)
 		if (t->failed)
 			ret = ms_cli_fail(ms_error_new(MS_ERR_OTHER, "a row of the table could not be held or written"));
 		ms_table_free(t);
-		ms_timing("output");
+		ms_timings_mark("output");
 		return ret;
 	}
 	mem = open_memstream(&doc, &len);
@@ -577,7 +577,7 @@ int ms_table_print(struct ms_table *t)
 		fputs(doc, stdout);
 	free(doc);
 	ms_table_free(t);
-	ms_timing("output");
+	ms_timings_mark("output");
 	return ret;
 }
 

@@ -15,6 +15,7 @@
 
 #include <elfutils/libdw.h>
 
+#include "memscope/array.h"
 #include "internal.h"
 
 struct dw_type {
@@ -43,8 +44,7 @@ static bool grow(void **arr, size_t *cap, size_t nr, size_t elem)
 
 	if (nr < *cap)
 		return true;
-	*cap = *cap ? 2 * *cap : 1024;
-	n = realloc(*arr, *cap * elem);
+	n = ms_array_grow(*arr, cap, elem, 1024);
 	if (!n)
 		return false;
 	*arr = n;

@@ -139,8 +139,8 @@ struct ms_error *ms_kinfo_enumerator(const struct ms_kinfo *ki,
 				     const char *name, int64_t *val);
 
 /* ---- kinfo.c: the sources, for layout.c ---- */
-const struct ms_vmcoreinfo *ms_kinfo_vi(const struct ms_kinfo *ki);
-const struct ms_kallsyms *ms_kinfo_ks(const struct ms_kinfo *ki);
+const struct ms_vmcoreinfo *ms_kinfo_vmcoreinfo_table(const struct ms_kinfo *ki);
+const struct ms_kallsyms *ms_kinfo_kallsyms_table(const struct ms_kinfo *ki);
 
 /* Arms the target's page-table walker from the layout's basics. */
 struct ms_error *ms_kinfo_set_paging(struct ms_kinfo *ki, struct ms_target *t);

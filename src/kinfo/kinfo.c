@@ -136,16 +136,16 @@ static struct ms_error *open_sources(struct ms_kinfo *ki, struct ms_target *t,
 		return ms_error_new(MS_ERR_FORMAT, "no VMCOREINFO note in %s",
 				    ms_target_path(t));
 	err = ms_vmcoreinfo_parse(text, &ki->vi);
-	ms_timing("kinfo: vmcoreinfo");
+	ms_timings_mark("kinfo: vmcoreinfo");
 	if (err)
 		return err;
 	err = ms_kallsyms_load(fs, "/proc/kallsyms", ki->vi, t, &ki->ks);
 	if (err)
 		return err;
 	check_kallsyms(ki);
-	ms_timing("kinfo: kallsyms");
+	ms_timings_mark("kinfo: kallsyms");
 	err = open_types(ki, fs, opts);
-	ms_timing("kinfo: btf/dwarf");
+	ms_timings_mark("kinfo: btf/dwarf");
 	return err;
 }
 
@@ -213,7 +213,7 @@ struct ms_error *ms_kinfo_open(struct ms_target *t,
 	ms_fs_free(own);
 	if (!err)
 		err = ms_layout_resolve(ki, t, &ki->layout);	/* sets paging */
-	ms_timing("kinfo: layouts");
+	ms_timings_mark("kinfo: layouts");
 	if (err) {
 		ms_kinfo_close(ki);
 		return err;
@@ -392,12 +392,12 @@ struct ms_error *ms_kinfo_enumerator(const struct ms_kinfo *ki,
 }
 
 /* For layout.c */
-const struct ms_vmcoreinfo *ms_kinfo_vi(const struct ms_kinfo *ki)
+const struct ms_vmcoreinfo *ms_kinfo_vmcoreinfo_table(const struct ms_kinfo *ki)
 {
 	return ki->vi;
 }
 
-const struct ms_kallsyms *ms_kinfo_ks(const struct ms_kinfo *ki)
+const struct ms_kallsyms *ms_kinfo_kallsyms_table(const struct ms_kinfo *ki)
 {
 	return ki->ks;
 }

@@ -193,7 +193,7 @@ static struct ms_error *resolve_roots(struct resolver *r)
 	have_vi = !absent(&err);
 	if (err)
 		return err;
-	kerr = ms_kallsyms_lookup(ms_kinfo_ks(r->ki), "mem_section",
+	kerr = ms_kallsyms_lookup(ms_kinfo_kallsyms_table(r->ki), "mem_section",
 				  &lay->sym_mem_section);
 	if (kerr) {
 		lay->sym_mem_section = MS_ABSENT;
@@ -544,7 +544,7 @@ struct ms_error *ms_layout_resolve(struct ms_kinfo *ki, struct ms_target *t,
 		resolve_nodes, resolve_pgdat, check_node_fits, resolve_limits,
 	};
 	struct resolver r = { .ki = ki, .t = t, .out = lay,
-			      .vi = ms_kinfo_vi(ki) };
+			      .vi = ms_kinfo_vmcoreinfo_table(ki) };
 	struct ms_error *err;
 
 	/* the tables fill r.a.lay; basics are in lay before the walker */

@@ -28,7 +28,7 @@ static struct ms_error *cross_check(const struct ms_kinfo *ki, const char *key,
 	struct ms_error *err;
 	uint64_t v;
 
-	err = ms_vmcoreinfo_u64(ms_kinfo_vi(ki), key, 10, &v);
+	err = ms_vmcoreinfo_u64(ms_kinfo_vmcoreinfo_table(ki), key, 10, &v);
 	if (missing(&err) || err)
 		return err;
 	if (v != from_types)

@@ -103,7 +103,7 @@ static const struct ms_need page_needs[] = {
 	 * name them: buddy and offline on 6.1, hugetlb (6.9) and slab (6.10)
 	 * later. Types neither source names print as hex.
 	 */
-	PG(ENUM, OPT, NULL, "PGTY_mapcount_underflow", pl.pgty_limit),
+	PG(ENUM, OPT, NULL, "PGTY_mapcount_underflow", pl.type_limit),
 	PG(ENUM, OPT, NULL, "PGTY_buddy", pgty[MS_PGTY_BUDDY]),
 	PG(ENUM, OPT, NULL, "PGTY_offline", pgty[MS_PGTY_OFFLINE]),
 	PG(ENUM, OPT, NULL, "PGTY_table", pgty[MS_PGTY_TABLE]),
@@ -208,11 +208,11 @@ static struct ms_error *take_flags(struct answers *a)
  */
 static void cleared_bits_unnamed(struct ms_page_layout *pl)
 {
-	if (pl->pgty_value[MS_PGTY_BUDDY] != 0x80 ||
-	    pl->pgty_value[MS_PGTY_OFFLINE] != 0x100)
+	if (pl->type_value[MS_PGTY_BUDDY] != 0x80 ||
+	    pl->type_value[MS_PGTY_OFFLINE] != 0x100)
 		return;
-	pl->pgty_value[MS_PGTY_TABLE] = 0x200;
-	pl->pgty_value[MS_PGTY_GUARD] = 0x400;
+	pl->type_value[MS_PGTY_TABLE] = 0x200;
+	pl->type_value[MS_PGTY_GUARD] = 0x400;
 }
 
 /* Either enum pagetype (6.12+) or the VMCOREINFO values decide. */
@@ -220,14 +220,14 @@ static struct ms_error *take_page_type(struct answers *a)
 {
 	struct ms_page_layout *pl = &a->pl;
 
-	pl->pgty_encoding = a->pgty[MS_PGTY_BUDDY] >= 0 ? MS_PGTY_TOP_BYTE :
+	pl->type_encoding = a->pgty[MS_PGTY_BUDDY] >= 0 ? MS_PGTY_TOP_BYTE :
 							  MS_PGTY_CLEARED_BITS;
 	for (int i = 0; i < MS_PGTY_NR; i++) {
 		int64_t v = a->mapcount_value[i];
 
-		pl->pgty_value[i] = -1;
-		if (pl->pgty_encoding == MS_PGTY_TOP_BYTE) {
-			pl->pgty_value[i] = a->pgty[i];
+		pl->type_value[i] = -1;
+		if (pl->type_encoding == MS_PGTY_TOP_BYTE) {
+			pl->type_value[i] = a->pgty[i];
 			continue;
 		}
 		if (v == -1)		/* absent, or no bit at all */
@@ -235,9 +235,9 @@ static struct ms_error *take_page_type(struct answers *a)
 		if (v >= 0 || __builtin_popcount(~(uint32_t)v) != 1)
 			return ms_error_new(MS_ERR_FORMAT, "%s=%lld is not ~(one bit)",
 					    NAME_OF(mapcount_value[i]), (long long)v);
-		pl->pgty_value[i] = ~(uint32_t)v;
+		pl->type_value[i] = ~(uint32_t)v;
 	}
-	if (pl->pgty_encoding == MS_PGTY_CLEARED_BITS)
+	if (pl->type_encoding == MS_PGTY_CLEARED_BITS)
 		cleared_bits_unnamed(pl);
 	return NULL;
 }

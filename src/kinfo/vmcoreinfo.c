@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/array.h"
 #include "internal.h"
 
 struct vmcoreinfo_entry {
@@ -55,8 +56,7 @@ struct ms_error *ms_vmcoreinfo_parse(const char *text,
 		if (vi->nr == cap) {
 			struct vmcoreinfo_entry *e;
 
-			cap = cap ? 2 * cap : 128;
-			e = realloc(vi->entries, cap * sizeof(*e));
+			e = ms_array_grow(vi->entries, &cap, sizeof(*e), 128);
 			if (!e) {
 				ms_vmcoreinfo_free(vi);
 				return ms_error_new(MS_ERR_NOMEM,

@@ -18,7 +18,7 @@ const char *ms_blocker_name(enum ms_blocker b)
 }
 
 static bool flag(const struct ms_page_layout *pl, const struct ms_page *p,
-		 enum ms_pg f)
+		 enum ms_page_flag f)
 {
 	return pl->pg[f] >= 0 && (p->flags >> pl->pg[f]) & 1;
 }

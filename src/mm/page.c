@@ -28,7 +28,7 @@ static inline uint32_t rd32(const uint8_t *p, uint64_t off)
 }
 
 static inline bool test_pg(const struct ms_page_layout *pl, uint64_t flags,
-			   enum ms_pg bit)
+			   enum ms_page_flag bit)
 {
 	return pl->pg[bit] >= 0 && (flags >> pl->pg[bit] & 1);
 }
@@ -68,16 +68,16 @@ static bool vaddr_to_pfn(const struct ms_page_layout *pl, uint64_t vaddr,
 	return true;
 }
 
-static enum ms_pgty decode_type(const struct ms_page_layout *pl, uint32_t pt)
+static enum ms_page_type decode_type(const struct ms_page_layout *pl, uint32_t pt)
 {
-	if (pl->pgty_encoding == MS_PGTY_TOP_BYTE) {
+	if (pl->type_encoding == MS_PGTY_TOP_BYTE) {
 		uint32_t top = pt >> 24;
 
-		if (top < pl->pgty_value[MS_PGTY_BUDDY] ||
-		    (pl->pgty_limit >= 0 && top >= (uint32_t)pl->pgty_limit))
+		if (top < pl->type_value[MS_PGTY_BUDDY] ||
+		    (pl->type_limit >= 0 && top >= (uint32_t)pl->type_limit))
 			return MS_PGTY_NONE;
 		for (int i = MS_PGTY_BUDDY; i < MS_PGTY_UNKNOWN; i++)
-			if (pl->pgty_value[i] == top)
+			if (pl->type_value[i] == top)
 				return i;
 		return MS_PGTY_UNKNOWN;
 	}
@@ -89,7 +89,7 @@ static enum ms_pgty decode_type(const struct ms_page_layout *pl, uint32_t pt)
 	if ((int32_t)pt >= -128 || (pt >> 28) != 0xf)
 		return MS_PGTY_NONE;
 	for (int i = MS_PGTY_BUDDY; i < MS_PGTY_UNKNOWN; i++)
-		if (pl->pgty_value[i] > 0 && !(pt & pl->pgty_value[i]))
+		if (pl->type_value[i] > 0 && !(pt & pl->type_value[i]))
 			return i;
 	return MS_PGTY_UNKNOWN;
 }

@@ -371,20 +371,33 @@ static struct ms_error *read_section(struct reader *r,
 static struct ms_error *walk(struct reader *r, uint64_t start_pfn,
 			      uint64_t nr);
 
+/* Both public readers: every page, or heads and problems only. */
+static struct ms_error *read_pages(struct ms_target *t,
+				   const struct ms_sparse *sp,
+				   const struct ms_page_layout *pl,
+				   uint64_t start_pfn, uint64_t nr,
+				   bool heads_only, ms_page_fn fn,
+				   ms_hole_fn hole, void *ctx,
+				   struct ms_pages_stats *stats)
+{
+	struct ms_pages_stats local = { 0 };
+	struct reader r = {
+		.t = t, .sp = sp, .pl = pl, .fn = fn, .hole = hole, .ctx = ctx,
+		.st = stats ? stats : &local, .zdev = sp->zone_device_idx,
+		.heads_only = heads_only, .looked_pfn = UINT64_MAX,
+	};
+
+	return walk(&r, start_pfn, nr);
+}
+
 struct ms_error *ms_pages_read(struct ms_target *t, const struct ms_sparse *sp,
 			       const struct ms_page_layout *pl,
 			       uint64_t start_pfn, uint64_t nr,
 			       ms_page_fn fn, ms_hole_fn hole, void *ctx,
 			       struct ms_pages_stats *stats)
 {
-	struct ms_pages_stats local = { 0 };
-	struct reader r = {
-		.t = t, .sp = sp, .pl = pl, .fn = fn, .hole = hole, .ctx = ctx,
-		.st = stats ? stats : &local, .zdev = sp->zone_device_idx,
-		.looked_pfn = UINT64_MAX,
-	};
-
-	return walk(&r, start_pfn, nr);
+	return read_pages(t, sp, pl, start_pfn, nr, false, fn, hole, ctx,
+			  stats);
 }
 
 struct ms_error *ms_pages_read_heads(struct ms_target *t,
@@ -394,14 +407,8 @@ struct ms_error *ms_pages_read_heads(struct ms_target *t,
 				     ms_page_fn fn, ms_hole_fn hole, void *ctx,
 				     struct ms_pages_stats *stats)
 {
-	struct ms_pages_stats local = { 0 };
-	struct reader r = {
-		.t = t, .sp = sp, .pl = pl, .fn = fn, .hole = hole, .ctx = ctx,
-		.st = stats ? stats : &local, .zdev = sp->zone_device_idx,
-		.heads_only = true, .looked_pfn = UINT64_MAX,
-	};
-
-	return walk(&r, start_pfn, nr);
+	return read_pages(t, sp, pl, start_pfn, nr, true, fn, hole, ctx,
+			  stats);
 }
 
 static struct ms_error *walk(struct reader *rp, uint64_t start_pfn,

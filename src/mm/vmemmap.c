@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "memscope/array.h"
-#include "memscope/vmemmap.h"
+#include "vmemmap_build.h"
 
 #define VM_PAGE		4096ULL
 #define F_WRITABLE	0x1

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "memscope/array.h"
-#include "memscope/vmemmap.h"
+#include "vmemmap_build.h"
 
 /* x86_64 has HUGE_MAX_HSTATE 2 (2M and 1G); a few more cost nothing. */
 #define MAX_HSTATES 8

@@ -34,7 +34,7 @@ bool ms_timings_on(void)
 	return state;
 }
 
-void ms_timing(const char *name)
+void ms_timings_mark(const char *name)
 {
 	double t;
 

@@ -52,7 +52,7 @@ static struct ms_page page(enum ms_page_kind kind, int32_t ref, int32_t map)
 				 .zone = 2 };
 }
 
-static uint64_t bit(const struct ms_page_layout *pl, enum ms_pg f)
+static uint64_t bit(const struct ms_page_layout *pl, enum ms_page_flag f)
 {
 	assert_true(pl->pg[f] >= 0);
 	return 1ULL << pl->pg[f];

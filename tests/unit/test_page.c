@@ -81,12 +81,12 @@ static void layout_6_1(void **state)
 	assert_int_equal(e.pl.dtor_thp, 3);
 	assert_int_equal(e.pl.pincount, 24);
 	assert_int_equal(e.pl.nr_pages, 28);
-	assert_int_equal(e.pl.pgty_encoding, MS_PGTY_CLEARED_BITS);
-	assert_int_equal(e.pl.pgty_value[MS_PGTY_BUDDY], 0x80);
-	assert_int_equal(e.pl.pgty_value[MS_PGTY_OFFLINE], 0x100);
+	assert_int_equal(e.pl.type_encoding, MS_PGTY_CLEARED_BITS);
+	assert_int_equal(e.pl.type_value[MS_PGTY_BUDDY], 0x80);
+	assert_int_equal(e.pl.type_value[MS_PGTY_OFFLINE], 0x100);
 	/* #defines, taken only beside VMCOREINFO's buddy 0x80, offline 0x100 */
-	assert_int_equal(e.pl.pgty_value[MS_PGTY_TABLE], 0x200);
-	assert_int_equal(e.pl.pgty_value[MS_PGTY_GUARD], 0x400);
+	assert_int_equal(e.pl.type_value[MS_PGTY_TABLE], 0x200);
+	assert_int_equal(e.pl.type_value[MS_PGTY_GUARD], 0x400);
 	assert_int_equal(e.pl.nr_pageflags, 25);
 	assert_string_equal(e.pl.flag_name[17], "mappedtodisk");
 	assert_string_equal(e.pl.flag_name[16], "head");
@@ -111,10 +111,10 @@ static void layout_6_12(void **state)
 	assert_int_equal(e.pl.dtor, MS_ABSENT);
 	assert_int_equal(e.pl.pincount, 28);
 	assert_int_equal(e.pl.nr_pages, 32);
-	assert_int_equal(e.pl.pgty_encoding, MS_PGTY_TOP_BYTE);
-	assert_int_equal(e.pl.pgty_value[MS_PGTY_SLAB], 245);
-	assert_int_equal(e.pl.pgty_value[MS_PGTY_LARGE_KMALLOC], -1);
-	assert_int_equal(e.pl.pgty_limit, 255);
+	assert_int_equal(e.pl.type_encoding, MS_PGTY_TOP_BYTE);
+	assert_int_equal(e.pl.type_value[MS_PGTY_SLAB], 245);
+	assert_int_equal(e.pl.type_value[MS_PGTY_LARGE_KMALLOC], -1);
+	assert_int_equal(e.pl.type_limit, 255);
 	assert_int_equal(e.pl.nr_pageflags, 24);
 	/* PG_mappedtodisk became an alias of PG_owner_2 */
 	assert_string_equal(e.pl.flag_name[11], "owner_2");
@@ -131,7 +131,7 @@ static void layout_7_3(void **state)
 	assert_int_equal(e.pl.order_store, MS_ORDER_FLAGS1_LOW);
 	assert_int_equal(e.pl.pincount, 28);
 	assert_int_equal(e.pl.nr_pages, 56);		/* folio._nr_pages */
-	assert_int_equal(e.pl.pgty_value[MS_PGTY_LARGE_KMALLOC], 248);
+	assert_int_equal(e.pl.type_value[MS_PGTY_LARGE_KMALLOC], 248);
 	assert_int_equal(e.pl.pgmap, 8);		/* folio.pgmap */
 	assert_string_equal(e.pl.flag_name[19], "dropbehind");
 }
@@ -171,11 +171,11 @@ static void set_flag(struct env *e, uint64_t pfn, int bit)
 	put64(pg(e, pfn), e->pl.flags, f | 1ULL << bit);
 }
 
-static void set_type(struct env *e, uint64_t pfn, enum ms_pgty ty)
+static void set_type(struct env *e, uint64_t pfn, enum ms_page_type ty)
 {
-	uint32_t v = e->pl.pgty_encoding == MS_PGTY_TOP_BYTE ?
-		     (uint32_t)e->pl.pgty_value[ty] << 24 :
-		     ~(uint32_t)e->pl.pgty_value[ty];
+	uint32_t v = e->pl.type_encoding == MS_PGTY_TOP_BYTE ?
+		     (uint32_t)e->pl.type_value[ty] << 24 :
+		     ~(uint32_t)e->pl.type_value[ty];
 
 	put32(pg(e, pfn), e->pl.page_type, v);
 }
@@ -285,7 +285,7 @@ static void build_memmap(struct env *e, enum fx_variant v)
 	/* a type memscope cannot name: 6.1 PG_table (0x200) is a #define
 	 * only; 6.12+ a top byte past the enum */
 	put32(pg(e, 8), e->pl.page_type,
-	      e->pl.pgty_encoding == MS_PGTY_TOP_BYTE ? 0xf9000000 : ~0x200U);
+	      e->pl.type_encoding == MS_PGTY_TOP_BYTE ? 0xf9000000 : ~0x200U);
 	compound(e, THP, 9, K_THP, 1);
 	put32(pg(e, THP + 1), e->pl.pincount, 7);
 	compound(e, SLAB, 3, K_SLAB, 1);

@@ -113,7 +113,7 @@ static int setup(void **state)
 		return -1;
 	for (uint64_t pfn = 0; pfn < NR; pfn++)
 		base(e, pfn);
-	put(pg(e, 5), e->pl.page_type, (uint64_t)e->pl.pgty_value[MS_PGTY_BUDDY] << 24, 4);
+	put(pg(e, 5), e->pl.page_type, (uint64_t)e->pl.type_value[MS_PGTY_BUDDY] << 24, 4);
 	thp(e);
 	write_core(e);
 	/* one online section, its first two sub-sections active */
@@ -158,10 +158,17 @@ static int teardown(void **state)
 
 static void row_at(struct env *e, struct ms_canvas *c, int y, char *row, size_t len)
 {
+	size_t reads;
+
 	assert_int_equal(ms_canvas_init(c, 110, 14), 0);
 	e->tui.w = 110;
 	e->tui.h = 14;
+	/* as the TUI's loop: the rows are read between frames, and the
+	 * render itself reads nothing (issue 12: views only render) */
+	ms_tui_collect(&e->tui);
+	reads = ms_target_nr_reads(e->tui.opts->target);
 	ms_tui_render(&e->tui, c);
+	assert_int_equal(ms_target_nr_reads(e->tui.opts->target), reads);
 	if (getenv("MS_TEST_DUMP"))
 		for (int i = 0; i < c->h; i++) {
 			ms_canvas_row(c, i, row, len);

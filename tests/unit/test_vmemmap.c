@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "memscope/vmemmap.h"
+#include "../../src/mm/vmemmap_build.h"	/* ms_vmemmap_build() and its input */
 
 #define V	0xffffea0000000000ULL
 #define SEC	32768ULL		/* pfns per section */
