@@ -111,6 +111,11 @@ docs: all
 lab: memscope
 	@tests/lab/lab.py check --memscope ./memscope
 
+# Issue 11: the assertions must catch broken output: each kernel's lab
+# results, mutated (labkit/selftest.py), after `make lab` collected them.
+lab-selftest:
+	@tests/lab/lab.py selftest
+
 # Issue 13: `make demo` on a terminal, driven through tmux (one boot).
 lab-demo: memscope
 	@tests/lab/demo_check.py
@@ -197,4 +202,4 @@ uninstall:
 clean:
 	rm -rf build memscope man/*.8 $(GENERATED)
 
-.PHONY: bench-big bench-guest fuzz fuzz-lib fuzz-bins fuzz-check fleet lab-dump lab-demo all uninstall docs unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean
+.PHONY: bench-big bench-guest fuzz fuzz-lib fuzz-bins fuzz-check fleet lab-dump lab-demo lab-selftest all uninstall docs unit unit-asan unit-bins-asan cli lab check check-layers deps demo install clean

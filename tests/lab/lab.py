@@ -142,7 +142,43 @@ def cmd_assert(a):
 
 def cmd_selftest(a):
     from labkit import selftest
-    return selftest.main(a.dir or os.path.join(BUILD, "results", "6.12", "main"))
+    if a.dir:
+        return selftest.main(a.dir)
+    return _selftest_all(selftest)
+
+
+def _selftest_all(selftest):
+    """make check (after the lab): the self-test over each kernel's main/
+    result, so that every assertion is shown to fail on broken output.
+    Each "ok" line is a pass, each MISS a failure, each SKIP a skip."""
+    import contextlib
+    import io
+    passed = failed = skipped = 0
+    for kname in kernels.ALL:
+        d = os.path.join(BUILD, "results", kname, "main")
+        if not os.path.isdir(d):
+            print("SKIP %s: no main/ result (the lab did not run it)" % kname)
+            skipped += 1
+            continue
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out):
+                rc = selftest.main(d)
+        except Exception as e:  # a self-test that cannot run has failed
+            print(out.getvalue(), end="")
+            print("FAIL %s self-test: %s: %s" % (kname, type(e).__name__, e))
+            failed += 1
+            continue
+        for line in out.getvalue().splitlines():
+            print("%s %s" % (kname, line))
+            passed += line.startswith("ok")
+            failed += line.startswith("MISS")
+            skipped += line.startswith("SKIP")
+        if rc and not any(l.startswith("MISS") for l in out.getvalue().splitlines()):
+            print("FAIL %s self-test: exit %d" % (kname, rc))
+            failed += 1
+    print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    return 1 if failed else 0
 
 
 def main(argv=None):
@@ -200,7 +236,8 @@ def main(argv=None):
         argv, cmd = argv[:i], argv[i + 1:]
     s = sub.add_parser("selftest", help="mutate collected memscope output and require the "
                        "assertions to catch it (host only)")
-    s.add_argument("dir", nargs="?", help="a main/ result dir (default 6.12)")
+    s.add_argument("dir", nargs="?", help="a main/ result dir (default: each "
+                   "kernel's, with a closing count)")
     s.set_defaults(fn=cmd_selftest)
 
     a = p.parse_args(argv)
