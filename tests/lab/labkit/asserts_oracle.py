@@ -434,7 +434,11 @@ def selftest(dirs):
                 shutil.copytree(d, dd)
                 p = os.path.join(dd, rel)
                 doc = json.loads(T.read(p))
-                fn(doc)
+                try:
+                    fn(doc)
+                except StopIteration:   # e.g. 6.1's HVO maps no tail read-only
+                    print("SKIP %s: no such row in %s" % (what, rel))
+                    continue
                 with open(p, "w") as f:
                     json.dump(doc, f)
                 failed = run(dd, phases)
