@@ -79,6 +79,45 @@ lab_ram_pfns() {
     done
 }
 
+# lab_online_ram_pfns: lab_ram_pfns less the memory blocks that are offline
+# (hot-added RAM left offline is still "System RAM" in /proc/iomem, but the
+# kernel has no struct pages to report there: KPF_NOPAGE)
+lab_online_ram_pfns() {
+    _or_d=/sys/devices/system/memory
+    _or_per=$(( 0x$(cat $_or_d/block_size_bytes) >> 12 ))
+    _or_off=$(grep -l '^offline$' $_or_d/memory*/state 2>/dev/null |
+        sed 's,.*/memory,,; s,/state,,' | sort -n | tr '\n' ' ')
+    lab_ram_pfns | awk -v per="$_or_per" -v off="$_or_off" '
+        BEGIN { n = split(off, b, " ") }
+        { split($0, r, "-"); lo = r[1] + 0; hi = r[2] + 0
+          for (i = 1; i <= n && lo <= hi; i++) {
+              s = b[i] * per; e = s + per - 1
+              if (e < lo || s > hi) continue
+              if (s > lo) print lo "-" s - 1
+              lo = e + 1
+          }
+          if (lo <= hi) print lo "-" hi }'
+}
+
+# lab_kpf DIR (issue 11, every boot): every online RAM pfn of memscope pages
+# against /proc/kpageflags and /proc/kpagecount read just before and just
+# after it by one reader whose own pages stay put (kpfsnap.c), asserted by
+# labkit/asserts_pages.check_all. The state is held still while it runs: no
+# khugepaged collapse (it sleeps 10 minutes), THP only where madvised.
+# DIR/kpf-time.txt: the guest seconds the run took.
+LAB_KPF_COLS=PFN,KIND,ORDER,HEAD,TYPE,COMPOUND,FLAGS,PINCOUNT,REFCOUNT,ZONE,STATE,MAPCOUNT,MAPPING,BUDDY_ORDER
+lab_kpf() {
+    mkdir -p "$1"
+    echo madvise >/sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null
+    echo 600000 >/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs 2>/dev/null
+    lab_online_ram_pfns >"$1/ram-ranges.txt"
+    _kpf_t0=$(cut -d' ' -f1 /proc/uptime)
+    /lab/kpfsnap "$1" $MEMSCOPE pages -r -n -o "$LAB_KPF_COLS" $(cat "$1/ram-ranges.txt")
+    _kpf_t1=$(cut -d' ' -f1 /proc/uptime)
+    echo "$_kpf_t0 $_kpf_t1" >"$1/kpf-time.txt"
+    lab_say "kpf ${1#$LAB_OUT/} $_kpf_t0-$_kpf_t1"
+}
+
 # lab_dump NAME (issue 11): the host pauses the guest, writes a QEMU dump of
 # it for drgn and crash (labkit/oracles.py), resumes it and grows the labin
 # disk by 1 MiB: wait for that, so nothing runs between memscope and the dump.
@@ -133,12 +172,21 @@ lab_ground_truth() {
     done >"$g/dax-attrs.txt" 2>/dev/null
 }
 
+# lab_tui_cli DIR (issue 12, every boot): the TUI's Section view of every
+# present section, against these columns (labkit/tui_cli.py SECTION_COLUMNS),
+# asserted by labkit/asserts_tui.check_tui_cli: a SAME check
+lab_tui_cli() {
+    mkdir -p "$1"
+    LAB_OUT=$1 lab_run subsections-json $MEMSCOPE subsections -J
+    LAB_OUT=$1 lab_run sections-facts-json $MEMSCOPE sections -J -o +CLASS,OWNER
+    LAB_OUT=$1 lab_run tui-sections $MEMSCOPE tui --dump section
+}
+
 # lab_memscope DIR: the memscope outputs (JSON and text) with status and stderr.
 lab_memscope() {
     m=$1
     mkdir -p "$m"
     LAB_OUT=$m lab_run sections-json $MEMSCOPE sections -J
-    LAB_OUT=$m lab_run subsections-json $MEMSCOPE subsections -J
     LAB_OUT=$m lab_run blocks-json $MEMSCOPE blocks -J
     LAB_OUT=$m lab_run summary $MEMSCOPE summary
     LAB_OUT=$m lab_run summary-json $MEMSCOPE summary -J -b
@@ -146,10 +194,7 @@ lab_memscope() {
     # issue 11: against drgn's pgdat first_deferred_pfn and pgmaps (asserts_oracle.py)
     LAB_OUT=$m lab_run deferred-json $MEMSCOPE deferred -J -b --output-all
     LAB_OUT=$m lab_run devices-json $MEMSCOPE devices -J -b --output-all
-    # issue 12: the TUI's Section view of every present section, against
-    # these columns (labkit/tui_cli.py SECTION_COLUMNS): a SAME check
-    LAB_OUT=$m lab_run sections-facts-json $MEMSCOPE sections -J -o +CLASS,OWNER
-    LAB_OUT=$m lab_run tui-sections $MEMSCOPE tui --dump section
+    lab_tui_cli "$m"
     # bad input: not root -> one line on stderr, exit 1
     LAB_OUT=$m lab_run nonroot $SETPRIV --reuid=65534 --regid=65534 --clear-groups \
         $MEMSCOPE summary

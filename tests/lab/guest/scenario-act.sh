@@ -199,6 +199,10 @@ kill -INT $pid
 wait $pid
 echo $? >"$A/pin-decide.rc"
 snap end
+# issue 11, 12: every online RAM pfn against kpageflags and kpagecount, the
+# TUI against the CLI (lib.sh); the memory map stays as it is for the dump
+lab_kpf "$LAB_OUT/end/kpf"
+lab_tui_cli "$LAB_OUT/end/memscope"
 
 # issue 11: a QEMU dump of the end state, read on the host by memscope with only
 # kallsyms and BTF (labkit/asserts_dump.py) and by drgn (labkit/asserts_oracle.py)

@@ -15,6 +15,8 @@ lab_ground_truth "$LAB_OUT/pre/truth"
 lab_memscope "$LAB_OUT/pre/memscope"
 lab_dump pre
 lab_tui_pre "$LAB_OUT/pre/tui"
+# issue 11: every online RAM pfn against kpageflags and kpagecount (lib.sh)
+lab_kpf "$LAB_OUT/pre/kpf"
 
 mem=/sys/devices/system/memory
 bs=$(( 0x$(cat $mem/block_size_bytes) ))
@@ -57,6 +59,7 @@ lab_ground_truth "$LAB_OUT/post/truth"
 lab_memscope "$LAB_OUT/post/memscope"
 . /lab/metrics.sh && lab_metrics "$LAB_OUT/post/metrics"
 lab_tui_post "$LAB_OUT/post/tui"
+lab_kpf "$LAB_OUT/post/kpf"
 
 lab_snapshot "$LAB_OUT/post/snapshot"
 # issue 11: the output contract on live rows without -b too (labkit/asserts_contract.py)

@@ -60,13 +60,11 @@ pages_collect() {
     cp "$d/ranges.txt" "$LAB_OUT/dump-ranges/${d##*/}.txt"
     lab_dump "${d##*/}"
     dd if=/proc/kpageflags of="$d/kpageflags.bin" bs=1M 2>/dev/null
-    # issue 11: every RAM pfn against kpageflags and kpagecount (labkit/kpf.py),
-    # both read in 1 MiB chunks (one read() of the whole file fails: EINVAL)
-    lab_ram_pfns >"$d/ram-ranges.txt"
-    # one reader before and after, whose own pages stay put (kpfsnap.c)
-    /lab/kpfsnap "$d" $MEMSCOPE pages -r -n -o "$KPF_COLS" $(cat "$d/ram-ranges.txt")
+    # issue 11: every RAM pfn against kpageflags and kpagecount (lib.sh)
+    lab_kpf "$d/kpf"
+    # issue 12: the TUI against the CLI, every section (lib.sh)
+    lab_tui_cli "$d/memscope"
 }
-KPF_COLS=PFN,KIND,ORDER,HEAD,TYPE,COMPOUND,FLAGS,PINCOUNT,REFCOUNT,ZONE,STATE,MAPCOUNT,MAPPING,BUDDY_ORDER
 # hold the state still while memscope and the kernel are read: no
 # khugepaged collapse between the readings (THP stays madvise, below)
 echo 600000 >/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs 2>/dev/null

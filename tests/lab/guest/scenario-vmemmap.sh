@@ -84,6 +84,10 @@ ndctl create-namespace -r region0 -m devdax -M mem -a 1G -s 2G >>"$O/namespaces.
 echo $? >"$O/misaligned.rc"
 dev_walks
 vm_collect misaligned
+# issue 11, 12: every online RAM pfn against kpageflags and kpagecount, the
+# TUI against the CLI (lib.sh); the memory map stays as it is for the dump
+lab_kpf "$LAB_OUT/end/kpf"
+lab_tui_cli "$LAB_OUT/end/memscope"
 
 # issue 11: one QEMU dump of this moment (nothing runs between), read on the host by
 # drgn (the pgmaps, the vmemmap page tables: labkit/asserts_oracle.py) and by memscope

@@ -405,6 +405,7 @@ def check_boot(rep, d):
                                                    os.path.join(d, "serial.log")))
     if not ok and meta.get("rc") is None:
         return
+    check_shared(rep, tag, d, meta)
     if meta.get("boot") == "pages":  # issue 3: its own assertions
         from . import asserts_pages, asserts_drgn
         asserts_pages.check(rep, tag, d, meta)
@@ -466,10 +467,6 @@ def check_boot(rep, d):
     if meta.get("boot") == "main":  # issue 5: the TUI through tmux
         from . import asserts_tui
         asserts_tui.check(rep, tag, d)
-    if "tui-cli" in scenarios.BOOTS.get(meta.get("boot"), {}).get("same", ()):  # issue 12
-        from . import asserts_tui
-        for phase in meta.get("phases", []):
-            asserts_tui.check_tui_cli(rep, "%s/%s" % (tag, phase), os.path.join(d, phase))
     if meta.get("boot") == "main":  # issue 15: metrics against sysfs and vmstat
         from . import asserts_metrics
         asserts_metrics.check(rep, tag, d)
@@ -482,6 +479,21 @@ def check_boot(rep, d):
         asserts_contract.check_main(rep, tag, d)
         from . import asserts_oracle   # drgn: the vmemmap page tables, pgmaps at the end
         asserts_oracle.check_boot(rep, tag, d)
+
+
+def check_shared(rep, tag, d, meta):
+    """The checks of every boot, at the points its BOOTS entry names
+    (labkit/scenarios.py): issue 11, every online RAM pfn against
+    kpageflags/kpagecount (an oracle); issue 12, the TUI's Section view
+    against the CLI's tables (SAME)."""
+    from . import asserts_pages, asserts_tui, scenarios
+    spec = scenarios.BOOTS.get(meta.get("boot"), {})
+    for point in spec.get("kpf", ()):
+        asserts_pages.check_all(rep, "%s/%s" % (tag, os.path.basename(point)),
+                                os.path.join(d, point, "kpf"))
+    for point in spec.get("tui_cli", ()):
+        asserts_tui.check_tui_cli(rep, "%s/%s" % (tag, os.path.basename(point)),
+                                  os.path.join(d, point))
 
 
 def _end_dump(rep, tag, d, meta, walk):

@@ -191,7 +191,6 @@ def check_phase(rep, tag, pd, helper):
       "%d of %d pfns differ" % (bad_other, other))
     setup("kpageflags-coverage", all(seen.values()),
       "bits never seen in the sample: %r" % [b for b, v in seen.items() if not v])
-    check_all(rep, tag, pd)
     return rows
 
 
@@ -220,9 +219,11 @@ def check_all(rep, tag, pd):
         kpf.words(os.path.join(pd, "kpc-all-after.bin"))
     total = sum(b - a + 1 for a, b in ranges)
     compared, unstable, transient, holes, bad, seen = kpf.compare(rs, k0, k1, c0, c1, ranges)
-    print("INFO %s: %d RAM pfns, %d compared, %d changed under the scan, %d the readers' own "
+    t = T.read_optional(os.path.join(pd, "kpf-time.txt")).split()
+    took = "%.1f guest s, " % (float(t[1]) - float(t[0])) if len(t) == 2 else ""
+    print("INFO %s: %s%d RAM pfns, %d compared, %d changed under the scan, %d the readers' own "
           "(idle to the kernel both times, or mapped once more or less), %d without a struct "
-          "page (KPF_NOPAGE), %d differ" % (name, total, compared, unstable, transient, holes,
+          "page (KPF_NOPAGE), %d differ" % (name, took, total, compared, unstable, transient, holes,
                                             len(bad)))
     rest = bool(ranges) and holes <= 16 and \
         compared + unstable + transient + holes + len(bad) >= total and \

@@ -23,15 +23,21 @@ exit 1
 
 # "oracles": the number of oracle checks (PASS/FAIL/KNOWN) the boot's assertions
 # run, per kernel or for all ("*"); fewer is a failure (labkit/report.py)
-# "same": the consistency checks (SAME) the boot runs in each phase, by name:
-#   "tui-cli"  the TUI's Section view of every present section against the
-#              sections and subsections tables (asserts_tui.check_tui_cli)
+# The checks every boot runs (labkit/asserts.check_shared), each at the
+# collection points it names (directories of the boot's results):
+# "kpf": an oracle check, every online RAM pfn of `memscope pages` against
+#        /proc/kpageflags and /proc/kpagecount (guest/lib.sh lab_kpf, in
+#        POINT/kpf; asserts_pages.check_all)
+# "tui_cli": a SAME check, the TUI's Section view of every present section
+#        against the sections and subsections tables (guest/lib.sh
+#        lab_tui_cli, in POINT/memscope; asserts_tui.check_tui_cli)
 BOOTS = {
     "main": dict(script="scenario-main.sh", cmdline="", nvdimm="1G", hotplug="1G",
                  phases=["pre", "post"], dumps=True, host_dump="post", drgn_args=["--vmemmap"],
-                 oracles=41, same=["tui-cli"]),
+                 oracles=43, kpf=["pre", "post"], tui_cli=["pre", "post"]),
     "plain": dict(script="scenario-plain.sh", cmdline="no5lvl nokaslr", nvdimm=None,
-                  hotplug=None, phases=["boot"], dumps=True, oracles=15),
+                  hotplug=None, phases=["boot"], dumps=True, oracles=18,
+                  kpf=["boot"], tui_cli=["boot"]),
     # issue 7: HVO on/off, a 1 GiB HugeTLB page, devdax 1G/2M/4K (-M mem) and -M dev,
     # a DIMM hot-added with memmap_on_memory; asserted by asserts_vmemmap.py
     "vmemmap": dict(script="scenario-vmemmap.sh", mem="3G", nvdimm="5G", hotplug="1G",
@@ -39,26 +45,30 @@ BOOTS = {
                             "memory_hotplug.memmap_on_memory=1", phases=[],
                     # issue 11: one dump at the end, for drgn and for memscope on the host
                     dumps=True, crash=False, host_dump="post", drgn_args=["--vmemmap"],
-                    oracles={"6.1": 99, "*": 103}),     # 6.1: no NR_MEMMAP counters
+                    oracles={"6.1": 100, "*": 104},     # 6.1: no NR_MEMMAP counters
+                    kpf=["end"], tui_cli=["end"]),
     # issue 3: struct pages (THP + a pin, slab, hugetlb 2M HVO off/on and 1G,
     # devdax -a 2M) against /proc/kpageflags, meminfo, hugepages sysfs, daxctl;
     # the bench (bench/pages.sh); asserted by asserts_pages.py
     "pages": dict(script="scenario-pages.sh", mem="3G", nvdimm="1G", hotplug=None,
                   cmdline="hugepagesz=1G hugepages=1", phases=[], dumps=True, crash=False,
-                  oracles=20),
+                  oracles=20, kpf=["pages/nohvo", "pages/hvo"],
+                  tui_cli=["pages/nohvo", "pages/hvo"]),
     # issue 4: hotplug/unplug a devdax device (Movable, auto-online, Normal), pin a
     # devdax device and anonymous memory, a QMP pc-dimm onlined by memscope, an
     # offline refused by a pin; asserted by asserts_act.py
     "act": dict(script="scenario-act.sh", cmdline="", nvdimm="1G", hotplug="1G",
-                phases=[], dumps=True, crash=False, host_dump="post", oracles=30),
+                phases=[], dumps=True, crash=False, host_dump="post", oracles=31,
+                kpf=["end"], tui_cli=["end"]),
     # issue 10: pc-dimms hot-added and removed through QMP, their blocks
     # onlined and offlined in a loop while memscope runs; asserts_stress.py;
     # issue 11: then post/ of the quiet machine, as plain's boot/, and one
     # dump of it for memscope on the host, drgn and crash (oracles: 15 against
-    # sysfs during the cycles, 18 on post/)
+    # sysfs during the cycles, 19 on post/ with kpageflags-all)
     "stress": dict(script="scenario-stress.sh", cmdline="", nvdimm=None, hotplug=None,
                    phases=["post"], dumps=True, host_dump="post",
-                   markers=lambda: _stress_markers(3, "512M"), oracles=33),
+                   markers=lambda: _stress_markers(3, "512M"), oracles=34,
+                   kpf=["post"], tui_cli=["post"]),
 }
 BOOT_TIMEOUT = 900   # an idle host needs under 120 s; helpers share 2 cores
 # dumps write all of guest memory twice (pre/, post/): a few GB under TCG load
