@@ -123,8 +123,8 @@ done
 echo done >"$S/finished"
 
 # issue 11: the oracles of every boot, on the machine that three hot-add and
-# remove cycles left behind; nothing runs between these rows and the dump
-# issue 11: every online RAM pfn against kpageflags and kpagecount (lib.sh)
+# remove cycles left behind: every online RAM pfn against kpageflags and
+# kpagecount (lib.sh), then nothing runs between these rows and the dump
 lab_kpf "$LAB_OUT/post/kpf"
 lab_ground_truth "$LAB_OUT/post/truth"
 lab_memscope "$LAB_OUT/post/memscope"
