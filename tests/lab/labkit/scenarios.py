@@ -37,7 +37,7 @@ BOOTS = {
                  # observed on 6.1, 6.12 and 7.3
                  oracles={"6.1": 55, "*": 56}, kpf=["pre", "post"], tui_cli=["pre", "post"]),
     "plain": dict(script="scenario-plain.sh", cmdline="no5lvl nokaslr", nvdimm=None,
-                  hotplug=None, phases=["boot"], dumps=True, oracles={"6.12": 18, "*": 16},
+                  hotplug=None, phases=["boot"], dumps=True, oracles=18,
                   kpf=["boot"], tui_cli=["boot"]),
     # issue 7: HVO on/off, a 1 GiB HugeTLB page, devdax 1G/2M/4K (-M mem) and -M dev,
     # a DIMM hot-added with memmap_on_memory; asserted by asserts_vmemmap.py
