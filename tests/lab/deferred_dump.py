@@ -26,7 +26,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from labkit import initramfs, kernels, vm  # noqa: E402
+import struct  # noqa: E402
+
+from labkit import initramfs, kernels, oracle_env, oracles, vm  # noqa: E402
+from labkit.asserts_oracle import check_deferred  # noqa: E402
 from labkit.common import BUILD, log  # noqa: E402
 
 # Two breakpoints: the per-node init thread's entry (deferred_init_memmap,
@@ -150,6 +153,63 @@ def post_dump(dump, state):
     return fn
 
 
+def elf_note(path, want=b"VMCOREINFO"):
+    """The desc of the first ELF64 note named `want` in the dump (QEMU's
+    -device vmcoreinfo copy of the guest's note), or None. The dump is
+    read as hostile: every size is bounded by the file."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        eh = f.read(64)
+        if len(eh) < 64 or eh[:5] != b"\x7fELF\x02":
+            return None
+        phoff, = struct.unpack_from("<Q", eh, 0x20)
+        phentsize, phnum = struct.unpack_from("<HH", eh, 0x36)
+        if phentsize < 56 or phnum > 65535 or phoff + phentsize * phnum > size:
+            return None
+        f.seek(phoff)
+        ph = f.read(phentsize * phnum)
+        for i in range(phnum):
+            ptype, _, off, _, _, filesz = struct.unpack_from("<IIQQQQ", ph, i * phentsize)
+            if ptype != 4 or off + filesz > size or filesz > (16 << 20):
+                continue
+            f.seek(off)
+            notes = f.read(filesz)
+            p = 0
+            while p + 12 <= len(notes):
+                namesz, descsz, _ = struct.unpack_from("<III", notes, p)
+                name_end = p + 12 + namesz
+                desc = p + 12 + ((namesz + 3) & ~3)
+                if desc + descsz > len(notes):
+                    break
+                if notes[p + 12:name_end].rstrip(b"\0") == want:
+                    return notes[desc:desc + descsz]
+                p = desc + ((descsz + 3) & ~3)
+    return None
+
+
+class _Rep:
+    """check_deferred's reporter: its verdict and detail kept for expect()."""
+
+    def check(self, name, ok, detail=""):
+        self.result = (name, ok, detail)
+
+
+def drgn_deferred(kname, dump, base, vmcoreinfo=None):
+    """drgn_state.py (DWARF vmlinux of linux-image-*-dbg) on `dump`: its doc,
+    or a reason it could not run (str) for a SKIP, or None (drgn failed)."""
+    try:
+        vmlinux = oracle_env.vmlinux_dbg(kname)
+        oracle_env.sid_root()
+    except RuntimeError as e:
+        return "no drgn: %s" % e
+    os.makedirs(os.path.dirname(base), exist_ok=True)
+    oracles._drgn(dump, vmlinux, base, [], vmcoreinfo=vmcoreinfo)
+    try:
+        return json.load(open(base + ".drgn.json"))
+    except (OSError, ValueError):
+        return None
+
+
 def memscope_json(memscope, *args):
     p = subprocess.run([memscope] + list(args) + ["-J"], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, universal_newlines=True)
@@ -193,6 +253,11 @@ def check(kname, memscope, mem, delay, keep=False):  # delay: breakpoint hits
     failures = []
     passes = []
     sames = []
+    skips = []
+
+    def skip(what):
+        log("  SKIP %s" % what)
+        skips.append(what)
 
     def expect(cond, what, same=False):
         """same: memscope against memscope (issue 11: SAME, counted apart);
@@ -239,6 +304,37 @@ def check(kname, memscope, mem, delay, keep=False):  # delay: breakpoint hits
         d_snap = memscope_json(memscope, "-c", snap, "deferred")["deferred"][0]
         expect(d_snap == {k2: live[k2] for k2 in d_snap}, "snapshot deferred = live",
                same=True)
+        # issue 11: drgn, from the kernel's DWARF, reads pgdat first_deferred_pfn,
+        # the deferrable zone and every boot struct page of it in each dump;
+        # memscope's deferred -J of the same dump must say the same. The
+        # mid-boot dump has no VMCOREINFO: drgn is given the post-boot dump's
+        # note (QEMU's vmcoreinfo device, same nokaslr boot).
+        vi = elf_note(post)
+        vi_path = os.path.join(work, "vmcoreinfo.txt")
+        if vi:
+            with open(vi_path, "wb") as f:
+                f.write(vi)
+        for name, dump, vmci, extra in (
+                ("mid", mid, vi_path if vi else None, ["--vmcoreinfo", snap]),
+                ("post", post, None, [])):
+            if name == "mid" and not vi:
+                expect(False, "drgn-deferred %s: no VMCOREINFO note in the post-boot dump"
+                       % name)
+                continue
+            t1 = time.monotonic()
+            ref = drgn_deferred(kname, dump, os.path.join(out, "oracle", name), vmci)
+            log("  drgn on the %s dump: %.1fs" % (name, time.monotonic() - t1))
+            if isinstance(ref, str):
+                skip("drgn-deferred %s: %s" % (name, ref))
+                continue
+            rows = memscope_json(memscope, "-c", dump, *extra, "--sysroot", root,
+                                 "deferred", "-b", "--output-all")["deferred"]
+            rep = _Rep()
+            check_deferred(rep, name, ref or {}, rows if ref else None)
+            _, ok, detail = rep.result
+            log("  drgn %s %s" % (name, (ref or {}).get("deferred")))
+            expect(ok, "drgn-deferred %s dump: memscope deferred = drgn's pgdat and struct "
+                   "pages %s" % (name, "" if ok else detail or "(drgn failed, see oracle/)"))
     except (AssertionError, OSError, ValueError, KeyError, IndexError) as e:
         failures.append(str(e))
         log("  FAIL %s" % e)
@@ -250,7 +346,7 @@ def check(kname, memscope, mem, delay, keep=False):  # delay: breakpoint hits
     os.makedirs(os.path.dirname(dest), exist_ok=True)
     subprocess.run(["cp", "-r", out, dest])
     subprocess.run(["rm", "-f", os.path.join(dest, "boot.snap")])
-    return len(passes), len(sames), failures
+    return len(passes), len(sames), failures, len(skips)
 
 
 def main():
@@ -264,17 +360,19 @@ def main():
     a = p.parse_args()
     memscope = os.path.abspath(a.memscope)
     bad = {}
-    passed = same = 0
+    passed = same = skipped = 0
     for kname in a.kernels.split(","):
-        n, ns, f = check(kname, memscope, a.mem, a.hits, a.keep)
+        n, ns, f, nk = check(kname, memscope, a.mem, a.hits, a.keep)
         passed += n
         same += ns
+        skipped += nk
         if f:
             bad[kname] = f
     for kname, f in bad.items():
         print("FAIL %s: %s" % (kname, "; ".join(f)))
     print("deferred-dump: %s" % ("FAIL" if bad else "PASS"))
-    print("%d passed, %d failed, 0 skipped" % (passed, sum(len(f) for f in bad.values())))
+    print("%d passed, %d failed, %d skipped" % (passed, sum(len(f) for f in bad.values()),
+                                                skipped))
     print("%d same" % same)
     return 1 if bad else 0
 

@@ -14,6 +14,7 @@ from . import oracle_env
 from .common import LAB_DIR, log
 
 DRGN_SCRIPT = os.path.join(LAB_DIR, "oracle", "drgn_state.py")
+DRGN_VI_SCRIPT = os.path.join(LAB_DIR, "oracle", "drgn_vmcoreinfo.py")
 TIMEOUT = 1200
 
 
@@ -72,12 +73,18 @@ def _run(args, binds, logpath, stdin=None):
     return p
 
 
-def _drgn(dump, vmlinux, base, ranges, extra=()):
-    binds = sorted({os.path.dirname(dump), os.path.dirname(vmlinux),
-                    os.path.dirname(base), os.path.dirname(DRGN_SCRIPT)})
-    p = _run(["drgn", "-q", "-c", dump, "-s", vmlinux, "--no-default-symbols",
-              DRGN_SCRIPT, base + ".drgn.json"] + ["%d-%d" % r for r in ranges] + list(extra),
-             binds, base + ".log")
+def _drgn(dump, vmlinux, base, ranges, extra=(), vmcoreinfo=None):
+    """vmcoreinfo: a file of VMCOREINFO text for a dump without the note
+    (drgn_vmcoreinfo.py hands it to drgn's Program(vmcoreinfo=...))."""
+    binds = {os.path.dirname(dump), os.path.dirname(vmlinux),
+             os.path.dirname(base), os.path.dirname(DRGN_SCRIPT)}
+    args = [DRGN_SCRIPT, base + ".drgn.json"] + ["%d-%d" % r for r in ranges] + list(extra)
+    if vmcoreinfo:
+        binds.add(os.path.dirname(vmcoreinfo))
+        cmd = ["python3", DRGN_VI_SCRIPT, vmcoreinfo, dump, vmlinux] + args
+    else:
+        cmd = ["drgn", "-q", "-c", dump, "-s", vmlinux, "--no-default-symbols"] + args
+    p = _run(cmd, sorted(binds), base + ".log")
     if p.returncode != 0 and os.path.exists(base + ".drgn.json"):
         os.unlink(base + ".drgn.json")
 
