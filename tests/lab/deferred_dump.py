@@ -26,9 +26,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import struct  # noqa: E402
-
-from labkit import initramfs, kernels, oracle_env, oracles, vm  # noqa: E402
+from labkit import elf_note, initramfs, kernels, oracle_env, oracles, vm  # noqa: E402
 from labkit.asserts_oracle import check_deferred  # noqa: E402
 from labkit.common import BUILD, log  # noqa: E402
 
@@ -153,40 +151,6 @@ def post_dump(dump, state):
     return fn
 
 
-def elf_note(path, want=b"VMCOREINFO"):
-    """The desc of the first ELF64 note named `want` in the dump (QEMU's
-    -device vmcoreinfo copy of the guest's note), or None. The dump is
-    read as hostile: every size is bounded by the file."""
-    size = os.path.getsize(path)
-    with open(path, "rb") as f:
-        eh = f.read(64)
-        if len(eh) < 64 or eh[:5] != b"\x7fELF\x02":
-            return None
-        phoff, = struct.unpack_from("<Q", eh, 0x20)
-        phentsize, phnum = struct.unpack_from("<HH", eh, 0x36)
-        if phentsize < 56 or phnum > 65535 or phoff + phentsize * phnum > size:
-            return None
-        f.seek(phoff)
-        ph = f.read(phentsize * phnum)
-        for i in range(phnum):
-            ptype, _, off, _, _, filesz = struct.unpack_from("<IIQQQQ", ph, i * phentsize)
-            if ptype != 4 or off + filesz > size or filesz > (16 << 20):
-                continue
-            f.seek(off)
-            notes = f.read(filesz)
-            p = 0
-            while p + 12 <= len(notes):
-                namesz, descsz, _ = struct.unpack_from("<III", notes, p)
-                name_end = p + 12 + namesz
-                desc = p + 12 + ((namesz + 3) & ~3)
-                if desc + descsz > len(notes):
-                    break
-                if notes[p + 12:name_end].rstrip(b"\0") == want:
-                    return notes[desc:desc + descsz]
-                p = desc + ((descsz + 3) & ~3)
-    return None
-
-
 class _Rep:
     """check_deferred's reporter: its verdict and detail kept for expect()."""
 
@@ -309,7 +273,8 @@ def check(kname, memscope, mem, delay, keep=False):  # delay: breakpoint hits
         # memscope's deferred -J of the same dump must say the same. The
         # mid-boot dump has no VMCOREINFO: drgn is given the post-boot dump's
         # note (QEMU's vmcoreinfo device, same nokaslr boot).
-        vi = elf_note(post)
+        note = elf_note.find(post)
+        vi = note.desc if note else None
         vi_path = os.path.join(work, "vmcoreinfo.txt")
         if vi:
             with open(vi_path, "wb") as f:

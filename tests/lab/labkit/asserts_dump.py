@@ -25,34 +25,13 @@ import subprocess
 import sys
 import time
 
+from . import elf_note
 from . import truth as T
 from .common import REPO
 
 CONTRACT = os.path.join(REPO, "tests", "cli", "contract.py")
 
 COMMANDS = ["sections", "blocks", "vmemmap", "devices"]
-
-
-def _vmcoreinfo_note(dump):
-    """-> (file offset of the note's name, the whole note) or None."""
-    with open(dump, "rb") as f:
-        hdr = f.read(64)
-        phoff, = struct.unpack_from("<Q", hdr, 32)
-        phnum, = struct.unpack_from("<H", hdr, 56)
-        f.seek(phoff)
-        notes = [p for p in (struct.unpack("<IIQQQQQQ", f.read(56)) for _ in range(phnum))
-                 if p[0] == 4]   # PT_NOTE
-        for p in notes:
-            f.seek(p[2])
-            data, i = f.read(min(p[5], 1 << 20)), 0
-            while i + 12 <= len(data):
-                nn, dn, _ = struct.unpack_from("<III", data, i)
-                a = i + 12 + ((nn + 3) & ~3)
-                end = a + ((dn + 3) & ~3)
-                if data[i + 12:i + 12 + nn].rstrip(b"\0") == b"VMCOREINFO":
-                    return p[2] + i + 12, hdr, data[i:end]
-                i = end
-    return None
 
 
 def _donor(path, hdr, note):
@@ -97,9 +76,9 @@ def collect(dest, dump, memscope, contract=False):
         with open(os.path.join(d, "contract.rc"), "w") as f:
             f.write("%d\n" % p.returncode)
         _timing(d, "contract", t0, c0)
-    found = _vmcoreinfo_note(dump)
+    found = elf_note.find(dump)
     if found:   # hide the note (one byte of its name), lend it back, restore it
-        off, hdr, note = found
+        off, hdr, note = found.name_off, found.hdr, found.note
         donor = os.path.join(d, "vmcoreinfo.elf")
         _donor(donor, hdr, note)
         os.chmod(dump, 0o600)
